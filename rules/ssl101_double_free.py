@@ -1,0 +1,62 @@
+"""An OpenSSL handle is released twice.
+
+## What it does
+Finds a second release (`SSL_free`, `SSL_SESSION_free`, `BIO_free`, `BIO_free_all`,
+`SSL_CTX_free`) of an `SSL`, `SSL_SESSION`, `BIO` or `SSL_CTX` reference that was
+already released on the same path, directly or through an alias.
+
+## Why is this bad?
+Each release drops one reference; when the count reaches zero the object is
+destroyed (SSL_free(3), BIO_new(3), SSL_SESSION_free(3)). A second release touches
+freed memory: heap corruption that is often exploitable (CWE-415). Releasing a NULL
+pointer is a documented no-op, so `x = NULL` after the free is the usual guard.
+
+## Example
+```c
+void close_conn(SSL *ssl)
+{
+    SSL_free(ssl);
+    if (shutdown_failed)
+        SSL_free(ssl);      /* second release */
+}
+```
+
+## Use instead
+```c
+void close_conn(SSL *ssl)
+{
+    SSL_free(ssl);
+    ssl = NULL;
+}
+```
+
+## References
+- SSL_free(3), section DESCRIPTION
+- BIO_new(3) (BIO_free, BIO_free_all); SSL_SESSION_free(3)
+"""
+from sslint.findings import Event, Finding, Related
+from sslint.rule import Rule
+
+RULE = Rule(
+    id="SSL101",
+    name="double-free",
+    summary="OpenSSL handle released twice",
+    events=("double-release",),
+    man=("SSL_free", "BIO_new", "SSL_SESSION_free"),
+    man_section="DESCRIPTION",
+    cwe=415,
+    level="error",
+    precision="high",
+    security_severity="8.1",
+    tags=("reliability", "openssl"),
+)
+
+
+def check(event: Event) -> Finding | None:
+    first = event.get("first_release")
+    related = (Related(first.loc, first.message),) if first else ()
+    what = f"'{event.var}'" if event.var else f"this {event.handle}"
+    msg = f"{event.api}() releases {what}, which was already released"
+    if first:
+        msg += f" at line {first.loc.line}"
+    return Finding(RULE.id, msg + ".", event.site, event.function, related, event.trail)

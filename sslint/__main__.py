@@ -1,0 +1,4 @@
+"""Allows `python -m sslint`."""
+from sslint.cli import main
+
+main()

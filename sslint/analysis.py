@@ -1,0 +1,168 @@
+"""Analyses one translation unit: parse, lower each function, run the engine,
+hand events to the rules. Errors stay inside the file (or the function) they
+come from and become notifications."""
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+
+import clang.cindex as ci
+
+from sslint.engine.run import Budget, analyze
+from sslint.findings import Event, FileResult, Finding, Loc, Notification
+from sslint.frontend import clangx
+from sslint.frontend.lower import lower_function
+from sslint.frontend.toolchain import builtin_include_args
+from sslint.model.api import ApiModel
+from sslint.rule import LoadedRule
+
+KEEP_GOING = 0x200  # CXTranslationUnit_KeepGoing: keep parsing past fatal errors
+MAX_LISTED_ERRORS = 5
+DEFAULT_ARGS = ("-x", "c", "-std=gnu17", "-Wno-implicit-function-declaration",
+                "-Wno-int-conversion", "-Wno-incompatible-pointer-types",
+                "-Wno-implicit-int", "-ferror-limit=0")
+
+# A missing OpenSSL shows up as these; the file is parsed again with the fallback
+# declarations of the handle types (sslint/shim).
+_MISSING_OPENSSL = re.compile(
+    r"'openssl/[a-z0-9_]+\.h' file not found"
+    r"|(unknown type name|use of undeclared identifier) '(SSL|SSL_CTX|SSL_SESSION|BIO)'")
+
+
+@dataclass
+class Options:
+    budget: Budget = field(default_factory=Budget)
+    file_timeout: float = 60.0  # seconds of analysis per file after parsing
+    root: str = "."
+
+
+def _shim_dir() -> str:
+    return str(resources.files("sslint").joinpath("shim"))
+
+
+class RuleSet:
+    def __init__(self, rules: list[LoadedRule]):
+        self.by_event: dict[str, list[LoadedRule]] = {}
+        for r in rules:
+            for ev in r.rule.events:
+                self.by_event.setdefault(ev, []).append(r)
+
+    def findings(self, events: list[Event]) -> list[Finding]:
+        out = []
+        for ev in events:
+            for r in self.by_event.get(ev.kind, ()):
+                if r.rule.handles and ev.handle not in r.rule.handles:
+                    continue
+                f = r.check(ev)
+                if f is not None:
+                    out.append(f)
+        return out
+
+
+_index: ci.Index | None = None
+
+
+def index() -> ci.Index:
+    global _index
+    if _index is None:
+        _index = ci.Index.create()
+    return _index
+
+
+def parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[ci.Diagnostic], bool]:
+    """Parse with KeepGoing; retry with the OpenSSL fallback shim when the handle
+    types are missing. Returns (tu, error diagnostics, used the shim)."""
+    full = list(DEFAULT_ARGS) + list(args) + builtin_include_args()
+    tu = index().parse(path, args=full, options=KEEP_GOING)
+    errs = [d for d in tu.diagnostics if d.severity >= ci.Diagnostic.Error]
+    if any(_MISSING_OPENSSL.search(d.spelling) for d in errs):
+        shim = os.path.join(_shim_dir(), "sslint_openssl_fallback.h")
+        tu2 = index().parse(path, args=full + ["-include", shim], options=KEEP_GOING)
+        errs2 = [d for d in tu2.diagnostics if d.severity >= ci.Diagnostic.Error]
+        return tu2, errs2, True
+    return tu, errs, False
+
+
+_WORDS = re.compile(rb"\b(SSL|BIO|SSL_SESSION|SSL_CTX|ssl_st|bio_st)\b|\b(SSL|BIO|d2i_SSL|i2d_SSL)_\w+")
+
+
+def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model: ApiModel,
+                 opts: Options) -> FileResult:
+    res = FileResult(display)
+    t0 = time.perf_counter()
+    try:
+        with open(path, "rb") as fh:
+            source = fh.read()
+        tu, errs, shim = parse(path, args)
+    except ci.TranslationUnitLoadError:
+        res.notifications.append(Notification("error", f"libclang could not parse {display}",
+                                              Loc(display, 1, 1, 1, 1), "parse-failure"))
+        return res
+    res.parse_seconds = time.perf_counter() - t0
+    res.parse_errors = len(errs)
+    _report_parse_errors(res, errs, display, path, shim)
+    t1 = time.perf_counter()
+    deadline = t1 + opts.file_timeout
+    for fn in tu.cursor.get_children():
+        if fn.kind != ci.CursorKind.FUNCTION_DECL or not fn.is_definition():
+            continue
+        if not clangx.in_main_file(fn):
+            continue
+        ext = fn.extent
+        if not _WORDS.search(source, ext.start.offset, ext.end.offset):
+            continue  # no handle type or OpenSSL call in this body: nothing to track
+        if time.perf_counter() > deadline:
+            res.notifications.append(Notification(
+                "warning", f"time limit of {opts.file_timeout:g}s reached; functions from "
+                f"'{fn.spelling}' on were not analysed", _loc(fn, display), "time-limit"))
+            break
+        try:
+            lowered = lower_function(fn, display, model.names)
+            result = analyze(lowered, model, opts.budget)
+        except RecursionError:
+            res.notifications.append(Notification(
+                "warning", f"function '{fn.spelling}' nests too deeply to analyse",
+                _loc(fn, display), "too-deep"))
+            continue
+        except Exception as exc:  # noqa: BLE001 - contain internal errors to one function
+            res.notifications.append(Notification(
+                "error", f"internal error analysing '{fn.spelling}': "
+                f"{type(exc).__name__}: {exc}", _loc(fn, display), "internal-error"))
+            continue
+        if result.partial:
+            res.notifications.append(Notification(
+                "note", f"function '{fn.spelling}' was analysed partially: {result.partial}",
+                _loc(fn, display), "partial-analysis"))
+        res.findings.extend(rules.findings(result.events))
+    res.analysis_seconds = time.perf_counter() - t1
+    res.analyzed = True
+    res.findings.sort(key=Finding.sort_key)
+    return res
+
+
+def _loc(c: ci.Cursor, display: str) -> Loc:
+    s = c.location
+    return Loc(display, s.line, s.column, s.line, s.column + 1)
+
+
+def _report_parse_errors(res: FileResult, errs, display: str, path: str, shim: bool) -> None:
+    if not errs:
+        return
+    first = []
+    for d in errs[:MAX_LISTED_ERRORS]:
+        loc = None
+        f = d.location.file
+        if f is not None:
+            name = display if os.path.abspath(f.name) == os.path.abspath(path) else f.name
+            loc = Loc(name, d.location.line, max(1, d.location.column), d.location.line,
+                      max(1, d.location.column) + 1)
+        first.append(Notification("warning", d.spelling, loc, "parse-error"))
+    more = f" (the first {MAX_LISTED_ERRORS} follow)" if len(errs) > MAX_LISTED_ERRORS else ""
+    hint = "; OpenSSL's headers were not found, so handle types were assumed" if shim else ""
+    res.notifications.append(Notification(
+        "warning", f"{len(errs)} parse error(s) in {display}{hint}; analysed what parsed"
+        f"{more}", Loc(display, 1, 1, 1, 1), "parse-errors"))
+    res.notifications.extend(first)

@@ -1,0 +1,348 @@
+"""Abstract evaluation of IR expressions on one path's State.
+
+`ev(st, e)` returns the list of (state, value) pairs the expression can produce:
+usually one, two where a `?:` cannot be decided. Calls go through the API model
+(sslint.engine.effects); handles passed to unknown functions escape.
+"""
+from __future__ import annotations
+
+from sslint import ir
+from sslint.engine.state import (EXTERNAL, MAYBE, NONNULL, NULL, PARAM, Obj, State, Value,
+                                 is_obj)
+from sslint.findings import Loc, Step
+
+
+class Paths:
+    """Access paths: `v`, `v.f`, `v->f`, ... rooted at a variable."""
+
+    @staticmethod
+    def of(e: ir.Expr) -> tuple[str, ir.Var, bool] | None:
+        """(path, root variable, goes through a pointer) for a trackable lvalue."""
+        if isinstance(e, ir.Var):
+            return e.key, e, False
+        if isinstance(e, ir.Member):
+            inner = Paths.of(e.base)
+            if inner is None:
+                return None
+            path, root, through = inner
+            return f"{path}{'->' if e.arrow else '.'}{e.field}", root, through or e.arrow
+        if isinstance(e, ir.Deref):
+            inner = Paths.of(e.operand)
+            if inner is None:
+                return None
+            path, root, _ = inner
+            return f"*{path}", root, True
+        return None
+
+    @staticmethod
+    def escapes(root: ir.Var, through_pointer: bool) -> bool:
+        # Memory that outlives this call: globals, statics, anything behind a pointer.
+        return root.scope == "global" or through_pointer
+
+
+def handle_of_expr(e: ir.Expr) -> str:
+    if isinstance(e, (ir.Var, ir.Member)):
+        return e.handle
+    if isinstance(e, ir.Call):
+        return e.result_handle
+    return ""
+
+
+def describe(e: ir.Expr) -> str:
+    """A short C spelling for messages."""
+    if isinstance(e, ir.Var):
+        return e.name
+    if isinstance(e, ir.Member):
+        return f"{describe(e.base)}{'->' if e.arrow else '.'}{e.field}"
+    if isinstance(e, ir.Deref):
+        return f"*{describe(e.operand)}"
+    if isinstance(e, ir.Call):
+        return f"{e.callee}()"
+    return ""
+
+
+class Evaluator:
+    """Mixin for the engine: expression evaluation. Needs self.effects_call,
+    self.emit, self.model."""
+
+    fn: ir.Function
+
+    # ---- reading and writing lvalues ---------------------------------------
+    def read(self, st: State, e: ir.Expr) -> Value:
+        p = Paths.of(e)
+        if p is None:
+            return None
+        path, root, through = p
+        if path in st.env:
+            return st.env[path]
+        kind = handle_of_expr(e)
+        if not kind or (root.scope == "local" and not through):
+            return None
+        # A handle the function did not create: the caller's, or a global's.
+        origin = PARAM if (root.scope == "param" and path == root.key) else EXTERNAL
+        loc = root.loc or self.fn.loc
+        oid = st.new_id(loc) if path == root.key else f"@{path}"
+        st.objs[oid] = Obj(kind, origin, 1, 0, MAYBE, loc, "", describe(e), escaped=True)
+        st.env[path] = oid
+        return oid
+
+    def write(self, st: State, target: ir.Expr, value: Value, loc: Loc) -> None:
+        p = Paths.of(target)
+        if p is None:
+            self.escape(st, value)
+            return
+        path, root, through = p
+        self.forget_below(st, path)
+        st.env[path] = value
+        if is_obj(value):
+            o = st.objs.get(value)
+            if o is not None:
+                if Paths.escapes(root, through):
+                    st.objs[value] = o.step(loc, f"stored in '{describe(target)}'", escaped=True)
+                elif not o.var:
+                    st.objs[value] = _named(o, describe(target))
+
+    @staticmethod
+    def forget_below(st: State, path: str) -> None:
+        dot, arrow = path + ".", path + "->"
+        for k in [k for k in st.env if k.startswith(dot) or k.startswith(arrow)
+                  or k == "*" + path]:
+            del st.env[k]
+
+    def escape(self, st: State, value: Value) -> None:
+        if is_obj(value):
+            o = st.objs.get(value)
+            if o is not None and not o.escaped:
+                st.objs[value] = _replace(o, escaped=True)
+
+    # ---- expressions -------------------------------------------------------
+    def ev(self, st: State, e: ir.Expr | None) -> list[tuple[State, Value]]:
+        if e is None:
+            return [(st, None)]
+        t = type(e)
+        if t is ir.Var or t is ir.Member:
+            if t is ir.Member:
+                out = []
+                for st2, _ in self.ev_base(st, e.base):
+                    out.append((st2, self.read(st2, e)))
+                return out
+            return [(st, self.read(st, e))]
+        if t is ir.Int:
+            return [(st, e.value)]
+        if t is ir.Call:
+            return self.ev_call(st, e)
+        if t is ir.Assign:
+            return self.ev_assign(st, e)
+        if t is ir.Deref:
+            out = []
+            for st2, v in self.ev(st, e.operand):
+                self.use(st2, v, e.loc or self.fn.loc, "dereference", nullable=False)
+                out.append((st2, self.read(st2, e)))
+            return out
+        if t is ir.AddrOf:
+            out = []
+            for st2, _ in self.ev_base(st, e.operand):
+                out.append((st2, ("addr", e.operand)))
+            return out
+        if t is ir.Unary:
+            return self.ev_unary(st, e)
+        if t is ir.Binary:
+            return self.ev_binary(st, e)
+        if t is ir.CondExpr:
+            return self.ev_cond(st, e)
+        if t is ir.Index:
+            out = []
+            for st2, _ in self.ev(st, e.base):
+                for st3, _ in self.ev(st2, e.index):
+                    out.append((st3, None))
+            return out
+        # Opaque: evaluate children for their effects; the value is unknown.
+        states = [st]
+        for ch in e.children:
+            states = [s2 for s in states for s2, v in self.ev(s, ch) if not self.escape(s2, v)]
+        return [(s, None) for s in states]
+
+    def ev_base(self, st: State, e: ir.Expr) -> list[tuple[State, Value]]:
+        """Evaluate the base of a member access for its side effects (calls)."""
+        if isinstance(e, (ir.Var, ir.Int)):
+            return [(st, None)]
+        if isinstance(e, ir.Member):
+            return self.ev_base(st, e.base)
+        return self.ev(st, e)
+
+    def ev_assign(self, st: State, e: ir.Assign) -> list[tuple[State, Value]]:
+        out = []
+        for st2, v in self.ev(st, e.value):
+            if isinstance(v, tuple):  # an address: keep nothing about it
+                v = None
+            if e.op == "decl":
+                v = None
+            elif e.op != "=":
+                self.read(st2, e.target)
+                v = None
+            if isinstance(e.target, ir.Deref):
+                # `*out = s` hands the handle to whoever owns *out.
+                for st3, _ in self.ev(st2, e.target.operand):
+                    self.write(st3, e.target, v, e.loc)
+                    out.append((st3, v))
+                continue
+            if isinstance(e.target, ir.Var) and e.target.is_pointer and v == 0 and e.target.handle:
+                v = 0
+            self.write(st2, e.target, v, e.loc)
+            out.append((st2, v))
+        return out
+
+    def ev_unary(self, st: State, e: ir.Unary) -> list[tuple[State, Value]]:
+        out = []
+        for st2, v in self.ev(st, e.operand):
+            if e.op == "!":
+                out.append((st2, self.truth_not(st2, v)))
+            elif e.op in ("++", "--"):
+                self.write(st2, e.operand, None, self.fn.loc)
+                out.append((st2, None))
+            elif e.op == "-" and isinstance(v, int):
+                out.append((st2, -v))
+            else:
+                out.append((st2, None))
+        return out
+
+    def truth_not(self, st: State, v: Value) -> Value:
+        t = self.truth(st, v)
+        return None if t is None else int(not t)
+
+    def truth(self, st: State, v: Value) -> bool | None:
+        if isinstance(v, int):
+            return v != 0
+        if is_obj(v):
+            o = st.objs.get(v)
+            if o is None:
+                return None
+            return {NULL: False, NONNULL: True}.get(o.null)
+        return None
+
+    def ev_binary(self, st: State, e: ir.Binary) -> list[tuple[State, Value]]:
+        out = []
+        for st2, a in self.ev(st, e.lhs):
+            for st3, b in self.ev(st2, e.rhs):
+                out.append((st3, self.compare(st3, e.op, a, b)))
+        return out
+
+    def compare(self, st: State, op: str, a: Value, b: Value) -> Value:
+        if op == ",":
+            return b
+        if isinstance(a, int) and isinstance(b, int):
+            try:
+                return int(_INT_OPS[op](a, b)) if op in _INT_OPS else None
+            except (ZeroDivisionError, ValueError, OverflowError):
+                return None
+        if op in ("==", "!="):
+            obj, other = (a, b) if is_obj(a) else (b, a)
+            if is_obj(obj) and other == 0:
+                t = self.truth(st, obj)
+                if t is None:
+                    return None
+                return int(t) if op == "!=" else int(not t)
+        return None
+
+    def ev_cond(self, st: State, e: ir.CondExpr) -> list[tuple[State, Value]]:
+        out = []
+        for st2, c in self.ev(st, e.cond):
+            for truth in (True, False):
+                st3 = self.assume(st2.copy(), e.cond, c, truth)
+                if st3 is None:
+                    continue
+                if truth and e.then is None:
+                    out.append((st3, c))
+                else:
+                    out.extend(self.ev(st3, e.then if truth else e.other))
+        return out
+
+    # ---- conditions --------------------------------------------------------
+    def assume(self, st: State, cond: ir.Expr, value: Value, truth: bool) -> State | None:
+        """Refine st knowing that `cond` (already evaluated to `value`) is `truth`.
+        None when that is impossible on this path."""
+        known = self.truth(st, value)
+        if known is not None and known != truth:
+            return None
+        subject, want_nonzero = _subject(cond, truth)
+        if subject is None:
+            return st
+        if isinstance(subject, tuple):  # (lvalue, '==', constant)
+            lv, eq, k = subject
+            cur = self.read(st, lv)
+            if isinstance(cur, int):
+                return st if (cur == k) == eq else None
+            if is_obj(cur):
+                if k != 0:
+                    return st
+                return self.refine_null(st, cur, want_null=eq)
+            if eq and Paths.of(lv) is not None and not handle_of_expr(lv):
+                self.write(st, lv, k, self.fn.loc)
+            return st
+        cur = self.read(st, subject)
+        if is_obj(cur):
+            return self.refine_null(st, cur, want_null=not want_nonzero)
+        if isinstance(cur, int):
+            return st if (cur != 0) == want_nonzero else None
+        if not want_nonzero and Paths.of(subject) is not None:
+            self.write(st, subject, 0, self.fn.loc)
+        return st
+
+    def refine_null(self, st: State, oid: str, want_null: bool) -> State | None:
+        o = st.objs.get(oid)
+        if o is None:
+            return st
+        if o.null == (NONNULL if want_null else NULL):
+            return None
+        new = NULL if want_null else NONNULL
+        if o.null != new:
+            st.objs[oid] = _replace(o, null=new)
+        return st
+
+
+def _subject(cond: ir.Expr, truth: bool):
+    """What a condition tests: (lvalue, is-nonzero-when-true) or
+    ((lvalue, equal?, constant), None)."""
+    while True:
+        if isinstance(cond, ir.Unary) and cond.op == "!":
+            cond, truth = cond.operand, not truth
+            continue
+        if isinstance(cond, ir.Assign) and cond.op == "=":
+            return cond.target, truth
+        if isinstance(cond, ir.Binary) and cond.op == ",":
+            cond = cond.rhs
+            continue
+        break
+    if isinstance(cond, (ir.Var, ir.Member)):
+        return cond, truth
+    if isinstance(cond, ir.Binary) and cond.op in ("==", "!="):
+        lhs, rhs = cond.lhs, cond.rhs
+        if isinstance(lhs, ir.Int):
+            lhs, rhs = rhs, lhs
+        if isinstance(rhs, ir.Int):
+            if isinstance(lhs, ir.Assign) and lhs.op == "=":
+                lhs = lhs.target
+            if isinstance(lhs, (ir.Var, ir.Member)):
+                eq = (cond.op == "==") == truth
+                return (lhs, eq, rhs.value), None
+    return None, None
+
+
+def _named(o: Obj, name: str) -> Obj:
+    return _replace(o, var=name)
+
+
+def _replace(o: Obj, **changes) -> Obj:
+    from dataclasses import replace
+
+    return replace(o, **changes)
+
+
+_INT_OPS = {
+    "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
+    ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b,
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "&": lambda a, b: a & b,
+    "|": lambda a, b: a | b, "*": lambda a, b: a * b,
+}
+
+__all__ = ["Evaluator", "Paths", "describe", "handle_of_expr", "Step"]

@@ -1,0 +1,205 @@
+"""The per-function, path-sensitive worklist over the CFG.
+
+States are kept per CFG node as a set (no merging) up to MAX_STATES_PER_NODE;
+past that bound, new states at that node are dropped (an under-approximation:
+fewer findings, never invented ones) and the function is reported as partially
+analysed. A global step budget bounds the whole function the same way.
+"""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, replace
+
+from sslint import ir
+from sslint.engine.effects import Effects, describe_obj
+from sslint.engine.evaluate import Evaluator
+from sslint.engine.state import NULL, Obj, State, is_obj
+from sslint.findings import Event, Loc, Step
+from sslint.model.api import ApiModel
+
+
+@dataclass(frozen=True)
+class Budget:
+    max_states_per_node: int = 64
+    max_steps: int = 200_000
+
+
+@dataclass
+class FunctionResult:
+    events: list[Event]
+    partial: str = ""  # why the analysis stopped early, if it did
+    steps: int = 0
+
+
+class Engine(Evaluator, Effects):
+    def __init__(self, fn: ir.Function, model: ApiModel, budget: Budget = Budget()):
+        self.fn = fn
+        self.model = model
+        self.budget = budget
+        self.events: dict[tuple, Event] = {}
+        self.partial = ""
+
+    # ---- events --------------------------------------------------------------
+    def emit(self, kind: str, st: State, oid: str, loc: Loc, api: str, **detail) -> None:
+        o = st.objs[oid]
+        key = (kind, loc.line, loc.col, o.site) if kind != "leak" else (kind, o.site)
+        if key in self.events:
+            return
+        origin = Step(o.site, _origin_text(o))
+        if kind == "leak":  # reported at the allocation; the exit is on the path
+            trail, loc = o.trail + (detail["exit"],), o.site
+        else:
+            trail = o.trail + (Step(loc, _event_text(kind, api)),)
+        self.events[key] = Event(kind, o.kind, loc, self.fn.name, o.var, api, origin, trail,
+                                 tuple(sorted(detail.items(), key=lambda kv: kv[0])))
+
+    # ---- the worklist ----------------------------------------------------------
+    def run(self) -> FunctionResult:
+        nodes = self.fn.nodes
+        seen: list[set] = [set() for _ in nodes]
+        work: deque[tuple[int, State]] = deque([(self.fn.entry, State())])
+        steps = 0
+        while work:
+            nid, st = work.popleft()
+            steps += 1
+            if steps > self.budget.max_steps:
+                self.partial = f"step budget of {self.budget.max_steps} exceeded"
+                break
+            node = nodes[nid]
+            for succ, s2 in self.step(node, st):
+                key = s2.key()
+                bucket = seen[succ]
+                if key in bucket:
+                    continue
+                if len(bucket) >= self.budget.max_states_per_node:
+                    self.partial = (f"more than {self.budget.max_states_per_node} states "
+                                    f"at one program point")
+                    continue
+                bucket.add(key)
+                work.append((succ, s2))
+        events = sorted(self.events.values(), key=lambda e: (e.site, e.kind))
+        return FunctionResult(events, self.partial, steps)
+
+    def step(self, node: ir.Node, st: State):
+        kind = node.kind
+        loc = node.loc or self.fn.loc
+        if kind == "expr":
+            if node.expr is None:
+                return _fan([(s, st) for s in node.succ])
+            self.check_result_use(st, node.expr)
+            out = []
+            for s, _ in self.ev(st, node.expr):
+                self.collect(s, loc)
+                out.extend((n, s) for n in node.succ)
+            return _fan(out)
+        if kind == "branch":
+            out = []
+            for s, v in self.ev(st, node.expr):
+                for i, succ in enumerate(node.succ):
+                    s2 = self.assume(s.copy() if i + 1 < len(node.succ) else s, node.expr, v,
+                                     i == 0)
+                    if s2 is not None:
+                        self.collect(s2, loc)
+                        out.append((succ, s2))
+            return out
+        if kind == "switch":
+            out = []
+            for s, _ in self.ev(st, node.expr):
+                self.collect(s, loc)
+                out.extend((n, s) for n in node.succ)
+            return _fan(out)
+        if kind == "return":
+            for s, v in self.ev(st, node.expr):
+                self.escape(s, v)
+                self.leaks_at_exit(s, loc, "returns")
+            return []
+        if kind == "exit":
+            end = Loc(self.fn.loc.file, self.fn.loc.end_line, max(1, self.fn.loc.end_col - 1),
+                      self.fn.loc.end_line, self.fn.loc.end_col)
+            self.leaks_at_exit(st, end, "reaches the end of the function")
+            return []
+        return []  # sink: the path ends in a noreturn call
+
+    def check_result_use(self, st: State, e: ir.Expr) -> None:
+        if isinstance(e, ir.Call) and e.callee:
+            spec = self.model.lookup(e.callee)
+            if spec is not None and spec.check_return:
+                self.events.setdefault(
+                    ("unchecked-return", e.loc.line, e.loc.col),
+                    Event("unchecked-return", "", e.loc, self.fn.name, "", e.callee,
+                          detail=(("man", spec.man),)))
+
+    # ---- ends of lifetimes -------------------------------------------------------
+    @staticmethod
+    def leak_candidate(o: Obj) -> bool:
+        return (o.owe > 0 and not o.escaped and not o.unknown and o.null != NULL
+                and not o.destroyed)
+
+    def leaks_at_exit(self, st: State, loc: Loc, how: str) -> None:
+        for oid, o in st.objs.items():
+            if self.leak_candidate(o):
+                self.emit("leak", st, oid, loc, o.api,
+                          exit=Step(loc, f"the function {how} here"), owe=o.owe,
+                          last_ref="")
+
+    def collect(self, st: State, loc: Loc) -> None:
+        """Drop objects no variable reaches any more; an owned one is a leak here."""
+        live = {v for v in st.env.values() if is_obj(v)}
+        objs = st.objs
+        if len(live) == len(objs):
+            return
+        changed = True
+        while changed:  # objects owned by a live object live too (an SSL's BIOs)
+            changed = False
+            for oid, o in objs.items():
+                if oid not in live and o.owner and o.owner in live:
+                    live.add(oid)
+                    changed = True
+        for oid in [i for i in objs if i not in live]:
+            o = objs[oid]
+            if self.leak_candidate(o):
+                self.emit("leak", st, oid, loc, o.api,
+                          exit=Step(loc, "the last reference to it is lost here"),
+                          owe=o.owe, last_ref="lost")
+            del objs[oid]
+
+
+def _fan(out: list[tuple[int, State]]) -> list[tuple[int, State]]:
+    """One state may flow to several successors: give each its own copy."""
+    if len(out) <= 1:
+        return out
+    seen: set[int] = set()
+    res = []
+    for n, s in out:
+        if id(s) in seen:
+            s = s.copy()
+        seen.add(id(s))
+        res.append((n, s))
+    return res
+
+
+def _origin_text(o: Obj) -> str:
+    if o.origin == "alloc":
+        return f"{o.kind} allocated by {o.api}()"
+    if o.origin == "borrow":
+        return f"{o.kind} borrowed from {o.api}()"
+    if o.origin == "param":
+        return f"{o.kind} passed in as '{o.var}'"
+    return f"{o.kind} '{o.var}' comes from outside this function"
+
+
+def _event_text(kind: str, api: str) -> str:
+    return {
+        "double-release": f"released again by {api}()",
+        "use-after-release": f"used by {api}() after it was released",
+        "release-borrowed": f"released by {api}() although this function never owned it",
+        "release-transferred": f"released by {api}() although another object owns it now",
+        "null-use": f"passed to {api}() while it may be NULL",
+    }.get(kind, kind)
+
+
+def analyze(fn: ir.Function, model: ApiModel, budget: Budget = Budget()) -> FunctionResult:
+    return Engine(fn, model, budget).run()
+
+
+__all__ = ["analyze", "Budget", "FunctionResult", "describe_obj", "replace"]

@@ -1,0 +1,92 @@
+"""Abstract program state: which object each variable points to, and what each
+tracked object's ownership and nullness are on this path.
+
+Objects are immutable values; a State is copied when a path forks. A state's
+identity (for the worklist) leaves out the trail (the path's history), so two
+paths that reach the same facts are explored once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sslint.findings import Loc, Step
+
+NULL, NONNULL, MAYBE = 0, 1, 2
+
+# origin: where the function got the reference from
+ALLOC = "alloc"        # an allocating call: the function owns it
+PARAM = "param"        # the caller's reference, passed in
+EXTERNAL = "external"  # read from a global or a field: someone else's
+BORROW = "borrow"      # a getter's result: owned by another object
+
+
+@dataclass(frozen=True, slots=True)
+class Obj:
+    kind: str
+    origin: str
+    refs: int                  # live references; 0 once destroyed
+    owe: int                   # references this function must release or hand over
+    null: int
+    site: Loc
+    api: str                   # the call (or parameter) it came from
+    var: str = ""              # a variable name for messages
+    owner: str = ""            # id of the object that owns it (consumed) or lent it
+    escaped: bool = False      # returned or stored where it outlives the function
+    unknown: bool = False      # precision lost: report nothing about it
+    released: Step | None = None
+    slots: tuple[tuple[str, str], ...] = ()
+    trail: tuple[Step, ...] = ()
+
+    @property
+    def destroyed(self) -> bool:
+        return self.refs <= 0
+
+    def key(self) -> tuple:
+        return (self.kind, self.origin, self.refs, self.owe, self.null, self.site,
+                self.owner, self.escaped, self.unknown, self.released is None, self.slots)
+
+    def step(self, loc: Loc, message: str, **changes) -> "Obj":
+        trail = self.trail if len(self.trail) >= 40 else self.trail + (Step(loc, message),)
+        return replace(self, trail=trail, **changes)
+
+    def slot(self, name: str) -> str | None:
+        for k, v in self.slots:
+            if k == name:
+                return v
+        return None
+
+    def with_slot(self, name: str, value: str) -> "Obj":
+        rest = tuple((k, v) for k, v in self.slots if k != name)
+        return replace(self, slots=tuple(sorted(rest + ((name, value),))))
+
+
+# A value: None (unknown), an int (0 doubles as NULL), or an object id (str "@...").
+Value = object
+
+
+def is_obj(v: Value) -> bool:
+    return isinstance(v, str)
+
+
+class State:
+    __slots__ = ("env", "objs")
+
+    def __init__(self, env: dict[str, Value] | None = None, objs: dict[str, Obj] | None = None):
+        self.env = env if env is not None else {}
+        self.objs = objs if objs is not None else {}
+
+    def copy(self) -> "State":
+        return State(dict(self.env), dict(self.objs))
+
+    def key(self) -> tuple:
+        return (frozenset(self.env.items()),
+                frozenset((i, o.key()) for i, o in self.objs.items()))
+
+    def new_id(self, site: Loc) -> str:
+        base = f"@{site.line}:{site.col}"
+        if base not in self.objs:
+            return base
+        n = 1
+        while f"{base}#{n}" in self.objs:
+            n += 1
+        return f"{base}#{n}"

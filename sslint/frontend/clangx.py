@@ -1,0 +1,91 @@
+"""libclang C API calls that the Python bindings (18.x) do not wrap.
+
+Operator kinds (clang_getCursorBinaryOperatorKind, LLVM 17+) spare us re-lexing
+tokens for every operator; evaluation gives integer literal values cheaply.
+"""
+from __future__ import annotations
+
+import ctypes
+from functools import lru_cache
+
+import clang.cindex as ci
+
+_lib = ci.conf.lib
+
+
+def _setup() -> bool:
+    try:
+        _lib.clang_getCursorBinaryOperatorKind.argtypes = [ci.Cursor]
+        _lib.clang_getCursorBinaryOperatorKind.restype = ctypes.c_int
+        _lib.clang_getCursorUnaryOperatorKind.argtypes = [ci.Cursor]
+        _lib.clang_getCursorUnaryOperatorKind.restype = ctypes.c_int
+        _lib.clang_getBinaryOperatorKindSpelling.argtypes = [ctypes.c_int]
+        _lib.clang_getBinaryOperatorKindSpelling.restype = ci._CXString
+        _lib.clang_getUnaryOperatorKindSpelling.argtypes = [ctypes.c_int]
+        _lib.clang_getUnaryOperatorKindSpelling.restype = ci._CXString
+        _lib.clang_Cursor_Evaluate.argtypes = [ci.Cursor]
+        _lib.clang_Cursor_Evaluate.restype = ctypes.c_void_p
+        _lib.clang_EvalResult_getKind.argtypes = [ctypes.c_void_p]
+        _lib.clang_EvalResult_getKind.restype = ctypes.c_int
+        _lib.clang_EvalResult_getAsLongLong.argtypes = [ctypes.c_void_p]
+        _lib.clang_EvalResult_getAsLongLong.restype = ctypes.c_longlong
+        _lib.clang_EvalResult_dispose.argtypes = [ctypes.c_void_p]
+        _lib.clang_Location_isFromMainFile.argtypes = [ci.SourceLocation]
+        _lib.clang_Location_isFromMainFile.restype = ctypes.c_int
+        return True
+    except AttributeError:  # an older libclang: fall back to tokens
+        return False
+
+
+HAVE_OPERATOR_KINDS = _setup()
+
+
+@lru_cache(maxsize=None)
+def _binop_spelling(kind: int) -> str:
+    return ci._CXString.from_result(_lib.clang_getBinaryOperatorKindSpelling(kind))
+
+
+@lru_cache(maxsize=None)
+def _unop_spelling(kind: int) -> str:
+    return ci._CXString.from_result(_lib.clang_getUnaryOperatorKindSpelling(kind))
+
+
+def binary_operator(c: ci.Cursor) -> str:
+    if HAVE_OPERATOR_KINDS:
+        return _binop_spelling(_lib.clang_getCursorBinaryOperatorKind(c))
+    return _operator_from_tokens(c)
+
+
+def unary_operator(c: ci.Cursor) -> str:
+    """'!', '-', '&', '*', '++' (prefix and postfix alike), ..."""
+    if HAVE_OPERATOR_KINDS:
+        return _unop_spelling(_lib.clang_getCursorUnaryOperatorKind(c))
+    toks = [t.spelling for t in c.get_tokens()]
+    return toks[0] if toks else ""
+
+
+def _operator_from_tokens(c: ci.Cursor) -> str:
+    kids = list(c.get_children())
+    if len(kids) == 2:
+        end = kids[0].extent.end.offset
+        for t in c.get_tokens():
+            if t.extent.start.offset >= end and t.kind == ci.TokenKind.PUNCTUATION:
+                return t.spelling
+    return ""
+
+
+def int_value(c: ci.Cursor) -> int | None:
+    """The value of an integer constant expression, or None."""
+    res = _lib.clang_Cursor_Evaluate(c)
+    if not res:
+        return None
+    try:
+        if _lib.clang_EvalResult_getKind(res) == 1:  # CXEval_Int
+            return int(_lib.clang_EvalResult_getAsLongLong(res))
+        return None
+    finally:
+        _lib.clang_EvalResult_dispose(res)
+
+
+def in_main_file(c: ci.Cursor) -> bool:
+    return bool(_lib.clang_Location_isFromMainFile(c.location))

@@ -1,0 +1,511 @@
+"""Lowers one libclang function definition into sslint's IR and CFG (sslint.ir).
+
+Covers all of C's statement-level control flow: if/else, while, do, for, switch
+with fall-through, break/continue, goto/labels, return, `&&`/`||`/`?:`/comma in
+conditions (short-circuit edges), GNU statement expressions, noreturn calls.
+Iterative where real code nests deeply (long else-if chains), so a 500-deep `if`
+does not exhaust Python's stack.
+"""
+from __future__ import annotations
+
+import clang.cindex as ci
+
+from sslint import ir
+from sslint.findings import Loc
+from sslint.frontend import clangx
+from sslint.frontend.handles import handle_of_type
+
+K = ci.CursorKind
+
+NORETURN_NAMES = frozenset({
+    "abort", "exit", "_exit", "_Exit", "quick_exit", "OPENSSL_die", "__assert_fail",
+    "__builtin_unreachable", "__builtin_trap", "err", "errx", "verr", "verrx",
+    "longjmp", "siglongjmp", "pthread_exit", "thrd_exit",
+})
+
+# Calls whose first spelled token names the macro that expanded to them:
+# `BIO_get_ssl(b, &s)` becomes `BIO_ctrl(b, BIO_C_GET_SSL, 0, (char *)(&s))`.
+CTRL_FUNCTIONS = frozenset({"BIO_ctrl", "BIO_int_ctrl", "BIO_ptr_ctrl", "SSL_ctrl",
+                            "SSL_CTX_ctrl", "BIO_callback_ctrl"})
+
+_TRANSPARENT = {K.PAREN_EXPR, K.UNEXPOSED_EXPR, K.CSTYLE_CAST_EXPR}
+
+
+class LoweringError(Exception):
+    pass
+
+
+class Lowerer:
+    def __init__(self, fn: ci.Cursor, path: str, known_calls: frozenset[str]):
+        self.fn = fn
+        self.path = path
+        self.known = known_calls
+        self.nodes: list[ir.Node] = []
+        self.tails: list[int] = []
+        self.labels: dict[str, int] = {}
+        self.loops: list[tuple[list[int], int | None]] = []  # (break tails, continue target)
+        self.switches: list[int] = []
+        self.switch_has_default: list[bool] = []
+        self.locals: dict[int, ir.Var] = {}
+        self.globals: dict[int, ir.Var] = {}
+        self.invalid = 0
+
+    # ---- graph building -------------------------------------------------
+    def new(self, kind: str, expr: ir.Expr | None = None, loc: Loc | None = None) -> int:
+        n = ir.Node(len(self.nodes), kind, expr, loc)
+        self.nodes.append(n)
+        return n.id
+
+    def link(self, tails: list[int], target: int) -> None:
+        for t in tails:
+            if target not in self.nodes[t].succ:
+                self.nodes[t].succ.append(target)
+
+    def emit(self, kind: str, expr: ir.Expr | None = None, loc: Loc | None = None) -> int:
+        nid = self.new(kind, expr, loc)
+        self.link(self.tails, nid)
+        self.tails = [nid]
+        return nid
+
+    def join(self) -> int:
+        return self.emit("expr")
+
+    def label(self, name: str) -> int:
+        if name not in self.labels:
+            self.labels[name] = self.new("expr")
+        return self.labels[name]
+
+    # ---- entry ------------------------------------------------------------
+    def build(self) -> ir.Function:
+        params = []
+        for p in self.fn.get_arguments():
+            v = self.declare(p, "param")
+            params.append(v)
+        entry = self.new("expr")
+        self.tails = [entry]
+        body = next((c for c in self.fn.get_children() if c.kind == K.COMPOUND_STMT), None)
+        if body is None:
+            raise LoweringError("no body")
+        self.stmt(body)
+        exit_id = self.new("exit")
+        self.link(self.tails, exit_id)
+        for n in self.nodes:
+            if n.kind == "return":
+                n.succ = [exit_id]
+        return ir.Function(self.fn.spelling, self.loc(self.fn), tuple(params), self.nodes,
+                           entry, exit_id, self.invalid)
+
+    # ---- locations and variables -----------------------------------------
+    def loc(self, c: ci.Cursor) -> Loc:
+        ext = c.extent
+        s, e = ext.start, ext.end
+        return Loc(self.path, s.line, s.column, e.line, e.column)
+
+    def declare(self, c: ci.Cursor, scope: str) -> ir.Var:
+        t = c.type
+        h = handle_of_type(t)
+        if scope == "local" and c.storage_class in (ci.StorageClass.STATIC, ci.StorageClass.EXTERN):
+            scope = "global"
+        v = ir.Var(f"{c.spelling}#{c.hash}", c.spelling, h, scope,
+                   t.kind == ci.TypeKind.POINTER or bool(h), None)
+        self.locals[c.hash] = v
+        return v
+
+    def ref(self, c: ci.Cursor) -> ir.Expr:
+        r = c.referenced
+        if r is None:
+            self.invalid += 1
+            return ir.Opaque((), invalid=True)
+        if r.kind == K.ENUM_CONSTANT_DECL:
+            return ir.Int(r.enum_value)
+        if r.kind in (K.VAR_DECL, K.PARM_DECL):
+            v = self.locals.get(r.hash) or self.globals.get(r.hash)
+            if v is None:
+                t = r.type
+                h = handle_of_type(t)
+                v = ir.Var(f"{r.spelling}#{r.hash}", r.spelling, h, "global",
+                           t.kind == ci.TypeKind.POINTER or bool(h))
+                self.globals[r.hash] = v
+            return v
+        return ir.Opaque(())  # a function designator or something else harmless
+
+    # ---- statements -------------------------------------------------------
+    def stmt(self, c: ci.Cursor) -> None:
+        # Unroll else-if chains and labels iteratively: both nest deeply in real code.
+        pending: list[int] = []
+        while True:
+            k = c.kind
+            if k == K.IF_STMT:
+                kids = list(c.get_children())
+                if len(kids) < 2:
+                    self.opaque_stmt(c)
+                    return
+                t, f = self.cond(kids[0])
+                self.tails = t
+                self.stmt(kids[1])
+                after_then = self.tails
+                self.tails = f
+                if len(kids) > 2 and kids[2].kind == K.IF_STMT:
+                    pending += after_then
+                    c = kids[2]
+                    continue
+                if len(kids) > 2:
+                    self.stmt(kids[2])
+                self.tails = after_then + self.tails
+                break
+            if k == K.LABEL_STMT:
+                lid = self.label(c.spelling)
+                self.link(self.tails, lid)
+                self.tails = [lid]
+                kids = list(c.get_children())
+                if not kids:
+                    break
+                c = kids[-1]
+                continue
+            self.simple_stmt(c)
+            break
+        self.tails = pending + self.tails
+
+    def simple_stmt(self, c: ci.Cursor) -> None:
+        k = c.kind
+        if k == K.COMPOUND_STMT:
+            for ch in c.get_children():
+                self.stmt(ch)
+        elif k == K.DECL_STMT:
+            for ch in c.get_children():
+                if ch.kind == K.VAR_DECL:
+                    self.var_decl(ch)
+        elif k == K.WHILE_STMT:
+            kids = list(c.get_children())
+            head = self.join()
+            t, f = self.cond(kids[0]) if len(kids) > 1 else ([head], [])
+            breaks: list[int] = []
+            self.loops.append((breaks, head))
+            self.tails = t
+            self.stmt(kids[-1])
+            self.link(self.tails, head)
+            self.loops.pop()
+            self.tails = f + breaks
+        elif k == K.DO_STMT:
+            kids = list(c.get_children())
+            top = self.join()
+            cont = self.new("expr")
+            breaks = []
+            self.loops.append((breaks, cont))
+            self.stmt(kids[0])
+            self.loops.pop()
+            self.link(self.tails, cont)
+            self.tails = [cont]
+            if len(kids) > 1:
+                t, f = self.cond(kids[1])
+            else:
+                t, f = [cont], []
+            self.link(t, top)
+            self.tails = f + breaks
+        elif k == K.FOR_STMT:
+            self.for_stmt(c)
+        elif k == K.SWITCH_STMT:
+            kids = list(c.get_children())
+            sw = self.emit("switch", self.expr(kids[0]), self.loc(kids[0]))
+            self.tails = []
+            breaks = []
+            self.loops.append((breaks, self.loops[-1][1] if self.loops else None))
+            self.switches.append(sw)
+            self.switch_has_default.append(False)
+            self.stmt(kids[-1])
+            has_default = self.switch_has_default.pop()
+            self.switches.pop()
+            self.loops.pop()
+            self.tails = self.tails + breaks + ([] if has_default else [sw])
+        elif k in (K.CASE_STMT, K.DEFAULT_STMT):
+            j = self.new("expr")
+            self.link(self.tails, j)
+            if self.switches:
+                self.link([self.switches[-1]], j)
+                if k == K.DEFAULT_STMT:
+                    self.switch_has_default[-1] = True
+            self.tails = [j]
+            kids = list(c.get_children())
+            if kids:
+                self.stmt(kids[-1])
+        elif k == K.GOTO_STMT:
+            kids = list(c.get_children())
+            name = kids[0].spelling if kids else ""
+            self.link(self.tails, self.label(name))
+            self.tails = []
+        elif k == K.INDIRECT_GOTO_STMT:
+            sink = self.emit("sink", None, self.loc(c))
+            self.tails = []
+            del sink
+        elif k == K.BREAK_STMT:
+            if self.loops:
+                self.loops[-1][0].extend(self.tails)
+            self.tails = []
+        elif k == K.CONTINUE_STMT:
+            target = next((cont for _, cont in reversed(self.loops) if cont is not None), None)
+            if target is not None:
+                self.link(self.tails, target)
+            self.tails = []
+        elif k == K.RETURN_STMT:
+            kids = list(c.get_children())
+            e = self.expr(kids[0]) if kids else None
+            self.emit("return", e, self.loc(c))
+            self.tails = []
+        elif k == K.NULL_STMT:
+            pass
+        elif k.is_expression():
+            e = self.expr(c)
+            self.emit("expr", e, self.loc(c))
+            if _is_noreturn(e):
+                self.emit("sink", None, self.loc(c))
+                self.tails = []
+        else:
+            self.opaque_stmt(c)
+
+    def opaque_stmt(self, c: ci.Cursor) -> None:
+        # asm, invalid statements, ...: evaluate nested expressions for their calls only.
+        self.invalid += 1
+        kids = [self.expr(ch) for ch in c.get_children() if ch.kind.is_expression()]
+        if kids:
+            self.emit("expr", ir.Opaque(tuple(kids), invalid=True), self.loc(c))
+
+    def var_decl(self, c: ci.Cursor) -> None:
+        v = self.declare(c, "local")
+        init = None
+        for ch in c.get_children():
+            if ch.kind.is_expression():
+                init = ch
+        if init is not None:
+            if init.kind == K.INIT_LIST_EXPR:
+                e: ir.Expr = self.expr(init)
+            else:
+                e = ir.Assign(v, self.expr(init), self.loc(c))
+            self.emit("expr", e, self.loc(c))
+        elif v.handle and v.scope == "local":
+            # An uninitialised handle: forget whatever the variable held last iteration.
+            self.emit("expr", ir.Assign(v, ir.Opaque(()), self.loc(c), "decl"), self.loc(c))
+
+    def for_stmt(self, c: ci.Cursor) -> None:
+        init, cond, inc, body = _for_parts(c)
+        if init is not None:
+            if init.kind == K.DECL_STMT:
+                self.simple_stmt(init)
+            else:
+                self.emit("expr", self.expr(init), self.loc(init))
+        head = self.join()
+        if cond is not None:
+            t, f = self.cond(cond)
+        else:
+            t, f = [head], []
+        step = self.new("expr", self.expr(inc) if inc is not None else None,
+                        self.loc(inc) if inc is not None else None)
+        breaks: list[int] = []
+        self.loops.append((breaks, step))
+        self.tails = t
+        if body is not None:
+            self.stmt(body)
+        self.loops.pop()
+        self.link(self.tails, step)
+        self.link([step], head)
+        self.tails = f + breaks
+
+    # ---- conditions (short-circuit) ----------------------------------------
+    def cond(self, c: ci.Cursor) -> tuple[list[int], list[int]]:
+        c = _strip(c)
+        k = c.kind
+        if k == K.BINARY_OPERATOR:
+            op = clangx.binary_operator(c)
+            if op in ("&&", "||"):
+                lhs, rhs = list(c.get_children())
+                t1, f1 = self.cond(lhs)
+                if op == "&&":
+                    self.tails = t1
+                    t2, f2 = self.cond(rhs)
+                    return t2, f1 + f2
+                self.tails = f1
+                t2, f2 = self.cond(rhs)
+                return t1 + t2, f2
+            if op == ",":
+                lhs, rhs = list(c.get_children())
+                self.emit("expr", self.expr(lhs), self.loc(lhs))
+                return self.cond(rhs)
+        if k == K.UNARY_OPERATOR and clangx.unary_operator(c) == "!":
+            kids = list(c.get_children())
+            if kids and _strip(kids[0]).kind in (K.BINARY_OPERATOR, K.CONDITIONAL_OPERATOR):
+                t, f = self.cond(kids[0])
+                return f, t
+        if k == K.CONDITIONAL_OPERATOR:
+            kids = list(c.get_children())
+            if len(kids) == 3:
+                t0, f0 = self.cond(kids[0])
+                self.tails = t0
+                t1, f1 = self.cond(kids[1])
+                self.tails = f0
+                t2, f2 = self.cond(kids[2])
+                return t1 + t2, f1 + f2
+        nid = self.emit("branch", self.expr(c), self.loc(c))
+        t = self.new("expr")
+        f = self.new("expr")
+        self.nodes[nid].succ = [t, f]
+        self.tails = []
+        return [t], [f]
+
+    # ---- expressions ------------------------------------------------------
+    def expr(self, c: ci.Cursor) -> ir.Expr:
+        c = _strip(c)
+        k = c.kind
+        if k == K.DECL_REF_EXPR:
+            return self.ref(c)
+        if k == K.INTEGER_LITERAL or k == K.CHARACTER_LITERAL:
+            v = clangx.int_value(c)
+            return ir.Int(v) if v is not None else ir.Opaque(())
+        if k == K.CALL_EXPR:
+            return self.call(c)
+        if k == K.MEMBER_REF_EXPR:
+            kids = list(c.get_children())
+            if not kids:
+                return ir.Opaque(())
+            base = self.expr(kids[0])
+            arrow = _strip(kids[0]).type.get_canonical().kind == ci.TypeKind.POINTER
+            return ir.Member(base, c.spelling, arrow, handle_of_type(c.type), self.loc(c))
+        if k == K.BINARY_OPERATOR or k == K.COMPOUND_ASSIGNMENT_OPERATOR:
+            kids = list(c.get_children())
+            if len(kids) != 2:
+                return self.opaque(c)
+            op = clangx.binary_operator(c)
+            if op == "=" or k == K.COMPOUND_ASSIGNMENT_OPERATOR:
+                return ir.Assign(self.expr(kids[0]), self.expr(kids[1]), self.loc(c),
+                                 op or "=")
+            return ir.Binary(op, self.expr(kids[0]), self.expr(kids[1]))
+        if k == K.UNARY_OPERATOR:
+            kids = list(c.get_children())
+            if not kids:
+                return self.opaque(c)
+            op = clangx.unary_operator(c)
+            inner = self.expr(kids[0])
+            if op == "&":
+                return ir.AddrOf(inner)
+            if op == "*":
+                return ir.Deref(inner, self.loc(c))
+            return ir.Unary(op, inner)
+        if k == K.ARRAY_SUBSCRIPT_EXPR:
+            kids = list(c.get_children())
+            if len(kids) == 2:
+                return ir.Index(self.expr(kids[0]), self.expr(kids[1]))
+            return self.opaque(c)
+        if k == K.CONDITIONAL_OPERATOR:
+            kids = [self.expr(ch) for ch in c.get_children()]
+            if len(kids) == 3:
+                return ir.CondExpr(kids[0], kids[1], kids[2])
+            if len(kids) == 2:
+                return ir.CondExpr(kids[0], None, kids[1])
+            return ir.Opaque(tuple(kids))
+        if k == K.GNU_NULL_EXPR or k == K.CXX_NULL_PTR_LITERAL_EXPR:
+            return ir.Int(0)
+        if k.name == "StmtExpr":
+            return self.stmt_expr(c)
+        return self.opaque(c)
+
+    def opaque(self, c: ci.Cursor) -> ir.Expr:
+        kids = tuple(self.expr(ch) for ch in c.get_children() if ch.kind.is_expression())
+        invalid = c.kind == K.UNEXPOSED_EXPR and c.type.kind == ci.TypeKind.INVALID
+        if invalid:
+            self.invalid += 1
+        return ir.Opaque(kids, invalid=invalid)
+
+    def stmt_expr(self, c: ci.Cursor) -> ir.Expr:
+        # ({ s1; s2; e; }): lower s1, s2 into the CFG now; the value is e.
+        body = next(iter(c.get_children()), None)
+        if body is None:
+            return ir.Opaque(())
+        stmts = list(body.get_children())
+        if not stmts:
+            return ir.Opaque(())
+        for s in stmts[:-1]:
+            self.stmt(s)
+        last = stmts[-1]
+        if last.kind.is_expression():
+            return self.expr(last)
+        self.stmt(last)
+        return ir.Opaque(())
+
+    def call(self, c: ci.Cursor) -> ir.Expr:
+        name = c.spelling or ""
+        ref = c.referenced
+        args = tuple(self.expr(a) for a in c.get_arguments())
+        loc = self.loc(c)
+        if name in CTRL_FUNCTIONS:
+            first = next(iter(c.get_tokens()), None)
+            if first is not None and first.spelling != name and first.spelling in self.known:
+                name = first.spelling
+        const_args: tuple[bool, ...] = ()
+        noreturn = name in NORETURN_NAMES
+        if name not in self.known and ref is not None and ref.kind == K.FUNCTION_DECL:
+            try:
+                ftype = ref.type
+                if ftype.kind == ci.TypeKind.FUNCTIONPROTO:
+                    const_args = tuple(_is_const_pointer(t) for t in ftype.argument_types())
+                if not noreturn and "noreturn" in ftype.spelling:
+                    noreturn = True
+            except Exception:  # noqa: BLE001 - unusual types: treat as unknown
+                const_args = ()
+        return ir.Call(name, args, loc, const_args, noreturn, handle_of_type(c.type))
+
+
+def _is_const_pointer(t: ci.Type) -> bool:
+    t = t.get_canonical()
+    return t.kind == ci.TypeKind.POINTER and t.get_pointee().is_const_qualified()
+
+
+def _is_noreturn(e: ir.Expr) -> bool:
+    return isinstance(e, ir.Call) and e.noreturn
+
+
+def _strip(c: ci.Cursor) -> ci.Cursor:
+    while c.kind in _TRANSPARENT:
+        kids = [ch for ch in c.get_children() if ch.kind.is_expression()]
+        if len(kids) != 1:
+            break
+        c = kids[0]
+    return c
+
+
+def _for_parts(c: ci.Cursor):
+    """Split a for statement into (init, cond, inc, body): libclang omits absent parts,
+    so place each child by its position relative to the two `;` in the header."""
+    kids = list(c.get_children())
+    if len(kids) == 4:
+        return kids[0], kids[1], kids[2], kids[3]
+    if not kids:
+        return None, None, None, None
+    body = kids[-1]
+    header = kids[:-1]
+    if not header:
+        return None, None, None, body
+    semis = []
+    depth = 0
+    body_start = body.extent.start.offset
+    for t in c.get_tokens():
+        off = t.extent.start.offset
+        if off >= body_start:
+            break
+        s = t.spelling
+        if s == "(":
+            depth += 1
+        elif s == ")":
+            depth -= 1
+        elif s == ";" and depth == 1:
+            semis.append(off)
+    parts: list = [None, None, None]
+    if len(semis) == 2:
+        for h in header:
+            off = h.extent.start.offset
+            slot = 0 if off < semis[0] else 1 if off < semis[1] else 2
+            parts[slot] = h
+        return parts[0], parts[1], parts[2], body
+    # A macro hides the header: keep the order, treat the condition as unknown.
+    return header[0], None, (header[-1] if len(header) > 1 else None), body
+
+
+def lower_function(fn: ci.Cursor, path: str, known_calls: frozenset[str]) -> ir.Function:
+    return Lowerer(fn, path, known_calls).build()

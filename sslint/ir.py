@@ -1,0 +1,136 @@
+"""The analyzer's own small C IR: expressions and a statement-level CFG.
+
+The front end lowers libclang cursors into these values; the engine reads only
+these. Keeping libclang out of the engine keeps it testable and fast (no cursor
+calls on the hot path).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sslint.findings import Loc
+
+
+class Expr:
+    __slots__ = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Var(Expr):
+    key: str              # unique within the function: "name@line:col" of the declaration
+    name: str
+    handle: str = ""      # 'SSL', 'BIO', ... when the declared type is a tracked handle
+    scope: str = "local"  # 'local' | 'param' | 'global'
+    is_pointer: bool = False
+    loc: Loc | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Int(Expr):
+    value: int            # integer literal, enum constant; 0 doubles as NULL
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Expr):
+    callee: str           # '' for calls through function pointers
+    args: tuple[Expr, ...]
+    loc: Loc
+    const_args: tuple[bool, ...] = ()  # per arg: callee's parameter is pointer-to-const
+    noreturn: bool = False
+    result_handle: str = ""  # handle kind of the call's result type, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Member(Expr):
+    base: Expr
+    field: str
+    arrow: bool
+    handle: str = ""
+    loc: Loc | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Index(Expr):
+    base: Expr
+    index: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Deref(Expr):
+    operand: Expr
+    loc: Loc | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AddrOf(Expr):
+    operand: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Assign(Expr):
+    target: Expr
+    value: Expr
+    loc: Loc
+    op: str = "="         # '=' or a compound operator such as '+='
+
+
+@dataclass(frozen=True, slots=True)
+class CondExpr(Expr):
+    cond: Expr
+    then: Expr | None     # None for GNU `a ?: b`
+    other: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Unary(Expr):
+    op: str               # '!', '-', '~', '++', '--', ...
+    operand: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Binary(Expr):
+    op: str               # '==', '!=', '<', '&&', '||', ',', '+', ...
+    lhs: Expr
+    rhs: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Opaque(Expr):
+    """Anything the engine need not understand; children are still evaluated
+    (for their calls and assignments) in order."""
+
+    children: tuple[Expr, ...] = ()
+    invalid: bool = False  # came from code clang could not parse
+
+
+# ---- CFG ------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Node:
+    """One CFG node. kind:
+    'expr'   evaluate expr
+    'branch' evaluate expr, then succ[0] when true and succ[1] when false
+    'switch' evaluate expr, then any successor
+    'return' evaluate expr (may be None), then leave the function
+    'exit'   the function's single exit (no expr)
+    'sink'   the path ends without leaving the function normally (noreturn call)
+    'kill'   variables in `kills` go out of scope
+    """
+
+    id: int
+    kind: str
+    expr: Expr | None = None
+    loc: Loc | None = None
+    succ: list[int] = field(default_factory=list)
+    kills: tuple[str, ...] = ()
+
+
+@dataclass
+class Function:
+    name: str
+    loc: Loc
+    params: tuple[Var, ...]
+    nodes: list[Node]
+    entry: int
+    exit: int
+    invalid_stmts: int = 0   # statements clang could not parse

@@ -1,0 +1,111 @@
+"""Loads and validates the API model (openssl.toml and user extensions).
+
+The same table format serves OpenSSL's functions and a project's own wrappers
+(`[tool.sslint.api]` in its config), so a new function is data, not engine code.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+HANDLE_KINDS = ("SSL", "BIO", "SSL_SESSION", "SSL_CTX")
+
+_ARG_VERB = re.compile(
+    r"-|use\??|release(-one)?|addref|escape|unpop|setbio"
+    r"|consume:\d+(:[a-z]+)?|out-acquire:[A-Z_]+|out-borrow:[A-Z_]+:\d+"
+)
+_RET = re.compile(r"acquire:[A-Z_]+|borrow:[A-Z_]+:\d+|slot:\d+:[a-z]+|arg:\d+|status")
+
+
+class ModelError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class FnSpec:
+    name: str
+    args: tuple[str, ...]
+    returns: str = ""
+    check_return: bool = False
+    man: str = ""
+    expanded: tuple[int, ...] = ()
+
+    def verb(self, i: int) -> str:
+        return self.args[i] if i < len(self.args) else "-"
+
+    def returns_parts(self) -> list[str]:
+        return self.returns.split(":") if self.returns else []
+
+
+def parse_table(data: dict, source: str) -> dict[str, FnSpec]:
+    out: dict[str, FnSpec] = {}
+    for name, entry in data.items():
+        where = f"{source}: [{name}]"
+        if not isinstance(entry, dict):
+            raise ModelError(f"{where}: expected a table")
+        unknown = set(entry) - {"args", "returns", "check_return", "man", "expanded"}
+        if unknown:
+            raise ModelError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        args = entry.get("args", [])
+        if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
+            raise ModelError(f"{where}: 'args' must be a list of strings")
+        for a in args:
+            if not _ARG_VERB.fullmatch(a):
+                raise ModelError(f"{where}: unknown argument verb {a!r}")
+            _check_kind(a, where)
+        ret = entry.get("returns", "")
+        if not isinstance(ret, str) or (ret and not _RET.fullmatch(ret)):
+            raise ModelError(f"{where}: bad 'returns' {ret!r}")
+        _check_kind(ret, where)
+        check = entry.get("check_return", False)
+        if not isinstance(check, bool):
+            raise ModelError(f"{where}: 'check_return' must be true or false")
+        man = entry.get("man", "")
+        if not isinstance(man, str):
+            raise ModelError(f"{where}: 'man' must be a string")
+        exp = entry.get("expanded", [])
+        if not isinstance(exp, list) or not all(isinstance(i, int) for i in exp):
+            raise ModelError(f"{where}: 'expanded' must be a list of integers")
+        out[name] = FnSpec(name, tuple(args), ret, check, man, tuple(exp))
+    return out
+
+
+def _check_kind(verb: str, where: str) -> None:
+    for part in verb.split(":")[1:]:
+        if part.isupper() and part not in HANDLE_KINDS:
+            raise ModelError(f"{where}: unknown handle kind {part!r}")
+
+
+@lru_cache(maxsize=1)
+def builtin_model() -> dict[str, FnSpec]:
+    text = resources.files("sslint.model").joinpath("openssl.toml").read_text("utf-8")
+    return parse_table(tomllib.loads(text), "openssl.toml")
+
+
+class ApiModel:
+    """Built-in table plus user extensions (which win on a name clash)."""
+
+    def __init__(self, extra: dict[str, FnSpec] | None = None):
+        self.table = dict(builtin_model())
+        if extra:
+            self.table.update(extra)
+        self.names = frozenset(self.table)
+
+    def lookup(self, name: str) -> FnSpec | None:
+        return self.table.get(name)
+
+
+# Unlisted OpenSSL functions follow the library's naming rules (openssl-threads(7)):
+# "set0"/"add0"/"push" hand the reference over; anything else only borrows it.
+_OPENSSL_PREFIX = re.compile(r"^(SSL|SSL_CTX|SSL_SESSION|BIO|OSSL|OPENSSL|X509|EVP|PEM|d2i|i2d)_")
+_TAKES_OWNERSHIP = re.compile(r"(^|_)(set0|add0|push0|push|own)(_|$)")
+
+
+def guess_openssl_verb(name: str) -> str | None:
+    """For an OpenSSL-looking function not in the table: 'use' or 'escape', else None."""
+    if not _OPENSSL_PREFIX.match(name):
+        return None
+    return "escape" if _TAKES_OWNERSHIP.search(name) else "use?"

@@ -1,0 +1,80 @@
+"""Per-line hashes for SARIF partialFingerprints.primaryLocationLineHash.
+
+GitHub keeps the primaryLocationLineHash a tool supplies and only computes one when it
+is missing, so sslint computes the same value that github/codeql-action
+(src/fingerprints.ts, MIT) would: this is an independent Python implementation of
+that published algorithm, pinned by the action's own test vectors in our tests.
+
+The hash of a line covers the next 100 characters of the file from the start of that
+line (so later lines count too), with spaces and tabs skipped and CR / CRLF turned
+into LF; an end-of-file marker follows the last character, then zeros. Characters
+are UTF-16 code units, as JavaScript counts them. The polynomial is base 37 modulo
+2**64, written as unsigned hex, plus ":N" where N counts how often that hash has
+appeared so far, top to bottom.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+WINDOW = 100
+BASE = 37
+MASK = (1 << 64) - 1
+EOF_MARK = 0xFFFF  # what the action feeds after the last character
+_TAB, _LF, _CR, _SPACE = 0x09, 0x0A, 0x0D, 0x20
+# The weight of the character leaving the window: BASE ** WINDOW, reduced.
+_OUTGOING = pow(BASE, WINDOW, 1 << 64)
+
+
+def _code_units(text: str) -> Iterator[int]:
+    for ch in text:
+        cp = ord(ch)
+        if cp > 0xFFFF:  # astral characters are two UTF-16 code units
+            cp -= 0x10000
+            yield 0xD800 + (cp >> 10)
+            yield 0xDC00 + (cp & 0x3FF)
+        else:
+            yield cp
+
+
+def _normalised(text: str) -> tuple[list[int], list[int]]:
+    """The hashed character stream and the index in it where each line begins."""
+    units: list[int] = []
+    line_starts: list[int] = []
+    at_line_start = True
+    after_cr = False
+    for unit in (*_code_units(text), EOF_MARK):
+        if unit in (_SPACE, _TAB) or (after_cr and unit == _LF):
+            after_cr = False
+            continue
+        after_cr = unit == _CR
+        if after_cr:
+            unit = _LF
+        if at_line_start:
+            line_starts.append(len(units))
+            at_line_start = False
+        if unit == _LF:
+            at_line_start = True
+        units.append(unit)
+    return units, line_starts
+
+
+def line_hashes(text: str) -> list[str]:
+    """One "hex:count" fingerprint per line of text (lines split at LF, CRLF or CR)."""
+    units, line_starts = _normalised(text)
+    padded = units + [0] * WINDOW
+    value = 0
+    for unit in padded[:WINDOW]:
+        value = (value * BASE + unit) & MASK
+    hashes: list[str] = []
+    seen: dict[int, int] = {}
+    start_iter = iter(line_starts)
+    next_start = next(start_iter, None)
+    for i in range(len(units)):
+        if i == next_start:
+            seen[value] = seen.get(value, 0) + 1
+            hashes.append(f"{value:x}:{seen[value]}")
+            next_start = next(start_iter, None)
+            if next_start is None:
+                break
+        value = (value * BASE + padded[i + WINDOW] - padded[i] * _OUTGOING) & MASK
+    return hashes

@@ -1,0 +1,57 @@
+"""Plain JSON output: a flat list of findings and notifications for scripts.
+
+Lines and columns are as the analyzer saw them: 1-based, columns in bytes,
+end_column exclusive (0 when unknown). Paths are relative to the report root when
+inside it.
+"""
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import sslint
+from sslint.findings import Finding, Loc, Notification
+
+if TYPE_CHECKING:
+    from sslint.output import Report
+
+
+def _place(report: Report, loc: Loc) -> dict[str, Any]:
+    return {"file": report.display_path(loc.file), "line": loc.line, "column": loc.col,
+            "end_line": loc.end_line, "end_column": loc.end_col}
+
+
+def _finding(report: Report, f: Finding) -> dict[str, Any]:
+    loaded = report.rule_for(f.rule_id)
+    return {
+        "rule_id": f.rule_id,
+        "rule_name": loaded.rule.name if loaded else "",
+        "level": report.level_of(f),
+        "message": f.message,
+        **_place(report, f.loc),
+        "function": f.function,
+        "related": [{"message": r.message, **_place(report, r.loc)} for r in f.related],
+    }
+
+
+def _notification(report: Report, n: Notification, path: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"level": n.level, "code": n.code, "message": n.message}
+    if n.loc:
+        out.update(_place(report, n.loc))
+    elif path:
+        out["file"] = report.display_path(path)
+    return out
+
+
+def format_json(report: Report, colour: bool) -> str:
+    del colour  # machine output is never coloured
+    notes = [_notification(report, n, None) for n in report.run_notifications]
+    for result in sorted(report.results, key=lambda r: r.path):
+        notes.extend(_notification(report, n, result.path) for n in result.notifications)
+    doc = {
+        "version": sslint.__version__,
+        "exit_code": report.exit_code,
+        "findings": [_finding(report, f) for f in report.findings()],
+        "notifications": notes,
+    }
+    return json.dumps(doc, indent=2) + "\n"

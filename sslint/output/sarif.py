@@ -1,0 +1,262 @@
+"""SARIF 2.1.0 output for GitHub code scanning and IDE viewers.
+
+Built with sarif_om and serialised with jschema_to_python, then patched as a dict:
+to_json() drops every value equal to its attrs default, so an explicit result or
+notification `level: "warning"`, result `kind: "fail"`, defaultConfiguration
+`level: "warning"` and threadFlow `importance: "important"` would vanish and
+consumers would fall back to other levels (analyzer-anchors.md §4 item 8).
+"""
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import sarif_om as om
+from jschema_to_python.to_json import to_json
+
+import sslint
+from sslint.findings import Finding, Loc, Notification, Step
+from sslint.output.fingerprint import line_hashes
+from sslint.rule import LoadedRule
+
+if TYPE_CHECKING:
+    from sslint.output import Report
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/sslint/sslint"
+SRCROOT = "%SRCROOT%"
+_PROBLEM_SEVERITY = {"note": "recommendation", "warning": "warning", "error": "error"}
+# Output key order (to_json emits renamed keys last); keys not listed keep their place after.
+_KEY_ORDER = {k: i for i, k in enumerate((
+    "$schema", "version", "runs", "tool", "driver", "automationDetails", "columnKind",
+    "originalUriBaseIds", "invocations", "results",
+    "id", "name", "ruleId", "ruleIndex", "kind", "level", "semanticVersion", "informationUri",
+    "shortDescription", "fullDescription", "text", "markdown", "help", "helpUri",
+    "defaultConfiguration", "properties", "rules", "executionSuccessful", "exitCode",
+    "commandLine", "startTimeUtc", "endTimeUtc", "toolExecutionNotifications",
+    "toolConfigurationNotifications", "importance", "message", "descriptor", "locations",
+    "location", "physicalLocation", "artifactLocation", "uri", "uriBaseId", "region",
+    "startLine", "startColumn", "endLine", "endColumn", "logicalLocations",
+    "relatedLocations", "codeFlows", "threadFlows", "partialFingerprints"))}
+
+
+class _Sources:
+    """Source files read once, for byte→code-point columns and line fingerprints."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self._data: dict[str, bytes | None] = {}
+        self._lines: dict[str, list[bytes] | None] = {}
+        self._hashes: dict[str, list[str] | None] = {}
+
+    def _read(self, path: str) -> bytes | None:
+        if path not in self._data:
+            self._data[path] = None
+            for candidate in (path, os.path.join(self.root, path)):
+                try:
+                    with open(candidate, "rb") as fh:
+                        self._data[path] = fh.read()
+                    break
+                except OSError:
+                    continue
+        return self._data[path]
+
+    def column(self, path: str, line: int, byte_col: int) -> int:
+        """libclang's 1-based byte column as a 1-based Unicode code point column."""
+        if path not in self._lines:
+            data = self._read(path)
+            # bytes.splitlines breaks at LF, CRLF and CR only, as clang counts lines.
+            self._lines[path] = data.splitlines() if data is not None else None
+        lines = self._lines[path]
+        if lines is None or not 1 <= line <= len(lines) or byte_col < 1:
+            return byte_col
+        raw = lines[line - 1]
+        prefix = raw[: byte_col - 1]
+        beyond = max(0, byte_col - 1 - len(raw))  # e.g. an end column just past the line
+        return len(prefix.decode("utf-8", errors="replace")) + beyond + 1
+
+    def line_hash(self, path: str, line: int) -> str | None:
+        if path not in self._hashes:
+            data = self._read(path)
+            text = data.decode("utf-8", errors="replace") if data is not None else None
+            self._hashes[path] = line_hashes(text) if text is not None else None
+        hashes = self._hashes[path]
+        return hashes[line - 1] if hashes and 1 <= line <= len(hashes) else None
+
+
+def _plain(markdown: str) -> str:
+    """The rule docstring without markdown syntax, for help.text."""
+    out = []
+    for line in markdown.splitlines():
+        if line.lstrip().startswith("```"):
+            continue
+        out.append(line.lstrip("#").strip() if line.startswith("#") else line.replace("`", ""))
+    return "\n".join(out).strip()
+
+
+def _utc(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _descriptor(loaded: LoadedRule) -> om.ReportingDescriptor:
+    rule = loaded.rule
+    props: dict[str, Any] = {"tags": list(rule.all_tags), "precision": rule.precision}
+    if rule.security_severity:
+        props["security-severity"] = rule.security_severity
+    props["problem.severity"] = _PROBLEM_SEVERITY[rule.level]
+    props["kind"] = "path-problem"
+    doc = loaded.doc or rule.summary
+    return om.ReportingDescriptor(
+        id=rule.id,
+        name=rule.name,
+        short_description=om.MultiformatMessageString(text=rule.summary[:1024]),
+        full_description=om.MultiformatMessageString(
+            text=(loaded.full_description() or rule.summary)[:1024]),
+        help=om.MultiformatMessageString(text=_plain(doc), markdown=doc),
+        help_uri=rule.help_uri or None,
+        default_configuration=om.ReportingConfiguration(level=rule.level),
+        properties=props,
+    )
+
+
+class _Builder:
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.sources = _Sources(os.path.abspath(report.root))
+        self.rules = sorted(report.rules, key=lambda r: r.rule.id)
+        self.rule_index = {r.rule.id: i for i, r in enumerate(self.rules)}
+
+    def artifact(self, path: str) -> om.ArtifactLocation:
+        rel = self.report.relative(path)
+        if rel is None:
+            return om.ArtifactLocation(uri=Path(os.path.abspath(path)).as_uri())
+        return om.ArtifactLocation(uri=quote(rel), uri_base_id=SRCROOT)
+
+    def region(self, loc: Loc) -> om.Region:
+        start = max(1, self.sources.column(loc.file, loc.line, loc.col))
+        end_line, end = loc.line, start + 1
+        if loc.end_line > 0 and loc.end_col > 0:
+            end_line = loc.end_line
+            end = self.sources.column(loc.file, loc.end_line, loc.end_col)
+        if (end_line, end) < (loc.line, start):  # a range must not end before it starts
+            end_line, end = loc.line, start + 1
+        return om.Region(start_line=loc.line, start_column=start, end_line=end_line, end_column=end)
+
+    def physical(self, loc: Loc) -> om.PhysicalLocation:
+        return om.PhysicalLocation(artifact_location=self.artifact(loc.file),
+                                   region=self.region(loc))
+
+    def flow(self, steps: tuple[Step, ...]) -> list[om.CodeFlow]:
+        locations = []
+        for i, step in enumerate(steps):
+            edge = i in (0, len(steps) - 1)
+            locations.append(om.ThreadFlowLocation(
+                location=om.Location(physical_location=self.physical(step.loc),
+                                     message=om.Message(text=step.message)),
+                importance="essential" if edge else "important"))
+        return [om.CodeFlow(thread_flows=[om.ThreadFlow(locations=locations)])]
+
+    def result(self, f: Finding) -> om.Result:
+        logical = [om.LogicalLocation(name=f.function, kind="function")] if f.function else None
+        line_hash = self.sources.line_hash(f.loc.file, f.loc.line)
+        return om.Result(
+            rule_id=f.rule_id,
+            rule_index=self.rule_index.get(f.rule_id, -1),
+            kind="fail",
+            level=self.report.level_of(f),
+            message=om.Message(text=f.message),
+            locations=[om.Location(physical_location=self.physical(f.loc),
+                                   logical_locations=logical)],
+            related_locations=[
+                om.Location(id=i, physical_location=self.physical(r.loc),
+                            message=om.Message(text=r.message))
+                for i, r in enumerate(f.related, start=1)] or None,
+            code_flows=self.flow(f.flow) if f.flow else None,
+            partial_fingerprints={"primaryLocationLineHash": line_hash} if line_hash else None,
+        )
+
+    def notification(self, n: Notification, path: str | None) -> om.Notification:
+        if n.loc is not None:
+            locations = [om.Location(physical_location=self.physical(n.loc))]
+        elif path:  # the whole file, e.g. a translation unit that did not parse
+            locations = [om.Location(physical_location=om.PhysicalLocation(
+                artifact_location=self.artifact(path)))]
+        else:
+            locations = None
+        return om.Notification(
+            message=om.Message(text=n.message),
+            level=n.level,
+            descriptor=om.ReportingDescriptorReference(id=n.code) if n.code else None,
+            locations=locations,
+        )
+
+
+def _ordered(value: Any) -> Any:
+    """value with every object's keys in _KEY_ORDER (property bags left as built)."""
+    if isinstance(value, list):
+        return [_ordered(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    keys = sorted(value, key=lambda k: _KEY_ORDER.get(k, len(_KEY_ORDER)))
+    return {k: value[k] if k == "properties" else _ordered(value[k]) for k in keys}
+
+
+def _restore_defaults(log: dict[str, Any], levels: list[str], rules: list[LoadedRule],
+                      exec_levels: list[str], config_levels: list[str]) -> None:
+    run = log["runs"][0]
+    for descriptor, loaded in zip(run["tool"]["driver"]["rules"], rules, strict=True):
+        descriptor["defaultConfiguration"]["level"] = loaded.rule.level
+    results = run["results"]
+    for result, level in zip(results, levels, strict=True):
+        result["kind"], result["level"] = "fail", level
+        for flow in result.get("codeFlows", []):
+            for thread in flow["threadFlows"]:
+                for step in thread["locations"]:
+                    step.setdefault("importance", "important")
+    invocation = run["invocations"][0]
+    for key, wanted in (("toolExecutionNotifications", exec_levels),
+                        ("toolConfigurationNotifications", config_levels)):
+        for note, level in zip(invocation.get(key, []), wanted, strict=True):
+            note["level"] = level
+
+
+def format_sarif(report: Report, colour: bool) -> str:
+    """The whole report as one SARIF run, deterministic, with a trailing newline."""
+    del colour
+    b = _Builder(report)
+    findings = report.findings()
+    exec_notes = [(n, r.path) for r in sorted(report.results, key=lambda r: r.path)
+                  for n in r.notifications]
+    root_uri = Path(os.path.abspath(report.root)).as_uri().rstrip("/") + "/"
+    category = report.category
+    if category and not category.endswith("/"):
+        category += "/"
+    run = om.Run(
+        tool=om.Tool(driver=om.ToolComponent(
+            name="sslint", version=sslint.__version__, semantic_version=sslint.__version__,
+            information_uri=INFORMATION_URI, rules=[_descriptor(r) for r in b.rules])),
+        automation_details=om.RunAutomationDetails(id=category) if category else None,
+        column_kind="unicodeCodePoints",
+        original_uri_base_ids={SRCROOT: om.ArtifactLocation(uri=root_uri)},
+        invocations=[om.Invocation(
+            execution_successful=report.exit_code != 2,
+            command_line=report.command_line or None,
+            exit_code=report.exit_code,
+            start_time_utc=_utc(report.start_time),
+            end_time_utc=_utc(report.end_time),
+            tool_execution_notifications=[b.notification(n, p) for n, p in exec_notes] or None,
+            tool_configuration_notifications=[
+                b.notification(n, None) for n in report.run_notifications] or None,
+        )],
+        results=[b.result(f) for f in findings],
+    )
+    log = json.loads(to_json(om.SarifLog(runs=[run], version="2.1.0", schema_uri=SCHEMA_URI)))
+    _restore_defaults(log, [report.level_of(f) for f in findings], b.rules,
+                      [n.level for n, _ in exec_notes], [n.level for n in report.run_notifications])
+    return json.dumps(_ordered(log), indent=2) + "\n"

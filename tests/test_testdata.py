@@ -1,0 +1,35 @@
+"""Every testdata/**/*.c file is analysed with all rules; the findings must match
+its inline expectations exactly (missing and unexpected findings both fail)."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import TESTDATA
+from expectations import compare, parse_expectations
+from sslint.analysis import Options
+from sslint.rule import all_rules
+from sslint.runner import Job, Unit, run_unit
+
+FILES = sorted(TESTDATA.rglob("*.c"))
+
+
+@pytest.fixture(scope="module")
+def job() -> Job:
+    return Job(tuple(r.rule.id for r in all_rules()), (), Options())
+
+
+def test_there_is_testdata():
+    assert len(FILES) >= 2
+
+
+@pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(TESTDATA)) for p in FILES])
+def test_expectations(path, job):
+    exp = parse_expectations(path.read_text(encoding="utf-8", errors="replace"))
+    res = run_unit(job, Unit(str(path), str(path), ()))
+    assert res.analyzed, [n.message for n in res.notifications]
+    internal = [n.message for n in res.notifications if n.code in ("internal-error", "too-deep")]
+    assert not internal
+    found = {(f.loc.line, f.rule_id) for f in res.findings}
+    problems = compare(found, exp)
+    details = "\n".join(f"  {f.loc.line}: {f.rule_id} {f.message}" for f in res.findings)
+    assert not problems, "\n".join(problems) + "\nfindings:\n" + details
