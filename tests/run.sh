@@ -15,7 +15,7 @@ if [ ! -f /usr/include/openssl/ssl.h ]; then
     fi
 fi
 
-VENV=${SSLINT_VENV:-.venv}
+VENV=${SSLINT_VENV:-$PWD/.venv}
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check ".[test]"
 
