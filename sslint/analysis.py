@@ -86,7 +86,25 @@ def parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[ci.Diagn
     return tu, errs, False
 
 
-_WORDS = re.compile(rb"\b(SSL|BIO|SSL_SESSION|SSL_CTX|ssl_st|bio_st)\b|\b(SSL|BIO|d2i_SSL|i2d_SSL)_\w+")
+_DEFINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+(\w+)((?:\\\n|.)*)", re.M)
+
+
+def relevant_words(source: bytes, model: ApiModel) -> re.Pattern[bytes]:
+    """A pattern for function bodies worth analysing: they name a lifecycle function
+    of the model, or a macro of this file that (transitively) names one."""
+    names = set(model.lifecycle_names())
+    macros = [(m.group(1).decode("latin-1"), m.group(2)) for m in _DEFINE.finditer(source)]
+    grew = True
+    while grew:
+        grew = False
+        pat = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in sorted(names))
+                         + rb")\b")
+        for name, body in macros:
+            if name not in names and pat.search(body):
+                names.add(name)
+                grew = True
+    return re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in sorted(names))
+                      + rb")\b")
 
 
 def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model: ApiModel,
@@ -105,6 +123,7 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
     res.parse_errors = len(errs)
     _report_parse_errors(res, errs, display, path, shim)
     t1 = time.perf_counter()
+    words = relevant_words(source, model)
     deadline = t1 + opts.file_timeout
     for fn in tu.cursor.get_children():
         if fn.kind != ci.CursorKind.FUNCTION_DECL or not fn.is_definition():
@@ -112,8 +131,8 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
         if not clangx.in_main_file(fn):
             continue
         ext = fn.extent
-        if not _WORDS.search(source, ext.start.offset, ext.end.offset):
-            continue  # no handle type or OpenSSL call in this body: nothing to track
+        if not words.search(source, ext.start.offset, ext.end.offset):
+            continue  # no lifecycle call in this body: no rule can fire
         if time.perf_counter() > deadline:
             res.notifications.append(Notification(
                 "warning", f"time limit of {opts.file_timeout:g}s reached; functions from "

@@ -43,12 +43,17 @@ class Effects:
         for i, v in enumerate(vals):
             if isinstance(v, tuple):  # &lvalue: the callee may change or keep it
                 lv = v[1]
-                old = self.read(st, lv)
-                self.escape(st, old)
-                if Paths.of(lv) is not None and guess is None:
+                self.escape(st, self.read(st, lv))
+                p = Paths.of(lv)
+                if p is not None and guess is None:
+                    self.escape_below(st, p[0])
                     self.write(st, lv, None, call.loc)
                 continue
             if not is_obj(v):
+                p = Paths.of(call.args[i]) if i < len(call.args) else None
+                if p is not None and guess is None and not (i < len(call.const_args)
+                                                            and call.const_args[i]):
+                    self.escape_below(st, p[0])  # a struct pointer: its fields go along
                 continue
             self.use(st, v, call.loc, call.callee or "a call", nullable=True)
             const = i < len(call.const_args) and call.const_args[i]

@@ -93,6 +93,14 @@ class Evaluator:
             return
         path, root, through = p
         self.forget_below(st, path)
+        if not is_obj(value) and not _tracks_scalars(target, root, through):
+            # Facts about other memory (fields, non-handle pointers) multiply the
+            # states without helping any rule: leave them unknown.
+            st.env.pop(path, None)
+            return
+        if value is None and root.scope == "local" and not through and not root.handle:
+            st.env.pop(path, None)  # unknown and absent read the same for a local
+            return
         st.env[path] = value
         if is_obj(value):
             o = st.objs.get(value)
@@ -101,6 +109,13 @@ class Evaluator:
                     st.objs[value] = o.step(loc, f"stored in '{describe(target)}'", escaped=True)
                 elif not o.var:
                     st.objs[value] = _named(o, describe(target))
+
+    def escape_below(self, st: State, path: str) -> None:
+        """Everything reachable from path (fields, pointees) is handed to a callee."""
+        dot, arrow = path + ".", path + "->"
+        for k, v in st.env.items():
+            if k == path or k.startswith(dot) or k.startswith(arrow) or k == "*" + path:
+                self.escape(st, v)
 
     @staticmethod
     def forget_below(st: State, path: str) -> None:
@@ -326,6 +341,14 @@ def _subject(cond: ir.Expr, truth: bool):
                 eq = (cond.op == "==") == truth
                 return (lhs, eq, rhs.value), None
     return None, None
+
+
+def _tracks_scalars(target: ir.Expr, root: ir.Var, through: bool) -> bool:
+    """Which lvalues keep integer/NULL facts: handle-typed ones (NULL matters) and
+    local scalar variables (flags and return codes that guard frees)."""
+    if handle_of_expr(target):
+        return True
+    return isinstance(target, ir.Var) and root.scope == "local" and not root.is_pointer
 
 
 def _named(o: Obj, name: str) -> Obj:

@@ -97,6 +97,13 @@ class ApiModel:
     def lookup(self, name: str) -> FnSpec | None:
         return self.table.get(name)
 
+    def lifecycle_names(self) -> frozenset[str]:
+        """Functions that can start or end a tracked lifetime (or whose result must be
+        checked). A function body that reaches none of them cannot produce a finding."""
+        return frozenset(n for n, f in self.table.items()
+                         if f.returns or f.check_return
+                         or any(a not in ("-", "use", "use?") for a in f.args))
+
 
 # Unlisted OpenSSL functions follow the library's naming rules (openssl-threads(7)):
 # "set0"/"add0"/"push" hand the reference over; anything else only borrows it.
