@@ -53,6 +53,8 @@ RULE = Rule(
 
 
 def check(event: Event) -> Finding | None:
+    if event.get("released_via"):
+        return None  # freed by its owner or borrowed: SSL201/SSL202/SSL203 say why
     first = event.get("first_release")
     related = (Related(first.loc, first.message),) if first else ()
     what = f"'{event.var}'" if event.var else f"this {event.handle}"

@@ -57,6 +57,8 @@ RULE = Rule(
 
 
 def check(event: Event) -> Finding | None:
+    if event.get("origin") != "alloc":
+        return None  # an extra reference on someone else's object: SSL301
     exit_step = event.get("exit")
     what = f"'{event.var}'" if event.var else f"the {event.handle}"
     msg = f"{event.handle} from {event.api}() ({what}) is not released"

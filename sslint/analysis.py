@@ -139,7 +139,7 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
                 f"'{fn.spelling}' on were not analysed", _loc(fn, display), "time-limit"))
             break
         try:
-            lowered = lower_function(fn, display, model.names)
+            lowered = lower_function(fn, display, model.names, source)
             result = analyze(lowered, model, opts.budget)
         except RecursionError:
             res.notifications.append(Notification(

@@ -68,6 +68,7 @@ EVENT_KINDS = (
     "null-use",             # a maybe-NULL result used where NULL is not allowed
     "unchecked-return",     # a call whose result must be checked was ignored
     "call",                 # a call to a modelled function (for advisory rules)
+    "release",              # a correct release (for advisory rules: what preceded it)
 )
 
 

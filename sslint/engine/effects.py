@@ -12,7 +12,7 @@ from dataclasses import replace
 from sslint import ir
 from sslint.engine.evaluate import Paths, describe
 from sslint.engine.state import (ALLOC, BORROW, EXTERNAL, MAYBE, NONNULL, NULL, Obj, State,
-                                 Value, is_obj)
+                                 Value, is_addr, is_obj)
 from sslint.findings import Loc, Step
 from sslint.model.api import FnSpec, guess_openssl_verb
 
@@ -41,7 +41,7 @@ class Effects:
     def unknown_call(self, st: State, call: ir.Call, vals: list) -> Value:
         guess = guess_openssl_verb(call.callee) if call.callee else None
         for i, v in enumerate(vals):
-            if isinstance(v, tuple):  # &lvalue: the callee may change or keep it
+            if is_addr(v):  # &lvalue: the callee may change or keep it
                 lv = v[1]
                 self.escape(st, self.read(st, lv))
                 p = Paths.of(lv)
@@ -78,20 +78,21 @@ class Effects:
         api = spec.name
         outs: list[tuple[ir.Expr, str]] = []
         setbio_done = False
+        added = None  # the handle an addref verb took a reference on
         for i, v in enumerate(vals):
             verb = spec.verb(i)
             if verb == "-":
                 if is_obj(v):
                     self.use(st, v, call.loc, api, nullable=True)
                     self.escape(st, v)
-                elif isinstance(v, tuple):
+                elif is_addr(v):
                     self.escape(st, self.read(st, v[1]))
                 continue
             if verb.startswith("out-"):
-                if isinstance(v, tuple):
+                if is_addr(v):
                     outs.append((v[1], verb))
                 continue
-            if isinstance(v, tuple):
+            if is_addr(v):
                 v = self.read(st, v[1])
             if verb == "setbio":
                 if not setbio_done:
@@ -109,6 +110,7 @@ class Effects:
                     o = st.objs[v]
                     st.objs[v] = o.step(call.loc, f"{api}() takes one more reference",
                                         refs=o.refs + 1, owe=o.owe + 1)
+                    added = v
             elif verb.startswith("consume:"):
                 parts = verb.split(":")
                 owner = vals[int(parts[1])] if int(parts[1]) < len(vals) else None
@@ -118,7 +120,16 @@ class Effects:
             elif verb == "escape":
                 self.use(st, v, call.loc, api, nullable=True)
                 self.escape(st, v)
+        first = next((v for v in vals if is_obj(v)), None)
+        if first is not None and first in st.objs:
+            o = st.objs[first]
+            self.emit("call", st, first, call.loc, api, marks=o.marks)
+            if spec.marks and not spec.marks <= o.marks:
+                st.objs[first] = replace(o, marks=o.marks | spec.marks)
         result = self.result(st, call, spec, vals)
+        if result is None and (added is not None or (spec.marks and first is not None)):
+            # A status result: a branch on its failure undoes the marks / the reference.
+            result = ("ret", added or first, spec.marks, 1 if added else 0)
         if not outs:
             return [(st, result)]
         return self.out_params(st, call, spec, vals, outs, result)
@@ -131,12 +142,13 @@ class Effects:
         if what == "acquire":
             oid = st.new_id(call.loc)
             st.objs[oid] = Obj(parts[1], ALLOC, 1, 1, MAYBE, call.loc, spec.name,
+                               marks=spec.result_marks,
                                trail=(Step(call.loc, f"{parts[1]} allocated by {spec.name}()"),))
             return oid
         if what == "arg":
             i = int(parts[1])
             v = vals[i] if i < len(vals) else None
-            return v if not isinstance(v, tuple) else None
+            return v if not is_addr(v) else None
         if what == "borrow":
             i = int(parts[2])
             lender = vals[i] if i < len(vals) else None
@@ -186,7 +198,8 @@ class Effects:
         if o is None or o.unknown:
             return True
         if o.destroyed:
-            self.emit("use-after-release", st, oid, loc, api, first_release=o.released)
+            self.emit("use-after-release", st, oid, loc, api, first_release=o.released,
+                      released_via=o.released_via)
             st.objs[oid] = replace(o, unknown=True)
             return False
         if not nullable and o.origin == ALLOC and o.null != NONNULL:
@@ -201,7 +214,8 @@ class Effects:
             return
         if o.destroyed:
             if report:
-                self.emit("double-release", st, oid, loc, api, first_release=o.released)
+                self.emit("double-release", st, oid, loc, api, first_release=o.released,
+                          released_via=o.released_via)
             st.objs[oid] = replace(o, unknown=True)
             return
         if report and o.owe == 0 and o.origin == BORROW:
@@ -217,6 +231,8 @@ class Effects:
                       owner_kind=owner.kind)
             st.objs[oid] = replace(o, unknown=True)
             return
+        if report:
+            self.emit("release", st, oid, loc, api, marks=o.marks, origin_api=o.api)
         refs = o.refs - 1
         msg = f"released by {api}()" if refs <= 0 else f"{api}() drops one reference"
         o = o.step(loc, msg, refs=refs, owe=max(0, o.owe - 1), null=NONNULL)
@@ -236,7 +252,9 @@ class Effects:
                 if m.origin == BORROW or cascade or st.objs[cur].kind == "SSL":
                     why = (f"invalidated: the object it was borrowed from was released by {api}()"
                            if m.origin == BORROW else f"released with its owner by {api}()")
-                    st.objs[mid] = m.step(loc, why, refs=0, owe=0, released=Step(loc, why))
+                    st.objs[mid] = m.step(loc, why, refs=0, owe=0, released=Step(loc, why),
+                                          released_via=st.objs[cur].kind
+                                          if m.origin != BORROW else "borrow")
                     todo.append(mid)
                 else:  # BIO_free of a chain head: the rest of the chain is ours again
                     st.objs[mid] = m.step(loc, f"left behind when {api}() freed its chain head",
@@ -248,7 +266,7 @@ class Effects:
         o = st.objs[oid]
         if o.null == NULL:
             return
-        if isinstance(owner, tuple):
+        if is_addr(owner) or isinstance(owner, tuple):
             owner = None
         if not is_obj(owner) or owner not in st.objs or owner == oid:
             st.objs[oid] = o.step(loc, f"handed over by {api}()", escaped=True,
@@ -267,7 +285,7 @@ class Effects:
         """SSL_set_bio(s, r, w) as OpenSSL's code (not its page) counts references:
         takes_r = r && r != cur_r && (w != cur_w || r != w)
         takes_w = w && w != r && (w != cur_w || cur_r == cur_w)"""
-        vals = [self.read(st, v[1]) if isinstance(v, tuple) else v for v in vals]
+        vals = [self.read(st, v[1]) if is_addr(v) else v for v in vals]
         ssl, r, w = (vals + [None, None, None])[:3]
         if not is_obj(ssl) or ssl not in st.objs:
             for v in (r, w):

@@ -188,7 +188,7 @@ class Evaluator:
     def ev_assign(self, st: State, e: ir.Assign) -> list[tuple[State, Value]]:
         out = []
         for st2, v in self.ev(st, e.value):
-            if isinstance(v, tuple):  # an address: keep nothing about it
+            if isinstance(v, tuple) and not _is_ret(v):  # an address or a test
                 v = None
             if e.op == "decl":
                 v = None
@@ -211,7 +211,13 @@ class Evaluator:
         out = []
         for st2, v in self.ev(st, e.operand):
             if e.op == "!":
-                out.append((st2, self.truth_not(st2, v)))
+                if _is_ret(v):
+                    v = ("test", v, "==", 0)
+                elif isinstance(v, tuple) and v[0] == "test":
+                    v = ("test", v[1], _NEGATE[v[2]], v[3])
+                else:
+                    v = self.truth_not(st2, v)
+                out.append((st2, v))
             elif e.op in ("++", "--"):
                 self.write(st2, e.operand, None, self.fn.loc)
                 out.append((st2, None))
@@ -245,6 +251,10 @@ class Evaluator:
     def compare(self, st: State, op: str, a: Value, b: Value) -> Value:
         if op == ",":
             return b
+        if _is_ret(a) and isinstance(b, int) and op in _FLIP:
+            return ("test", a, op, b)  # resolved when a branch assumes it
+        if _is_ret(b) and isinstance(a, int) and op in _FLIP:
+            return ("test", b, _FLIP[op], a)
         if isinstance(a, int) and isinstance(b, int):
             try:
                 return int(_INT_OPS[op](a, b)) if op in _INT_OPS else None
@@ -279,6 +289,7 @@ class Evaluator:
         known = self.truth(st, value)
         if known is not None and known != truth:
             return None
+        self.learn_outcome(st, value, truth)
         subject, want_nonzero = _subject(cond, truth)
         if subject is None:
             return st
@@ -297,11 +308,34 @@ class Evaluator:
         cur = self.read(st, subject)
         if is_obj(cur):
             return self.refine_null(st, cur, want_null=not want_nonzero)
+        if _is_ret(cur):
+            self.learn_outcome(st, cur, want_nonzero)
+            return st
         if isinstance(cur, int):
             return st if (cur != 0) == want_nonzero else None
         if not want_nonzero and Paths.of(subject) is not None:
             self.write(st, subject, 0, self.fn.loc)
         return st
+
+    def learn_outcome(self, st: State, value: Value, truth: bool) -> None:
+        """A branch on a call's status: on the failure side, forget the marks the call
+        set (a failed SSL_connect ran no handshake). Success is 1, failure 0 or < 0."""
+        if _is_ret(value):
+            ret, failed = value, not truth
+        elif isinstance(value, tuple) and value[0] == "test":
+            _, ret, op, k = value
+            holds = {x: bool(_INT_OPS[op](x, k)) for x in (1, 0, -1)}
+            failed = holds[1] != truth
+        else:
+            return
+        _, oid, marks, refs = ret
+        o = st.objs.get(oid)
+        if not failed or o is None or (not marks & o.marks and not refs):
+            return
+        if refs and o.refs > refs:  # the up_ref failed: no reference was taken
+            o = o.step(self.fn.loc, "the extra reference was not taken",
+                       refs=o.refs - refs, owe=max(0, o.owe - refs))
+        st.objs[oid] = _replace(o, marks=o.marks - marks)
 
     def refine_null(self, st: State, oid: str, want_null: bool) -> State | None:
         o = st.objs.get(oid)
@@ -341,6 +375,14 @@ def _subject(cond: ir.Expr, truth: bool):
                 eq = (cond.op == "==") == truth
                 return (lhs, eq, rhs.value), None
     return None, None
+
+
+def _is_ret(v: Value) -> bool:
+    return isinstance(v, tuple) and v[0] == "ret"
+
+
+_NEGATE = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
+_FLIP = {"==": "==", "!=": "!=", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
 
 
 def _tracks_scalars(target: ir.Expr, root: ir.Var, through: bool) -> bool:

@@ -143,7 +143,7 @@ class Engine(Evaluator, Effects):
             if self.leak_candidate(o):
                 self.emit("leak", st, oid, loc, o.api,
                           exit=Step(loc, f"the function {how} here"), owe=o.owe,
-                          last_ref="")
+                          last_ref="", origin=o.origin)
 
     def collect(self, st: State, loc: Loc) -> None:
         """Drop objects no variable reaches any more; an owned one is a leak here."""
@@ -163,7 +163,7 @@ class Engine(Evaluator, Effects):
             if self.leak_candidate(o):
                 self.emit("leak", st, oid, loc, o.api,
                           exit=Step(loc, "the last reference to it is lost here"),
-                          owe=o.owe, last_ref="lost")
+                          owe=o.owe, last_ref="lost", origin=o.origin)
             del objs[oid]
 
 

@@ -34,6 +34,8 @@ class Obj:
     escaped: bool = False      # returned or stored where it outlives the function
     unknown: bool = False      # precision lost: report nothing about it
     released: Step | None = None
+    released_via: str = ""     # "" released directly; else the kind of owner that took it down
+    marks: frozenset[str] = frozenset()  # model-defined facts, e.g. "handshake", "shutdown"
     slots: tuple[tuple[str, str], ...] = ()
     trail: tuple[Step, ...] = ()
 
@@ -43,7 +45,8 @@ class Obj:
 
     def key(self) -> tuple:
         return (self.kind, self.origin, self.refs, self.owe, self.null, self.site,
-                self.owner, self.escaped, self.unknown, self.released is None, self.slots)
+                self.owner, self.escaped, self.unknown, self.released is None, self.slots,
+                self.marks)
 
     def step(self, loc: Loc, message: str, **changes) -> "Obj":
         trail = self.trail if len(self.trail) >= 40 else self.trail + (Step(loc, message),)
@@ -60,12 +63,19 @@ class Obj:
         return replace(self, slots=tuple(sorted(rest + ((name, value),))))
 
 
-# A value: None (unknown), an int (0 doubles as NULL), or an object id (str "@...").
+# A value: None (unknown), an int (0 doubles as NULL), an object id (str "@..."),
+# ("addr", lvalue) for &x, ("ret", object id, marks, refs) for a status call's result, or
+# ("test", ret, op, constant) for a comparison of such a result.
 Value = object
 
 
 def is_obj(v: Value) -> bool:
     return isinstance(v, str)
+
+
+def is_addr(v: Value) -> bool:
+    """("addr", lvalue-expr): the address of a variable or field, as a call argument."""
+    return isinstance(v, tuple) and v[0] == "addr"
 
 
 class State:

@@ -8,6 +8,8 @@ does not exhaust Python's stack.
 """
 from __future__ import annotations
 
+import re
+
 import clang.cindex as ci
 
 from sslint import ir
@@ -28,6 +30,7 @@ NORETURN_NAMES = frozenset({
 CTRL_FUNCTIONS = frozenset({"BIO_ctrl", "BIO_int_ctrl", "BIO_ptr_ctrl", "SSL_ctrl",
                             "SSL_CTX_ctrl", "BIO_callback_ctrl"})
 
+_IDENT = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 _TRANSPARENT = {K.PAREN_EXPR, K.UNEXPOSED_EXPR, K.CSTYLE_CAST_EXPR}
 
 
@@ -36,8 +39,10 @@ class LoweringError(Exception):
 
 
 class Lowerer:
-    def __init__(self, fn: ci.Cursor, path: str, known_calls: frozenset[str]):
+    def __init__(self, fn: ci.Cursor, path: str, known_calls: frozenset[str],
+                 source: bytes = b""):
         self.fn = fn
+        self.source = source
         self.path = path
         self.known = known_calls
         self.nodes: list[ir.Node] = []
@@ -434,10 +439,14 @@ class Lowerer:
         ref = c.referenced
         args = tuple(self.expr(a) for a in c.get_arguments())
         loc = self.loc(c)
-        if name in CTRL_FUNCTIONS:
-            first = next(iter(c.get_tokens()), None)
-            if first is not None and first.spelling != name and first.spelling in self.known:
-                name = first.spelling
+        if name in CTRL_FUNCTIONS and self.source:
+            # Tokens of a macro expansion are not available; read the spelled name.
+            off = c.extent.start.offset
+            m = _IDENT.match(self.source, off, off + 80)
+            if m is not None:
+                spelled = m.group().decode("ascii")
+                if spelled != name and spelled in self.known:
+                    name = spelled
         const_args: tuple[bool, ...] = ()
         noreturn = name in NORETURN_NAMES
         if name not in self.known and ref is not None and ref.kind == K.FUNCTION_DECL:
@@ -507,5 +516,6 @@ def _for_parts(c: ci.Cursor):
     return header[0], None, (header[-1] if len(header) > 1 else None), body
 
 
-def lower_function(fn: ci.Cursor, path: str, known_calls: frozenset[str]) -> ir.Function:
-    return Lowerer(fn, path, known_calls).build()
+def lower_function(fn: ci.Cursor, path: str, known_calls: frozenset[str],
+                   source: bytes = b"") -> ir.Function:
+    return Lowerer(fn, path, known_calls, source).build()

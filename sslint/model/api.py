@@ -32,6 +32,8 @@ class FnSpec:
     check_return: bool = False
     man: str = ""
     expanded: tuple[int, ...] = ()
+    marks: frozenset[str] = frozenset()  # facts recorded on the first handle argument
+    result_marks: frozenset[str] = frozenset()  # facts recorded on an acquired result
 
     def verb(self, i: int) -> str:
         return self.args[i] if i < len(self.args) else "-"
@@ -46,7 +48,8 @@ def parse_table(data: dict, source: str) -> dict[str, FnSpec]:
         where = f"{source}: [{name}]"
         if not isinstance(entry, dict):
             raise ModelError(f"{where}: expected a table")
-        unknown = set(entry) - {"args", "returns", "check_return", "man", "expanded"}
+        unknown = set(entry) - {"args", "returns", "check_return", "man", "expanded", "marks",
+                                 "result_marks"}
         if unknown:
             raise ModelError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
         args = entry.get("args", [])
@@ -69,7 +72,14 @@ def parse_table(data: dict, source: str) -> dict[str, FnSpec]:
         exp = entry.get("expanded", [])
         if not isinstance(exp, list) or not all(isinstance(i, int) for i in exp):
             raise ModelError(f"{where}: 'expanded' must be a list of integers")
-        out[name] = FnSpec(name, tuple(args), ret, check, man, tuple(exp))
+        marks = entry.get("marks", [])
+        if not isinstance(marks, list) or not all(isinstance(m, str) for m in marks):
+            raise ModelError(f"{where}: 'marks' must be a list of strings")
+        rmarks = entry.get("result_marks", [])
+        if not isinstance(rmarks, list) or not all(isinstance(m, str) for m in rmarks):
+            raise ModelError(f"{where}: 'result_marks' must be a list of strings")
+        out[name] = FnSpec(name, tuple(args), ret, check, man, tuple(exp), frozenset(marks),
+                           frozenset(rmarks))
     return out
 
 

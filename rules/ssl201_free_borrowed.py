@@ -1,0 +1,74 @@
+"""A borrowed OpenSSL reference is released.
+
+## What it does
+Finds a release of a pointer the function only borrowed: `SSL_SESSION_free` on the
+result of `SSL_get_session`/`SSL_get0_session`, `BIO_free`/`BIO_free_all` on
+`SSL_get_rbio`/`SSL_get_wbio`, `SSL_free` on the SSL fetched with `BIO_get_ssl`,
+`SSL_CTX_free` on `SSL_get_SSL_CTX`, `BIO_free` on `BIO_next`/`BIO_find_type`.
+Also a release of such a pointer after its owner was freed.
+
+## Why is this bad?
+These getters do not increment the reference count (SSL_get_session(3),
+SSL_get_rbio(3), SSL_get_SSL_CTX(3)); the owner still holds the only reference
+and will drop it itself. Releasing it here lowers the count below the number of
+holders: the owner later frees memory that is already gone, and the session cache
+keeps a dangling pointer (SSL_SESSION_free(3)). CWE-763: release of an invalid
+pointer or reference.
+
+## Example
+```c
+void forget_session(SSL *ssl)
+{
+    SSL_SESSION *sess = SSL_get_session(ssl);
+    SSL_SESSION_free(sess);
+}
+```
+
+## Use instead
+```c
+void forget_session(SSL *ssl)
+{
+    SSL_SESSION *sess = SSL_get1_session(ssl);   /* takes a reference */
+    SSL_SESSION_free(sess);
+}
+```
+
+## References
+- SSL_SESSION_free(3), section DESCRIPTION (only explicitly acquired references)
+- SSL_get_session(3); SSL_get_rbio(3); SSL_get_SSL_CTX(3); BIO_f_ssl(3)
+"""
+from sslint.findings import Event, Finding
+from sslint.rule import Rule
+
+from ._text import handle_name, related_from
+
+RULE = Rule(
+    id="SSL201",
+    name="free-of-borrowed-reference",
+    summary="Borrowed OpenSSL reference released",
+    events=("release-borrowed", "double-release"),
+    man=("SSL_SESSION_free", "SSL_get_session", "SSL_get_rbio", "SSL_get_SSL_CTX"),
+    man_section="DESCRIPTION",
+    cwe=763,
+    level="error",
+    precision="high",
+    security_severity="7.5",
+    tags=("reliability", "openssl"),
+)
+
+
+def check(event: Event) -> Finding | None:
+    if event.kind == "double-release":
+        if event.get("released_via") != "borrow":
+            return None
+        first = event.get("first_release")
+        msg = (f"{event.api}() releases {handle_name(event)}, a reference borrowed from "
+               f"another object that was already released")
+        return Finding(RULE.id, msg + ".", event.site, event.function, related_from(first),
+                       event.trail)
+    getter = event.get("getter") or "a getter"
+    lender = event.get("lender") or "its owner"
+    msg = (f"{event.api}() releases {handle_name(event)}, which {getter}() only lent "
+           f"(it still belongs to {lender})")
+    return Finding(RULE.id, msg + ".", event.site, event.function, related_from(event.origin),
+                   event.trail)

@@ -1,0 +1,77 @@
+"""A BIO is freed after an SSL took ownership of it.
+
+## What it does
+Finds `BIO_free`/`BIO_free_all` (or a second release by any route) of a BIO that
+was handed to an `SSL` with `SSL_set_bio`, `SSL_set0_rbio` or `SSL_set0_wbio`,
+either while the SSL is alive or after `SSL_free` already freed it. The hand-over
+is counted the way OpenSSL's code does it (for example `SSL_set_bio(s, b, b)` takes
+one reference for both directions).
+
+## Why is this bad?
+After the hand-over the SSL owns the BIO and `SSL_free` frees it (SSL_set_bio(3),
+SSL_free(3): do not free indirectly freed items). Freeing it yourself as well
+releases the same BIO twice: heap corruption (CWE-415). While the SSL lives, the
+SSL is left reading and writing through a freed BIO.
+
+## Example
+```c
+int attach(SSL *ssl, int fd)
+{
+    BIO *bio = BIO_new_socket(fd, BIO_NOCLOSE);
+    if (bio == NULL)
+        return 0;
+    SSL_set_bio(ssl, bio, bio);
+    BIO_free(bio);              /* the SSL owns it now */
+    return 1;
+}
+```
+
+## Use instead
+```c
+int attach(SSL *ssl, int fd)
+{
+    BIO *bio = BIO_new_socket(fd, BIO_NOCLOSE);
+    if (bio == NULL)
+        return 0;
+    SSL_set_bio(ssl, bio, bio); /* SSL_free(ssl) frees bio */
+    return 1;
+}
+```
+
+## References
+- SSL_set_bio(3), section DESCRIPTION (ownership of rbio and wbio)
+- SSL_free(3)
+"""
+from sslint.findings import Event, Finding
+from sslint.rule import Rule
+
+from ._text import handle_name, related_from
+
+RULE = Rule(
+    id="SSL202",
+    name="free-of-ssl-owned-bio",
+    summary="BIO freed after an SSL took ownership of it",
+    events=("release-transferred", "double-release"),
+    man=("SSL_set_bio", "SSL_free"),
+    man_section="DESCRIPTION",
+    cwe=415,
+    level="error",
+    precision="high",
+    security_severity="8.1",
+    tags=("reliability", "openssl"),
+)
+
+
+def check(event: Event) -> Finding | None:
+    if event.kind == "double-release":
+        if event.get("released_via") != "SSL":
+            return None
+        first = event.get("first_release")
+        msg = (f"{event.api}() releases {handle_name(event)}, which its SSL already freed")
+        return Finding(RULE.id, msg + ".", event.site, event.function, related_from(first),
+                       event.trail)
+    if event.get("owner_kind") != "SSL":
+        return None
+    msg = (f"{event.api}() releases {handle_name(event)}, which {event.get('owner')} owns "
+           f"since it was handed over; SSL_free() will release it again")
+    return Finding(RULE.id, msg + ".", event.site, event.function, (), event.trail)

@@ -1,0 +1,74 @@
+"""A BIO is freed while (or after) a BIO chain owns it.
+
+## What it does
+Finds a release of a BIO that `BIO_push` appended to another BIO's chain: a
+`BIO_free` of the member while the chain is alive (`BIO_free_all` of the head
+frees it again), or any release after `BIO_free_all` already freed the chain.
+`BIO_pop` takes a member out of its chain and makes it the caller's again.
+
+## Why is this bad?
+`BIO_free_all` walks the chain and frees every member (BIO_new(3), BIO_push(3)).
+Freeing a member separately as well frees it twice (CWE-415); freeing it while
+the chain is in use leaves the chain pointing at freed memory.
+
+## Example
+```c
+void chain(void)
+{
+    BIO *b64 = BIO_new(BIO_f_base64());
+    BIO *mem = BIO_new(BIO_s_mem());
+    BIO *top = BIO_push(b64, mem);
+    BIO_free_all(top);
+    BIO_free(mem);              /* already freed with the chain */
+}
+```
+
+## Use instead
+```c
+void chain(void)
+{
+    BIO *b64 = BIO_new(BIO_f_base64());
+    BIO *mem = BIO_new(BIO_s_mem());
+    BIO *top = BIO_push(b64, mem);
+    BIO_free_all(top);          /* frees b64 and mem */
+}
+```
+
+## References
+- BIO_push(3), section DESCRIPTION
+- BIO_new(3) (BIO_free_all)
+"""
+from sslint.findings import Event, Finding
+from sslint.rule import Rule
+
+from ._text import handle_name, related_from
+
+RULE = Rule(
+    id="SSL203",
+    name="bio-chain-member-freed",
+    summary="BIO freed while or after its chain owns it",
+    events=("release-transferred", "double-release"),
+    man=("BIO_push", "BIO_new"),
+    man_section="DESCRIPTION",
+    cwe=415,
+    level="error",
+    precision="high",
+    security_severity="8.1",
+    tags=("reliability", "openssl"),
+    handles=("BIO",),
+)
+
+
+def check(event: Event) -> Finding | None:
+    if event.kind == "double-release":
+        if event.get("released_via") != "BIO":
+            return None
+        first = event.get("first_release")
+        msg = f"{event.api}() releases {handle_name(event)}, which was freed with its BIO chain"
+        return Finding(RULE.id, msg + ".", event.site, event.function, related_from(first),
+                       event.trail)
+    if event.get("owner_kind") != "BIO":
+        return None
+    msg = (f"{event.api}() releases {handle_name(event)} while the BIO chain of "
+           f"{event.get('owner')} still holds it; BIO_free_all() will free it again")
+    return Finding(RULE.id, msg + ".", event.site, event.function, (), event.trail)
