@@ -65,7 +65,7 @@ def check(event: Event) -> Finding | None:
     if event.get("origin") == "alloc":
         return None  # SSL103
     exit_step = event.get("exit")
-    site = event.trail[1].loc if len(event.trail) > 1 else event.site
+    site = event.get("acquired") or event.site
     msg = (f"The reference this function took on {handle_name(event)} is not released")
     if exit_step is not None:
         msg += f" on the path that leaves at line {exit_step.loc.line}"

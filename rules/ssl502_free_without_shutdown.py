@@ -60,6 +60,8 @@ RULE = Rule(
 def check(event: Event) -> Finding | None:
     if event.kind == "call" and event.api != "SSL_clear":
         return None
+    if event.kind == "release" and not event.get("last"):
+        return None  # only an extra reference was dropped: the object lives on
     marks = event.get("marks") or frozenset()
     if "handshake" not in marks or "shutdown" in marks or "stream" in marks:
         return None

@@ -33,7 +33,8 @@ int send_all(SSL *conn, const void *buf, size_t len)
     SSL *stream = SSL_new_stream(conn, 0);
     if (stream == NULL)
         return 0;
-    ok = SSL_write_ex(stream, buf, len, &written) && SSL_stream_conclude(stream, 0);
+    ok = SSL_write_ex(stream, buf, len, &written);
+    ok = SSL_stream_conclude(stream, 0) && ok;
     SSL_free(stream);
     return ok;
 }
@@ -63,6 +64,8 @@ RULE = Rule(
 
 
 def check(event: Event) -> Finding | None:
+    if event.kind == "release" and not event.get("last"):
+        return None  # only an extra reference was dropped: the object lives on
     marks = event.get("marks") or frozenset()
     if "stream" not in marks or "concluded" in marks:
         return None

@@ -109,7 +109,8 @@ class Effects:
                 if self.use(st, v, call.loc, api, nullable=False):
                     o = st.objs[v]
                     st.objs[v] = o.step(call.loc, f"{api}() takes one more reference",
-                                        refs=o.refs + 1, owe=o.owe + 1)
+                                        refs=o.refs + 1, owe=o.owe + 1, ref_site=call.loc,
+                                        escaped=False)  # this reference is the function's
                     added = v
             elif verb.startswith("consume:"):
                 parts = verb.split(":")
@@ -124,8 +125,9 @@ class Effects:
         if first is not None and first in st.objs:
             o = st.objs[first]
             self.emit("call", st, first, call.loc, api, marks=o.marks)
-            if spec.marks and not spec.marks <= o.marks:
-                st.objs[first] = replace(o, marks=o.marks | spec.marks)
+            new_marks = spec.marks | spec.attempt_marks
+            if new_marks and not new_marks <= o.marks:
+                st.objs[first] = replace(o, marks=o.marks | new_marks)
         result = self.result(st, call, spec, vals)
         if result is None and (added is not None or (spec.marks and first is not None)):
             # A status result: a branch on its failure undoes the marks / the reference.
@@ -204,7 +206,8 @@ class Effects:
             return False
         if not nullable and o.origin == ALLOC and o.null != NONNULL:
             self.emit("null-use", st, oid, loc, api, definitely=o.null == NULL)
-            st.objs[oid] = replace(o, null=NONNULL)
+            if o.null == MAYBE:  # report once; a NULL stays NULL (no leak on this path)
+                st.objs[oid] = replace(o, null=NONNULL)
         return True
 
     def release(self, st: State, oid: str, loc: Loc, api: str, cascade: bool,
@@ -231,9 +234,10 @@ class Effects:
                       owner_kind=owner.kind)
             st.objs[oid] = replace(o, unknown=True)
             return
-        if report:
-            self.emit("release", st, oid, loc, api, marks=o.marks, origin_api=o.api)
         refs = o.refs - 1
+        if report:
+            self.emit("release", st, oid, loc, api, marks=o.marks, origin_api=o.api,
+                      last=refs <= 0)
         msg = f"released by {api}()" if refs <= 0 else f"{api}() drops one reference"
         o = o.step(loc, msg, refs=refs, owe=max(0, o.owe - 1), null=NONNULL)
         if refs <= 0:

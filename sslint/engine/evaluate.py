@@ -242,10 +242,28 @@ class Evaluator:
         return None
 
     def ev_binary(self, st: State, e: ir.Binary) -> list[tuple[State, Value]]:
+        if e.op in ("&&", "||"):
+            return self.ev_logical(st, e)
         out = []
         for st2, a in self.ev(st, e.lhs):
             for st3, b in self.ev(st2, e.rhs):
                 out.append((st3, self.compare(st3, e.op, a, b)))
+        return out
+
+    def ev_logical(self, st: State, e: ir.Binary) -> list[tuple[State, Value]]:
+        """`a && b` / `a || b` as values: b runs only when a does not decide."""
+        out = []
+        decides = e.op == "||"  # the value of a that makes b irrelevant
+        for st2, a in self.ev(st, e.lhs):
+            short = self.assume(st2.copy(), e.lhs, a, decides)
+            if short is not None:
+                out.append((short, int(decides)))
+            rest = self.assume(st2, e.lhs, a, not decides)
+            if rest is None:
+                continue
+            for st3, b in self.ev(rest, e.rhs):
+                t = self.truth(st3, b)
+                out.append((st3, None if t is None else int(t)))
         return out
 
     def compare(self, st: State, op: str, a: Value, b: Value) -> Value:

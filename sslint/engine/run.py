@@ -44,7 +44,12 @@ class Engine(Evaluator, Effects):
     # ---- events --------------------------------------------------------------
     def emit(self, kind: str, st: State, oid: str, loc: Loc, api: str, **detail) -> None:
         o = st.objs[oid]
-        key = (kind, loc.line, loc.col, o.site) if kind != "leak" else (kind, o.site)
+        if kind == "leak":
+            key: tuple = (kind, o.site)
+        elif kind in ("call", "release"):  # advisory rules read the marks: keep each set
+            key = (kind, loc.line, loc.col, o.site, o.marks)
+        else:
+            key = (kind, loc.line, loc.col, o.site)
         if key in self.events:
             return
         origin = Step(o.site, _origin_text(o))
@@ -143,7 +148,7 @@ class Engine(Evaluator, Effects):
             if self.leak_candidate(o):
                 self.emit("leak", st, oid, loc, o.api,
                           exit=Step(loc, f"the function {how} here"), owe=o.owe,
-                          last_ref="", origin=o.origin)
+                          last_ref="", origin=o.origin, acquired=o.ref_site)
 
     def collect(self, st: State, loc: Loc) -> None:
         """Drop objects no variable reaches any more; an owned one is a leak here."""
@@ -163,7 +168,8 @@ class Engine(Evaluator, Effects):
             if self.leak_candidate(o):
                 self.emit("leak", st, oid, loc, o.api,
                           exit=Step(loc, "the last reference to it is lost here"),
-                          owe=o.owe, last_ref="lost", origin=o.origin)
+                          owe=o.owe, last_ref="lost", origin=o.origin,
+                          acquired=o.ref_site)
             del objs[oid]
 
 

@@ -36,6 +36,7 @@ class Obj:
     released: Step | None = None
     released_via: str = ""     # "" released directly; else the kind of owner that took it down
     marks: frozenset[str] = frozenset()  # model-defined facts, e.g. "handshake", "shutdown"
+    ref_site: Loc | None = None  # where the last extra reference (up_ref) was taken
     slots: tuple[tuple[str, str], ...] = ()
     trail: tuple[Step, ...] = ()
 

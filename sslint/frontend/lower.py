@@ -258,6 +258,10 @@ class Lowerer:
             self.tails = []
         elif k == K.NULL_STMT:
             pass
+        elif k == K.CSTYLE_CAST_EXPR and c.type.kind == ci.TypeKind.VOID:
+            # `(void)f();`: the result is ignored on purpose.
+            e = ir.Opaque((self.expr(c),))
+            self.emit("expr", e, self.loc(c))
         elif k.is_expression():
             e = self.expr(c)
             self.emit("expr", e, self.loc(c))

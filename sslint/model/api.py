@@ -33,6 +33,7 @@ class FnSpec:
     man: str = ""
     expanded: tuple[int, ...] = ()
     marks: frozenset[str] = frozenset()  # facts recorded on the first handle argument
+    attempt_marks: frozenset[str] = frozenset()  # ... recorded whatever the call returns
     result_marks: frozenset[str] = frozenset()  # facts recorded on an acquired result
 
     def verb(self, i: int) -> str:
@@ -49,7 +50,7 @@ def parse_table(data: dict, source: str) -> dict[str, FnSpec]:
         if not isinstance(entry, dict):
             raise ModelError(f"{where}: expected a table")
         unknown = set(entry) - {"args", "returns", "check_return", "man", "expanded", "marks",
-                                 "result_marks"}
+                                 "attempt_marks", "result_marks"}
         if unknown:
             raise ModelError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
         args = entry.get("args", [])
@@ -75,11 +76,14 @@ def parse_table(data: dict, source: str) -> dict[str, FnSpec]:
         marks = entry.get("marks", [])
         if not isinstance(marks, list) or not all(isinstance(m, str) for m in marks):
             raise ModelError(f"{where}: 'marks' must be a list of strings")
-        rmarks = entry.get("result_marks", [])
-        if not isinstance(rmarks, list) or not all(isinstance(m, str) for m in rmarks):
-            raise ModelError(f"{where}: 'result_marks' must be a list of strings")
+        extra = {}
+        for key in ("attempt_marks", "result_marks"):
+            v = entry.get(key, [])
+            if not isinstance(v, list) or not all(isinstance(m, str) for m in v):
+                raise ModelError(f"{where}: '{key}' must be a list of strings")
+            extra[key] = frozenset(v)
         out[name] = FnSpec(name, tuple(args), ret, check, man, tuple(exp), frozenset(marks),
-                           frozenset(rmarks))
+                           **extra)
     return out
 
 

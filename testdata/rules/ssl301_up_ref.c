@@ -1,0 +1,61 @@
+/* SSL301: an extra reference taken with *_up_ref is not given back. */
+#include <openssl/ssl.h>
+
+struct cache {
+    int full;
+    SSL_SESSION *sess;
+    SSL *conn;
+};
+
+int remember_leaks_when_full(struct cache *c, SSL_SESSION *sess)
+{
+    if (!SSL_SESSION_up_ref(sess)) /* expect: SSL301 */
+        return 0;
+    if (c->full)
+        return 0;
+    c->sess = sess;
+    return 1;
+}
+
+void up_ref_and_forget(SSL *ssl)
+{
+    if (SSL_up_ref(ssl)) /* expect: SSL301 */
+        SSL_connect(ssl);
+}
+
+int bio_up_ref_unbalanced(BIO *bio, int n)
+{
+    if (BIO_up_ref(bio) != 1) /* expect: SSL301 */
+        return -1;
+    if (n > 0)
+        BIO_free(bio);
+    return n;
+}
+
+/* Clean: the extra reference is stored in a struct that outlives the call. */
+int remember_clean(struct cache *c, SSL_SESSION *sess)
+{
+    if (c->full)
+        return 0;
+    if (!SSL_SESSION_up_ref(sess)) /* ok: SSL301 */
+        return 0;
+    c->sess = sess;
+    return 1;
+}
+
+/* Clean: the extra reference is dropped on every path. */
+void balanced(SSL *ssl)
+{
+    if (!SSL_up_ref(ssl)) /* ok: SSL301 */
+        return;
+    SSL_connect(ssl);
+    SSL_free(ssl);
+}
+
+/* Clean: the handle with its extra reference is returned to the caller. */
+SSL *share(struct cache *c)
+{
+    if (c->conn == NULL || !SSL_up_ref(c->conn)) /* ok: SSL301 */
+        return NULL;
+    return c->conn;
+}
