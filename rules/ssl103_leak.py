@@ -16,21 +16,29 @@ a peer can provoke: memory exhaustion on a long-running server (CWE-401).
 
 ## Example
 ```c
-SSL *ssl = SSL_new(ctx);
-if (ssl == NULL)
-    return -1;
-if (!SSL_set_fd(ssl, fd))
-    return -1;              /* ssl leaks */
+SSL *open_conn(SSL_CTX *ctx, int fd)
+{
+    SSL *ssl = SSL_new(ctx);
+    if (ssl == NULL)
+        return NULL;
+    if (!SSL_set_fd(ssl, fd))
+        return NULL;            /* ssl leaks */
+    return ssl;
+}
 ```
 
 ## Use instead
 ```c
-SSL *ssl = SSL_new(ctx);
-if (ssl == NULL)
-    return -1;
-if (!SSL_set_fd(ssl, fd)) {
-    SSL_free(ssl);
-    return -1;
+SSL *open_conn(SSL_CTX *ctx, int fd)
+{
+    SSL *ssl = SSL_new(ctx);
+    if (ssl == NULL)
+        return NULL;
+    if (!SSL_set_fd(ssl, fd)) {
+        SSL_free(ssl);
+        return NULL;
+    }
+    return ssl;
 }
 ```
 
