@@ -114,7 +114,6 @@ class Node:
     'return' evaluate expr (may be None), then leave the function
     'exit'   the function's single exit (no expr)
     'sink'   the path ends without leaving the function normally (noreturn call)
-    'kill'   variables in `kills` go out of scope
     """
 
     id: int
@@ -122,7 +121,9 @@ class Node:
     expr: Expr | None = None
     loc: Loc | None = None
     succ: list[int] = field(default_factory=list)
-    kills: tuple[str, ...] = ()
+    # 'switch' nodes: successor id -> the case constant leading there, or None for
+    # `default:` (and for leaving the switch when there is no default).
+    cases: dict[int, int | None] = field(default_factory=dict)
 
 
 @dataclass

@@ -7,8 +7,8 @@ usually one, two where a `?:` cannot be decided. Calls go through the API model
 from __future__ import annotations
 
 from sslint import ir
-from sslint.engine.state import (EXTERNAL, MAYBE, NONNULL, NULL, PARAM, Obj, State, Value,
-                                 is_obj)
+from sslint.engine.state import (ALLOC, EXTERNAL, MAYBE, NONNULL, NONZERO, NULL, PARAM, Obj,
+                                 State, Value, is_obj)
 from sslint.findings import Loc, Step
 
 
@@ -188,8 +188,8 @@ class Evaluator:
     def ev_assign(self, st: State, e: ir.Assign) -> list[tuple[State, Value]]:
         out = []
         for st2, v in self.ev(st, e.value):
-            if isinstance(v, tuple) and not _is_ret(v):  # an address or a test
-                v = None
+            if isinstance(v, tuple) and not _is_ret(v) and v is not NONZERO:
+                v = None  # an address or a test
             if e.op == "decl":
                 v = None
             elif e.op != "=":
@@ -234,6 +234,8 @@ class Evaluator:
     def truth(self, st: State, v: Value) -> bool | None:
         if isinstance(v, int):
             return v != 0
+        if v is NONZERO:
+            return True
         if is_obj(v):
             o = st.objs.get(v)
             if o is None:
@@ -275,16 +277,39 @@ class Evaluator:
             return ("test", b, _FLIP[op], a)
         if isinstance(a, int) and isinstance(b, int):
             try:
-                return int(_INT_OPS[op](a, b)) if op in _INT_OPS else None
+                r = _INT_OPS[op](a, b) if op in _INT_OPS else None
+                return None if r is None else int(r)
             except (ZeroDivisionError, ValueError, OverflowError):
                 return None
         if op in ("==", "!="):
-            obj, other = (a, b) if is_obj(a) else (b, a)
-            if is_obj(obj) and other == 0:
-                t = self.truth(st, obj)
-                if t is None:
-                    return None
-                return int(t) if op == "!=" else int(not t)
+            eq = self.equal(st, a, b)
+            return None if eq is None else int(eq == (op == "=="))
+        return None
+
+    def equal(self, st: State, a: Value, b: Value) -> bool | None:
+        """Whether two values are equal, when that is known on this path."""
+        if is_obj(b) and not is_obj(a):
+            a, b = b, a
+        if is_obj(a) and (b == 0 or b is NONZERO):
+            t = self.truth(st, a)
+            return None if t is None else (not t if b == 0 else None if t else False)
+        if b is NONZERO and isinstance(a, int):
+            return False if a == 0 else None
+        if a is NONZERO and b == 0:
+            return False
+        if is_obj(a) and is_obj(b):
+            if a == b:
+                return True
+            oa, ob = st.objs.get(a), st.objs.get(b)
+            if oa is None or ob is None:
+                return None
+            if oa.null == NULL and ob.null == NULL:
+                return True
+            if {oa.null, ob.null} == {NULL, NONNULL}:
+                return False
+            # A fresh allocation differs from every other live object.
+            if oa.null == ob.null == NONNULL and ALLOC in (oa.origin, ob.origin):
+                return False
         return None
 
     def ev_cond(self, st: State, e: ir.CondExpr) -> list[tuple[State, Value]]:
@@ -320,8 +345,13 @@ class Evaluator:
                 if k != 0:
                     return st
                 return self.refine_null(st, cur, want_null=eq)
-            if eq and Paths.of(lv) is not None and not handle_of_expr(lv):
-                self.write(st, lv, k, self.fn.loc)
+            if cur is NONZERO:
+                return None if (eq and k == 0) else st
+            if Paths.of(lv) is not None and not handle_of_expr(lv):
+                if eq:
+                    self.write(st, lv, k, self.fn.loc)
+                elif k == 0:
+                    self.write(st, lv, NONZERO, self.fn.loc)
             return st
         cur = self.read(st, subject)
         if is_obj(cur):
@@ -331,8 +361,10 @@ class Evaluator:
             return st
         if isinstance(cur, int):
             return st if (cur != 0) == want_nonzero else None
-        if not want_nonzero and Paths.of(subject) is not None:
-            self.write(st, subject, 0, self.fn.loc)
+        if cur is NONZERO:
+            return st if want_nonzero else None
+        if Paths.of(subject) is not None and not handle_of_expr(subject):
+            self.write(st, subject, NONZERO if want_nonzero else 0, self.fn.loc)
         return st
 
     def learn_outcome(self, st: State, value: Value, truth: bool) -> None:
@@ -380,7 +412,7 @@ def _subject(cond: ir.Expr, truth: bool):
             cond = cond.rhs
             continue
         break
-    if isinstance(cond, (ir.Var, ir.Member)):
+    if isinstance(cond, (ir.Var, ir.Member, ir.Deref)):
         return cond, truth
     if isinstance(cond, ir.Binary) and cond.op in ("==", "!="):
         lhs, rhs = cond.lhs, cond.rhs
@@ -389,7 +421,7 @@ def _subject(cond: ir.Expr, truth: bool):
         if isinstance(rhs, ir.Int):
             if isinstance(lhs, ir.Assign) and lhs.op == "=":
                 lhs = lhs.target
-            if isinstance(lhs, (ir.Var, ir.Member)):
+            if isinstance(lhs, (ir.Var, ir.Member, ir.Deref)):
                 eq = (cond.op == "==") == truth
                 return (lhs, eq, rhs.value), None
     return None, None
@@ -405,10 +437,10 @@ _FLIP = {"==": "==", "!=": "!=", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
 
 def _tracks_scalars(target: ir.Expr, root: ir.Var, through: bool) -> bool:
     """Which lvalues keep integer/NULL facts: handle-typed ones (NULL matters) and
-    local scalar variables (flags and return codes that guard frees)."""
+    local and parameter scalars (flags and return codes that guard frees)."""
     if handle_of_expr(target):
         return True
-    return isinstance(target, ir.Var) and root.scope == "local" and not root.is_pointer
+    return isinstance(target, ir.Var) and root.scope != "global" and not root.is_pointer
 
 
 def _named(o: Obj, name: str) -> Obj:
@@ -425,7 +457,10 @@ _INT_OPS = {
     "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
     ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b,
     "+": lambda a, b: a + b, "-": lambda a, b: a - b, "&": lambda a, b: a & b,
-    "|": lambda a, b: a | b, "*": lambda a, b: a * b,
+    "|": lambda a, b: a | b, "*": lambda a, b: a * b, "^": lambda a, b: a ^ b,
+    "<<": lambda a, b: a << b if 0 <= b < 64 else None,
+    ">>": lambda a, b: a >> b if 0 <= b < 64 else None,
+    "/": lambda a, b: int(a / b), "%": lambda a, b: a % b,
 }
 
 __all__ = ["Evaluator", "Paths", "describe", "handle_of_expr", "Step"]

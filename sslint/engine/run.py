@@ -112,10 +112,14 @@ class Engine(Evaluator, Effects):
             return out
         if kind == "switch":
             out = []
-            for s, _ in self.ev(st, node.expr):
+            labels = {k for k in node.cases.values() if k is not None}
+            for s, v in self.ev(st, node.expr):
                 self.collect(s, loc)
-                out.extend((n, s) for n in node.succ)
-            return _fan(out)
+                for n in node.succ:
+                    s2 = self.enter_case(s.copy(), node, v, n, labels)
+                    if s2 is not None:
+                        out.append((n, s2))
+            return out
         if kind == "return":
             for s, v in self.ev(st, node.expr):
                 self.escape(s, v)
@@ -127,6 +131,16 @@ class Engine(Evaluator, Effects):
             self.leaks_at_exit(st, end, "reaches the end of the function")
             return []
         return []  # sink: the path ends in a noreturn call
+
+    def enter_case(self, st: State, node: ir.Node, v, succ: int, labels: set[int]):
+        """Refine st for the edge from a switch to succ; None if it cannot be taken."""
+        if succ not in node.cases:
+            return st  # a GNU case range or an unevaluated label: any value
+        k = node.cases[succ]
+        if k is None:  # default: none of the labels
+            return None if isinstance(v, int) and v in labels else st
+        test = ir.Binary("==", node.expr, ir.Int(k))
+        return self.assume(st, test, self.compare(st, "==", v, k), True)
 
     def check_result_use(self, st: State, e: ir.Expr) -> None:
         if isinstance(e, ir.Call) and e.callee:

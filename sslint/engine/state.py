@@ -70,6 +70,10 @@ class Obj:
 Value = object
 
 
+# A scalar known to be non-zero (a flag tested true) whose exact value is unknown.
+NONZERO = ("nz",)
+
+
 def is_obj(v: Value) -> bool:
     return isinstance(v, str)
 

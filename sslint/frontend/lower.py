@@ -221,16 +221,28 @@ class Lowerer:
             has_default = self.switch_has_default.pop()
             self.switches.pop()
             self.loops.pop()
-            self.tails = self.tails + breaks + ([] if has_default else [sw])
+            if not has_default:  # no case matched: straight past the switch
+                after = self.new("expr")
+                self.link([sw], after)
+                self.nodes[sw].cases[after] = None
+                self.tails = self.tails + breaks + [after]
+            else:
+                self.tails = self.tails + breaks
         elif k in (K.CASE_STMT, K.DEFAULT_STMT):
             j = self.new("expr")
             self.link(self.tails, j)
+            kids = list(c.get_children())
             if self.switches:
-                self.link([self.switches[-1]], j)
+                sw = self.switches[-1]
+                self.link([sw], j)
                 if k == K.DEFAULT_STMT:
                     self.switch_has_default[-1] = True
+                    self.nodes[sw].cases[j] = None
+                elif len(kids) == 2:  # `case K:` (a GNU range `case A ... B:` stays open)
+                    value = clangx.int_value(kids[0])
+                    if value is not None:
+                        self.nodes[sw].cases[j] = value
             self.tails = [j]
-            kids = list(c.get_children())
             if kids:
                 self.stmt(kids[-1])
         elif k == K.GOTO_STMT:

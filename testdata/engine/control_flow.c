@@ -191,17 +191,21 @@ int do_while_retry_clean(SSL_CTX *ctx, int fd)
 int do_while_retry_leak(SSL_CTX *ctx, int fd)
 {
     SSL *s;
-    int tries = 0;
+    int tries = 0, connected = 0;
     do {
         s = SSL_new(ctx); /* expect: SSL103 */
         if (s == NULL)
             return -1;
-        if (SSL_set_fd(s, fd) && SSL_connect(s) == 1)
+        if (SSL_set_fd(s, fd) && SSL_connect(s) == 1) {
+            connected = 1;
             break;
+        }
         /* retrying without SSL_free(s): the failed attempt is lost */
     } while (++tries < 3);
+    if (connected)
+        SSL_shutdown(s);
     SSL_free(s);
-    return tries < 3 ? 0 : -1;
+    return connected ? 0 : -1;
 }
 
 /* ---- for, with and without init / cond / inc ---------------------------------- */
@@ -288,6 +292,8 @@ int for_init_only_clean(SSL_CTX *ctx, int fd)
             return -1;
         }
         r = SSL_connect(s);
+        if (r == 1)
+            SSL_shutdown(s);
         SSL_free(s);
         if (r == 1 || attempt >= 4)
             return r == 1 ? 0 : -1;
@@ -305,8 +311,10 @@ int continue_skips_free_leak(SSL_CTX *ctx, const int *fds, int n)
             continue;
         if (!SSL_set_fd(s, fds[i]))
             continue; /* s is dropped here */
-        if (SSL_accept(s) == 1)
+        if (SSL_accept(s) == 1) {
+            SSL_shutdown(s);
             served++;
+        }
         SSL_free(s);
     }
     return served;
@@ -323,8 +331,10 @@ int continue_after_free_clean(SSL_CTX *ctx, const int *fds, int n)
             SSL_free(s);
             continue;
         }
-        if (SSL_accept(s) == 1)
+        if (SSL_accept(s) == 1) {
+            SSL_shutdown(s);
             served++;
+        }
         SSL_free(s); /* ok: SSL101 */
     }
     return served;
@@ -439,15 +449,16 @@ int state_machine_clean(SSL_CTX *ctx, int fd)
             st = ST_HANDSHAKE;
             break;
         case ST_HANDSHAKE:
-            st = SSL_connect(s) == 1 ? ST_DATA : ST_CLOSE;
+            st = SSL_connect(s) == 1 ? ST_DATA : ST_CLOSE; /* ok: SSL401 */
             break;
         case ST_DATA:
-            if (SSL_write(s, "ping\n", 5) == 5)
+            if (SSL_write(s, "ping\n", 5) == 5) /* ok: SSL401 */
                 rc = 0;
+            SSL_shutdown(s); /* ok: SSL401 */
             st = ST_CLOSE;
             break;
         case ST_CLOSE:
-            SSL_free(s); /* ok: SSL101 */
+            SSL_free(s); /* ok: SSL101, SSL502 */
             s = NULL;
             st = ST_DONE;
             break;
@@ -478,9 +489,10 @@ int state_machine_leak_on_retry(SSL_CTX *ctx, int fd)
             st = ST_HANDSHAKE;
             break;
         case ST_HANDSHAKE:
-            if (SSL_connect(s) == 1)
+            if (SSL_connect(s) == 1) {
+                SSL_shutdown(s);
                 st = ST_CLOSE;
-            else if (++attempts < 3)
+            } else if (++attempts < 3)
                 st = ST_INIT; /* starts over without releasing the failed SSL */
             else
                 st = ST_CLOSE;
@@ -509,6 +521,7 @@ int nested_loops_clean(SSL_CTX *ctx, const int *fds, int nfds, int rounds)
                 return -1;
             if (SSL_set_fd(s, fds[i]) && SSL_accept(s) == 1) {
                 SSL_write(s, "hello\n", 6);
+                SSL_shutdown(s);
                 served++;
             }
             SSL_free(s); /* ok: SSL101 */
@@ -527,8 +540,10 @@ int nested_loops_break_leak(SSL_CTX *ctx, const int *fds, int nfds, int rounds)
                 return -1;
             if (!SSL_set_fd(s, fds[i]))
                 break; /* leaves the inner loop without releasing s */
-            if (SSL_accept(s) == 1)
+            if (SSL_accept(s) == 1) {
+                SSL_shutdown(s);
                 served++;
+            }
             SSL_free(s);
         }
     }
