@@ -13,7 +13,8 @@ import clang.cindex as ci
 
 from sslint.engine.run import Budget, analyze
 from sslint.findings import Event, FileResult, Finding, Loc, Notification
-from sslint.frontend import clangx
+from sslint.frontend import clangx, diags, pch
+from sslint.frontend.diags import Diag
 from sslint.frontend.lower import lower_function
 from sslint.frontend.toolchain import builtin_include_args
 from sslint.model.api import ApiModel
@@ -72,17 +73,44 @@ def index() -> ci.Index:
     return _index
 
 
-def parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[ci.Diagnostic], bool]:
+def clang_args(args: list[str] | tuple[str, ...]) -> list[str]:
+    """The full libclang arguments for a file with these (sanitized) user arguments.
+    Deep nesting is allowed past clang's default of 256 brackets (machine-generated
+    code); user arguments come later and may lower it again."""
+    return list(DEFAULT_ARGS) + ["-fbracket-depth=1024"] + list(args) + builtin_include_args()
+
+
+def parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diag], bool]:
     """Parse with KeepGoing; retry with the OpenSSL fallback shim when the handle
-    types are missing. Returns (tu, error diagnostics, used the shim)."""
-    full = list(DEFAULT_ARGS) + list(args) + builtin_include_args()
-    tu = index().parse(path, args=full, options=KEEP_GOING)
-    errs = [d for d in tu.diagnostics if d.severity >= ci.Diagnostic.Error]
+    types are missing. Returns (tu, error diagnostics, used the shim).
+
+    Paths and arguments go to libclang as the OS's bytes (file names need not be
+    UTF-8). With a shared precompiled header for this file's leading #includes
+    (sslint.frontend.pch) the file is parsed against it; if that parse reports any
+    error, the file is parsed again without it, so results never depend on the PCH.
+    """
+    full = clang_args(args)
+    bpath = os.fsencode(path)
+    bargs = [os.fsencode(a) for a in full]
+    plan = pch.active().plan(path, full)
+    if plan is not None:
+        try:
+            tu = pch.index().parse(bpath, args=bargs + [os.fsencode(a) for a in plan.args],
+                                   unsaved_files=[(bpath, plan.source)], options=KEEP_GOING)
+        except ci.TranslationUnitLoadError:
+            tu = None
+        if tu is not None:
+            errs = diags.errors(tu, path)
+            if not errs:
+                return tu, errs, False
+            del tu
+    tu = index().parse(bpath, args=bargs, options=KEEP_GOING)
+    errs = diags.errors(tu, path)
     if any(_MISSING_OPENSSL.search(d.spelling) for d in errs):
         shim = os.path.join(_shim_dir(), "sslint_openssl_fallback.h")
-        tu2 = index().parse(path, args=full + ["-include", shim], options=KEEP_GOING)
-        errs2 = [d for d in tu2.diagnostics if d.severity >= ci.Diagnostic.Error]
-        return tu2, errs2, True
+        tu2 = index().parse(bpath, args=bargs + [b"-include", os.fsencode(shim)],
+                            options=KEEP_GOING)
+        return tu2, diags.errors(tu2, path), True
     return tu, errs, False
 
 
@@ -123,20 +151,18 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
     res.parse_errors = len(errs)
     _report_parse_errors(res, errs, display, path, shim)
     t1 = time.perf_counter()
+    model = model.copy()  # this file's summaries stay with this file
     words = relevant_words(source, model)
     deadline = t1 + opts.file_timeout
-    for fn in tu.cursor.get_children():
-        if fn.kind != ci.CursorKind.FUNCTION_DECL or not fn.is_definition():
-            continue
-        if not clangx.in_main_file(fn):
-            continue
+    for fn in _callees_first(tu, source):
         ext = fn.extent
         if not words.search(source, ext.start.offset, ext.end.offset):
             continue  # no lifecycle call in this body: no rule can fire
         if time.perf_counter() > deadline:
             res.notifications.append(Notification(
-                "warning", f"time limit of {opts.file_timeout:g}s reached; functions from "
-                f"'{fn.spelling}' on were not analysed", _loc(fn, display), "time-limit"))
+                "warning", f"time limit of {opts.file_timeout:g}s reached; some functions "
+                f"(from '{fn.spelling}' on) were not analysed", _loc(fn, display),
+                "time-limit"))
             break
         try:
             lowered = lower_function(fn, display, model.names, source)
@@ -155,11 +181,56 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
             res.notifications.append(Notification(
                 "note", f"function '{fn.spelling}' was analysed partially: {result.partial}",
                 _loc(fn, display), "partial-analysis"))
+        if result.summary is not None and fn.spelling not in _NEVER_SUMMARISE:
+            model.add(result.summary)
+            words = relevant_words(source, model)
         res.findings.extend(rules.findings(result.events))
     res.analysis_seconds = time.perf_counter() - t1
     res.analyzed = True
     res.findings.sort(key=Finding.sort_key)
     return res
+
+
+_NEVER_SUMMARISE = frozenset({"main"})
+_CALL_NAME = re.compile(rb"\b([A-Za-z_]\w*)\s*\(")
+
+
+def _callees_first(tu: ci.TranslationUnit, source: bytes) -> list[ci.Cursor]:
+    """The main file's function definitions, each after the ones it calls (by name,
+    read from the source text; cycles are broken arbitrarily but deterministically)."""
+    fns: dict[str, ci.Cursor] = {}
+    for fn in tu.cursor.get_children():
+        if (fn.kind == ci.CursorKind.FUNCTION_DECL and fn.is_definition()
+                and clangx.in_main_file(fn) and fn.spelling not in fns):
+            fns[fn.spelling] = fn
+    calls: dict[str, list[str]] = {}
+    for name, fn in fns.items():
+        ext = fn.extent
+        body = source[ext.start.offset:ext.end.offset]
+        seen = []
+        for m in _CALL_NAME.finditer(body):
+            callee = m.group(1).decode("latin-1")
+            if callee in fns and callee != name and callee not in seen:
+                seen.append(callee)
+        calls[name] = seen
+    order: list[ci.Cursor] = []
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+    for root in fns:
+        if root in state:
+            continue
+        stack = [(root, iter(calls[root]))]
+        state[root] = 1
+        while stack:
+            name, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                stack.pop()
+                state[name] = 2
+                order.append(fns[name])
+            elif nxt not in state:
+                state[nxt] = 1
+                stack.append((nxt, iter(calls[nxt])))
+    return order
 
 
 def _loc(c: ci.Cursor, display: str) -> Loc:

@@ -14,7 +14,7 @@ from sslint.engine.evaluate import Paths, describe
 from sslint.engine.state import (ALLOC, BORROW, EXTERNAL, MAYBE, NONNULL, NULL, Obj, State,
                                  Value, is_addr, is_obj)
 from sslint.findings import Loc, Step
-from sslint.model.api import FnSpec, guess_openssl_verb
+from sslint.model.api import FnSpec, guess_openssl_result, guess_openssl_verb
 
 
 class Effects:
@@ -64,8 +64,14 @@ class Effects:
                 self.forget_below(st, p[0])  # the callee may rewrite fields behind it
         if call.result_handle:
             oid = st.new_id(call.loc)
-            st.objs[oid] = Obj(call.result_handle, EXTERNAL, 1, 0, MAYBE, call.loc,
-                               call.callee, escaped=True)
+            if guess_openssl_result(call.callee):
+                st.objs[oid] = Obj(call.result_handle, ALLOC, 1, 1, MAYBE, call.loc,
+                                   call.callee, trail=(Step(
+                                       call.loc, f"{call.result_handle} allocated by "
+                                       f"{call.callee}()"),))
+            else:
+                st.objs[oid] = Obj(call.result_handle, EXTERNAL, 1, 0, MAYBE, call.loc,
+                                   call.callee, escaped=True)
             return oid
         return None
 
@@ -76,17 +82,28 @@ class Effects:
             args = [args[i] for i in spec.expanded]
             vals = [vals[i] for i in spec.expanded]
         api = spec.name
+        first = next((v for v in vals if is_obj(v) and v in st.objs), None)
+        if first is not None and spec.attempt_marks:  # before a release inside the call
+            o = st.objs[first]
+            if not spec.attempt_marks <= o.marks:
+                st.objs[first] = replace(o, marks=o.marks | spec.attempt_marks)
         outs: list[tuple[ir.Expr, str]] = []
         setbio_done = False
         added = None  # the handle an addref verb took a reference on
         for i, v in enumerate(vals):
             verb = spec.verb(i)
-            if verb == "-":
-                if is_obj(v):
-                    self.use(st, v, call.loc, api, nullable=True)
-                    self.escape(st, v)
-                elif is_addr(v):
+            if verb in ("-", "escape") and not is_obj(v):
+                # Not a handle: a struct pointer or an address; what is behind it goes along.
+                p = Paths.of(v[1]) if is_addr(v) else (
+                    Paths.of(args[i]) if i < len(args) else None)
+                if is_addr(v):
                     self.escape(st, self.read(st, v[1]))
+                if p is not None:
+                    self.escape_below(st, p[0])
+                continue
+            if verb == "-":
+                self.use(st, v, call.loc, api, nullable=True)
+                self.escape(st, v)
                 continue
             if verb.startswith("out-"):
                 if is_addr(v):
@@ -121,13 +138,11 @@ class Effects:
             elif verb == "escape":
                 self.use(st, v, call.loc, api, nullable=True)
                 self.escape(st, v)
-        first = next((v for v in vals if is_obj(v)), None)
         if first is not None and first in st.objs:
             o = st.objs[first]
             self.emit("call", st, first, call.loc, api, marks=o.marks)
-            new_marks = spec.marks | spec.attempt_marks
-            if new_marks and not new_marks <= o.marks:
-                st.objs[first] = replace(o, marks=o.marks | new_marks)
+            if spec.marks and not spec.marks <= o.marks:
+                st.objs[first] = replace(o, marks=o.marks | spec.marks)
         result = self.result(st, call, spec, vals)
         if result is None and (added is not None or (spec.marks and first is not None)):
             # A status result: a branch on its failure undoes the marks / the reference.
@@ -139,6 +154,11 @@ class Effects:
     def result(self, st: State, call: ir.Call, spec: FnSpec, vals: list) -> Value:
         parts = spec.returns_parts()
         if not parts:
+            if call.result_handle:  # someone else's handle: watched for double frees only
+                oid = st.new_id(call.loc)
+                st.objs[oid] = Obj(call.result_handle, EXTERNAL, 1, 0, MAYBE, call.loc,
+                                   spec.name)
+                return oid
             return None
         what = parts[0]
         if what == "acquire":

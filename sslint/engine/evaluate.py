@@ -71,6 +71,13 @@ class Evaluator:
     def read(self, st: State, e: ir.Expr) -> Value:
         p = Paths.of(e)
         if p is None:
+            kind = handle_of_expr(e)
+            if kind and isinstance(e, ir.Member) and e.loc is not None:
+                # `table[i].ssl`, `get_conn()->ssl`: someone else's handle, untracked place.
+                oid = f"@{e.loc.line}:{e.loc.col}!"
+                if oid not in st.objs:
+                    st.objs[oid] = Obj(kind, EXTERNAL, 1, 0, MAYBE, e.loc, "", describe(e))
+                return oid
             return None
         path, root, through = p
         if path in st.env:
@@ -78,11 +85,12 @@ class Evaluator:
         kind = handle_of_expr(e)
         if not kind or (root.scope == "local" and not through):
             return None
-        # A handle the function did not create: the caller's, or a global's.
+        # A handle the function did not create: the caller's, or a global's. It owes
+        # nothing here (owe=0), so it never leaks; `escaped` records real hand-offs.
         origin = PARAM if (root.scope == "param" and path == root.key) else EXTERNAL
         loc = root.loc or self.fn.loc
-        oid = st.new_id(loc) if path == root.key else f"@{path}"
-        st.objs[oid] = Obj(kind, origin, 1, 0, MAYBE, loc, "", describe(e), escaped=True)
+        oid = f"@{path}"
+        st.objs[oid] = Obj(kind, origin, 1, 0, MAYBE, loc, "", describe(e))
         st.env[path] = oid
         return oid
 
@@ -201,8 +209,12 @@ class Evaluator:
                     self.write(st3, e.target, v, e.loc)
                     out.append((st3, v))
                 continue
-            if isinstance(e.target, ir.Var) and e.target.is_pointer and v == 0 and e.target.handle:
-                v = 0
+            if v is None and e.op == "=" and handle_of_expr(e.target):
+                # `SSL *s = table[i].owner;`: a handle from an untracked place. It owes
+                # nothing here, but freeing it twice is still a bug.
+                v = st2.new_id(e.loc)
+                st2.objs[v] = Obj(handle_of_expr(e.target), EXTERNAL, 1, 0, MAYBE, e.loc, "",
+                                  describe(e.target))
             self.write(st2, e.target, v, e.loc)
             out.append((st2, v))
         return out

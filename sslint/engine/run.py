@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 from sslint import ir
 from sslint.engine.effects import Effects, describe_obj
 from sslint.engine.evaluate import Evaluator
-from sslint.engine.state import NULL, Obj, State, is_obj
+from sslint.engine.state import NULL, PARAM, Obj, State, is_obj
+from sslint.engine.summary import SummaryCollector
 from sslint.findings import Event, Loc, Step
-from sslint.model.api import ApiModel
+from sslint.model.api import ApiModel, FnSpec
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,12 @@ class FunctionResult:
     events: list[Event]
     partial: str = ""  # why the analysis stopped early, if it did
     steps: int = 0
+    summary: FnSpec | None = None  # what callers in the same file may assume
 
 
 class Engine(Evaluator, Effects):
     def __init__(self, fn: ir.Function, model: ApiModel, budget: Budget = Budget()):
+        self.summary = SummaryCollector(fn)
         self.fn = fn
         self.model = model
         self.budget = budget
@@ -86,7 +89,8 @@ class Engine(Evaluator, Effects):
                 bucket.add(key)
                 work.append((succ, s2))
         events = sorted(self.events.values(), key=lambda e: (e.site, e.kind))
-        return FunctionResult(events, self.partial, steps)
+        spec = None if self.partial else self.summary.spec()
+        return FunctionResult(events, self.partial, steps, spec)
 
     def step(self, node: ir.Node, st: State):
         kind = node.kind
@@ -122,12 +126,14 @@ class Engine(Evaluator, Effects):
             return out
         if kind == "return":
             for s, v in self.ev(st, node.expr):
+                self.summary.at_exit(s, v)
                 self.escape(s, v)
                 self.leaks_at_exit(s, loc, "returns")
             return []
         if kind == "exit":
             end = Loc(self.fn.loc.file, self.fn.loc.end_line, max(1, self.fn.loc.end_col - 1),
                       self.fn.loc.end_line, self.fn.loc.end_col)
+            self.summary.at_exit(st, None)
             self.leaks_at_exit(st, end, "reaches the end of the function")
             return []
         return []  # sink: the path ends in a noreturn call
@@ -179,6 +185,8 @@ class Engine(Evaluator, Effects):
                     changed = True
         for oid in [i for i in objs if i not in live]:
             o = objs[oid]
+            if o.origin == PARAM:
+                continue  # kept: the function's summary asks what became of it
             if self.leak_candidate(o):
                 self.emit("leak", st, oid, loc, o.api,
                           exit=Step(loc, "the last reference to it is lost here"),

@@ -108,6 +108,17 @@ class ApiModel:
             self.table.update(extra)
         self.names = frozenset(self.table)
 
+    def copy(self) -> "ApiModel":
+        other = ApiModel.__new__(ApiModel)
+        other.table = dict(self.table)
+        other.names = self.names
+        return other
+
+    def add(self, spec: FnSpec) -> None:
+        """A function summarised from this file's own code."""
+        self.table[spec.name] = spec
+        self.names = self.names | {spec.name}
+
     def lookup(self, name: str) -> FnSpec | None:
         return self.table.get(name)
 
@@ -121,12 +132,28 @@ class ApiModel:
 
 # Unlisted OpenSSL functions follow the library's naming rules (openssl-threads(7)):
 # "set0"/"add0"/"push" hand the reference over; anything else only borrows it.
-_OPENSSL_PREFIX = re.compile(r"^(SSL|SSL_CTX|SSL_SESSION|BIO|OSSL|OPENSSL|X509|EVP|PEM|d2i|i2d)_")
+_OPENSSL_PREFIX = re.compile(
+    r"^(SSL|SSL_CTX|SSL_SESSION|BIO|OSSL|OPENSSL|X509|EVP|PEM|d2i|i2d|i2a|a2i|ASN1|BN|"
+    r"CRYPTO|ERR|OCSP|PKCS7|PKCS12|SMIME|CMS|TS|RSA|DSA|DH|EC|ECDSA|HMAC|OBJ|RAND|"
+    r"ENGINE|UI|CONF|NCONF|CT|SCT|DTLS|TLS|SRP|UTF8)_")
 _TAKES_OWNERSHIP = re.compile(r"(^|_)(set0|add0|push0|push|own)(_|$)")
+_RETURNS_NEW = re.compile(r"(_new|_dup|get1|^d2i_|^PEM_read_)")
+
+
+def is_openssl_name(name: str) -> bool:
+    return bool(_OPENSSL_PREFIX.match(name))
 
 
 def guess_openssl_verb(name: str) -> str | None:
-    """For an OpenSSL-looking function not in the table: 'use' or 'escape', else None."""
+    """For an OpenSSL-looking function not in the table: 'use?' or 'escape', else None."""
     if not _OPENSSL_PREFIX.match(name):
         return None
     return "escape" if _TAKES_OWNERSHIP.search(name) else "use?"
+
+
+def guess_openssl_result(name: str) -> str:
+    """For an unlisted OpenSSL function returning a tracked handle: 'acquire' when its
+    name says it makes a new reference (_new, _dup, get1, d2i_, PEM_read_), else ''."""
+    if _OPENSSL_PREFIX.match(name) and _RETURNS_NEW.search(name):
+        return "acquire"
+    return ""
