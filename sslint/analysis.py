@@ -153,10 +153,12 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
     t1 = time.perf_counter()
     model = model.copy()  # this file's summaries stay with this file
     words = relevant_words(source, model)
+    callbacks = registered_callbacks(source, model)
     deadline = t1 + opts.file_timeout
     for fn in _callees_first(tu, source):
         ext = fn.extent
-        if not words.search(source, ext.start.offset, ext.end.offset):
+        contract = callbacks.get(fn.spelling)
+        if contract is None and not words.search(source, ext.start.offset, ext.end.offset):
             continue  # no lifecycle call in this body: no rule can fire
         if time.perf_counter() > deadline:
             res.notifications.append(Notification(
@@ -166,7 +168,7 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
             break
         try:
             lowered = lower_function(fn, display, model.names, source)
-            result = analyze(lowered, model, opts.budget)
+            result = analyze(lowered, model, opts.budget, contract)
         except RecursionError:
             res.notifications.append(Notification(
                 "warning", f"function '{fn.spelling}' nests too deeply to analyse",
@@ -192,6 +194,40 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
 
 
 _NEVER_SUMMARISE = frozenset({"main"})
+
+
+def registered_callbacks(source: bytes, model: ApiModel) -> dict[str, tuple[int, int, str]]:
+    """Functions this file registers through a model entry with `callback`, read from
+    the source text: {function name: (param index, owned_when, registering function)}."""
+    out: dict[str, tuple[int, int, str]] = {}
+    for name, spec in model.table.items():
+        if not spec.callback or name.encode() not in source:
+            continue
+        arg, param, owned = spec.callback
+        for m in re.finditer(rb"\b" + re.escape(name.encode()) + rb"\s*\(", source):
+            args = _split_args(source, m.end())
+            if arg < len(args):
+                ident = re.fullmatch(rb"\s*\(?\s*&?\s*([A-Za-z_]\w*)\s*\)?\s*", args[arg])
+                if ident:
+                    out[ident.group(1).decode("latin-1")] = (param, owned, name)
+    return out
+
+
+def _split_args(source: bytes, start: int) -> list[bytes]:
+    depth, args, cur = 0, [], start
+    for i in range(start, min(len(source), start + 2000)):
+        ch = source[i:i + 1]
+        if ch in b"([{":
+            depth += 1
+        elif ch in b")]}":
+            if depth == 0:
+                args.append(source[cur:i])
+                return args
+            depth -= 1
+        elif ch == b"," and depth == 0:
+            args.append(source[cur:i])
+            cur = i + 1
+    return args
 _CALL_NAME = re.compile(rb"\b([A-Za-z_]\w*)\s*\(")
 
 

@@ -69,6 +69,7 @@ EVENT_KINDS = (
     "unchecked-return",     # a call whose result must be checked was ignored
     "call",                 # a call to a modelled function (for advisory rules)
     "release",              # a correct release (for advisory rules: what preceded it)
+    "callback-return",      # a callback returned while holding a reference wrongly
 )
 
 

@@ -35,7 +35,9 @@ class FunctionResult:
 
 
 class Engine(Evaluator, Effects):
-    def __init__(self, fn: ir.Function, model: ApiModel, budget: Budget = Budget()):
+    def __init__(self, fn: ir.Function, model: ApiModel, budget: Budget = Budget(),
+                 contract: tuple[int, int, str] | None = None):
+        self.contract = contract  # (param index, owned_when, registering function)
         self.summary = SummaryCollector(fn)
         self.fn = fn
         self.model = model
@@ -127,6 +129,8 @@ class Engine(Evaluator, Effects):
         if kind == "return":
             for s, v in self.ev(st, node.expr):
                 self.summary.at_exit(s, v)
+                if self.contract is not None:
+                    self.check_contract(s, v, loc)
                 self.escape(s, v)
                 self.leaks_at_exit(s, loc, "returns")
             return []
@@ -137,6 +141,36 @@ class Engine(Evaluator, Effects):
             self.leaks_at_exit(st, end, "reaches the end of the function")
             return []
         return []  # sink: the path ends in a noreturn call
+
+    def check_contract(self, st: State, v, loc: Loc) -> None:
+        """A registered callback returns: does it hold the reference it was lent as the
+        registering function's page says?"""
+        index, owned_when, registrar = self.contract
+        if index >= len(self.fn.params) or not isinstance(v, int):
+            return
+        p = self.fn.params[index]
+        obj = next((oid for oid, o in st.objs.items()
+                    if o.origin == PARAM and o.var == p.name), None)
+        if obj is None:
+            status = "untouched"
+        else:
+            o = st.objs[obj]
+            status = ("freed" if o.destroyed else "kept" if o.escaped or o.owner
+                      else "untouched")
+            if o.unknown or o.null == NULL or (o.refs > 1 and status == "kept"):
+                return  # unknown, NULL, or kept with a reference of its own
+        owned = v == owned_when
+        if owned and status == "untouched":
+            problem = "leaked"
+        elif not owned and status in ("freed", "kept"):
+            problem = status
+        else:
+            return
+        key = ("callback-return", loc.line, loc.col)
+        if key not in self.events:
+            self.events[key] = Event("callback-return", "SSL_SESSION", loc, self.fn.name,
+                                     p.name, registrar,
+                                     detail=(("problem", problem), ("returned", v)))
 
     def enter_case(self, st: State, node: ir.Node, v, succ: int, labels: set[int]):
         """Refine st for the edge from a switch to succ; None if it cannot be taken."""
@@ -304,8 +338,9 @@ def _event_text(kind: str, api: str) -> str:
     }.get(kind, kind)
 
 
-def analyze(fn: ir.Function, model: ApiModel, budget: Budget = Budget()) -> FunctionResult:
-    return Engine(fn, model, budget).run()
+def analyze(fn: ir.Function, model: ApiModel, budget: Budget = Budget(),
+            contract: tuple[int, int, str] | None = None) -> FunctionResult:
+    return Engine(fn, model, budget, contract).run()
 
 
 __all__ = ["analyze", "Budget", "FunctionResult", "describe_obj", "replace"]

@@ -35,6 +35,9 @@ class FnSpec:
     marks: frozenset[str] = frozenset()  # facts recorded on the first handle argument
     attempt_marks: frozenset[str] = frozenset()  # ... recorded whatever the call returns
     result_marks: frozenset[str] = frozenset()  # facts recorded on an acquired result
+    # (arg, param, owned_when): the function registers argument `arg` as a callback
+    # whose parameter `param` is a reference it owns only when it returns `owned_when`.
+    callback: tuple[int, ...] = ()
 
     def verb(self, i: int) -> str:
         return self.args[i] if i < len(self.args) else "-"
@@ -50,7 +53,7 @@ def parse_table(data: dict, source: str) -> dict[str, FnSpec]:
         if not isinstance(entry, dict):
             raise ModelError(f"{where}: expected a table")
         unknown = set(entry) - {"args", "returns", "check_return", "man", "expanded", "marks",
-                                 "attempt_marks", "result_marks"}
+                                 "attempt_marks", "result_marks", "callback"}
         if unknown:
             raise ModelError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
         args = entry.get("args", [])
@@ -76,7 +79,11 @@ def parse_table(data: dict, source: str) -> dict[str, FnSpec]:
         marks = entry.get("marks", [])
         if not isinstance(marks, list) or not all(isinstance(m, str) for m in marks):
             raise ModelError(f"{where}: 'marks' must be a list of strings")
-        extra = {}
+        cb = entry.get("callback", [])
+        if not isinstance(cb, list) or len(cb) not in (0, 3) or not all(
+                isinstance(i, int) for i in cb):
+            raise ModelError(f"{where}: 'callback' must be [arg, param, owned_when]")
+        extra: dict = {"callback": tuple(cb)}
         for key in ("attempt_marks", "result_marks"):
             v = entry.get(key, [])
             if not isinstance(v, list) or not all(isinstance(m, str) for m in v):
