@@ -155,17 +155,18 @@ class Engine(Evaluator, Effects):
             status = "untouched"
         else:
             o = st.objs[obj]
-            status = ("freed" if o.destroyed else "kept" if o.escaped or o.owner
-                      else "untouched")
-            if o.unknown or o.null == NULL or (o.refs > 1 and status == "kept"):
+            if o.unknown or o.null == NULL or o.refs > 1:
                 return  # unknown, NULL, or kept with a reference of its own
+            stored = any(val == obj and _outlives_call(k) for k, val in st.env.items())
+            status = ("freed" if o.destroyed else "stored" if stored
+                      else "handed" if o.escaped or o.owner else "untouched")
         owned = v == owned_when
         if owned and status == "untouched":
             problem = "leaked"
-        elif not owned and status in ("freed", "kept"):
-            problem = status
+        elif not owned and status in ("freed", "stored"):
+            problem = "kept" if status == "stored" else status
         else:
-            return
+            return  # passed on to code we cannot see: it may do either
         key = ("callback-return", loc.line, loc.col)
         if key not in self.events:
             self.events[key] = Event("callback-return", "SSL_SESSION", loc, self.fn.name,
@@ -214,7 +215,7 @@ class Engine(Evaluator, Effects):
         while changed:  # objects owned by a live object live too (an SSL's BIOs)
             changed = False
             for oid, o in objs.items():
-                if oid not in live and o.owner and o.owner in live:
+                if oid not in live and o.owner and o.owner in live and o.origin != "borrow":
                     live.add(oid)
                     changed = True
         for oid in [i for i in objs if i not in live]:
@@ -302,6 +303,11 @@ def prune_dead(st: State, live: frozenset[str]) -> None:
     dead = [k for k, v in st.env.items() if not is_obj(v) and _root(k) not in live]
     for k in dead:
         del st.env[k]
+
+
+def _outlives_call(path: str) -> bool:
+    """A path into memory that outlives the call: a global's, or behind a pointer."""
+    return path.startswith(("g:", "*")) or "->" in path
 
 
 def _fan(out: list[tuple[int, State]]) -> list[tuple[int, State]]:

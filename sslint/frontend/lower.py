@@ -111,7 +111,8 @@ class Lowerer:
         h = handle_of_type(t)
         if scope == "local" and c.storage_class in (ci.StorageClass.STATIC, ci.StorageClass.EXTERN):
             scope = "global"
-        v = ir.Var(f"{c.spelling}#{c.hash}", c.spelling, h, scope,
+        key = f"g:{c.spelling}#{c.hash}" if scope == "global" else f"{c.spelling}#{c.hash}"
+        v = ir.Var(key, c.spelling, h, scope,
                    t.kind == ci.TypeKind.POINTER or bool(h), None)
         self.locals[c.hash] = v
         return v
@@ -128,7 +129,7 @@ class Lowerer:
             if v is None:
                 t = r.type
                 h = handle_of_type(t)
-                v = ir.Var(f"{r.spelling}#{r.hash}", r.spelling, h, "global",
+                v = ir.Var(f"g:{r.spelling}#{r.hash}", r.spelling, h, "global",
                            t.kind == ci.TypeKind.POINTER or bool(h))
                 self.globals[r.hash] = v
             return v

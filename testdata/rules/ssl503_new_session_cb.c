@@ -53,6 +53,21 @@ static int stores_with_up_ref(SSL *ssl, SSL_SESSION *sess)
     return 0; /* ok: SSL503 */
 }
 
+/* Clean: parked in a field only while a helper serialises it, then cleared. */
+struct conn_state {
+    SSL_SESSION *session;
+};
+extern void save_session(struct conn_state *st);
+
+static int parks_it_briefly(SSL *ssl, SSL_SESSION *sess)
+{
+    struct conn_state *st = SSL_get_app_data(ssl);
+    st->session = sess;
+    save_session(st);
+    st->session = NULL;
+    return 0; /* ok: SSL503 */
+}
+
 /* Not registered anywhere: not a callback, not checked. */
 static int not_a_callback(SSL *ssl, SSL_SESSION *sess)
 {
@@ -62,6 +77,7 @@ static int not_a_callback(SSL *ssl, SSL_SESSION *sess)
 
 void setup(SSL_CTX *a, SSL_CTX *b, SSL_CTX *c, SSL_CTX *d, SSL_CTX *e, SSL_CTX *f)
 {
+    SSL_CTX_sess_set_new_cb(a, parks_it_briefly);
     SSL_CTX_sess_set_new_cb(a, returns_1_and_forgets);
     SSL_CTX_sess_set_new_cb(b, returns_0_after_free);
     SSL_CTX_sess_set_new_cb(c, returns_0_after_store);
