@@ -59,9 +59,9 @@ class Engine(Evaluator, Effects):
             return
         origin = Step(o.site, _origin_text(o))
         if kind == "leak":  # reported at the allocation; the exit is on the path
-            trail, loc = o.trail + (detail["exit"],), o.site
+            trail, loc = _with_branches(o, st, detail["exit"]), o.site
         else:
-            trail = o.trail + (Step(loc, _event_text(kind, api)),)
+            trail = _with_branches(o, st, Step(loc, _event_text(kind, api)))
         self.events[key] = Event(kind, o.kind, loc, self.fn.name, o.var, api, origin, trail,
                                  tuple(sorted(detail.items(), key=lambda kv: kv[0])))
 
@@ -109,12 +109,18 @@ class Engine(Evaluator, Effects):
         if kind == "branch":
             out = []
             for s, v in self.ev(st, node.expr):
+                taken = []
                 for i, succ in enumerate(node.succ):
                     s2 = self.assume(s.copy() if i + 1 < len(node.succ) else s, node.expr, v,
                                      i == 0)
                     if s2 is not None:
                         self.collect(s2, loc)
-                        out.append((succ, s2))
+                        taken.append((succ, s2, i == 0))
+                if len(taken) > 1:  # a real decision: worth a step in the path shown
+                    for _, s2, truth in taken:
+                        s2.decided(Step(loc, f"taking the {'true' if truth else 'false'} "
+                                             f"branch"))
+                out.extend((succ, s2) for succ, s2, _ in taken)
             return out
         if kind == "switch":
             out = []
@@ -303,6 +309,16 @@ def prune_dead(st: State, live: frozenset[str]) -> None:
     dead = [k for k, v in st.env.items() if not is_obj(v) and _root(k) not in live]
     for k in dead:
         del st.env[k]
+
+
+def _with_branches(o: Obj, st: State, last: Step) -> tuple[Step, ...]:
+    """The object's own steps, the branch decisions after its origin, and the final
+    step, in source order (the usual shape of C error handling)."""
+    start = (o.site.line, o.site.col)
+    end = (last.loc.line, last.loc.col)
+    branches = [b for b in st.path if start < (b.loc.line, b.loc.col) <= end]
+    steps = sorted(set(o.trail) | set(branches), key=lambda s: (s.loc.line, s.loc.col))
+    return tuple(steps) + (last,)
 
 
 def _outlives_call(path: str) -> bool:

@@ -84,14 +84,19 @@ def is_addr(v: Value) -> bool:
 
 
 class State:
-    __slots__ = ("env", "objs")
+    __slots__ = ("env", "objs", "path")
 
-    def __init__(self, env: dict[str, Value] | None = None, objs: dict[str, Obj] | None = None):
+    def __init__(self, env: dict[str, Value] | None = None, objs: dict[str, Obj] | None = None,
+                 path: tuple[Step, ...] = ()):
         self.env = env if env is not None else {}
         self.objs = objs if objs is not None else {}
+        self.path = path  # the last branch decisions on this path, for messages only
 
     def copy(self) -> "State":
-        return State(dict(self.env), dict(self.objs))
+        return State(dict(self.env), dict(self.objs), self.path)
+
+    def decided(self, step: Step) -> None:
+        self.path = self.path[-11:] + (step,)
 
     def key(self) -> tuple:
         return (frozenset(self.env.items()),
