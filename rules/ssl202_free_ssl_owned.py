@@ -3,9 +3,12 @@
 ## What it does
 Finds `BIO_free`/`BIO_free_all` (or a second release by any route) of a BIO that
 was handed to an `SSL` with `SSL_set_bio`, `SSL_set0_rbio` or `SSL_set0_wbio`,
-either while the SSL is alive or after `SSL_free` already freed it. The hand-over
-is counted the way OpenSSL's code does it (for example `SSL_set_bio(s, b, b)` takes
-one reference for both directions).
+either while the SSL is alive or after `SSL_free` already freed it, and a second
+hand-over of a BIO the SSL already holds with no reference left to give (one BIO
+for both directions through `SSL_set0_rbio` and `SSL_set0_wbio` without a
+`BIO_up_ref` first). The hand-over is counted the way OpenSSL's code does it: for
+example `SSL_set_bio(s, b, b)` takes one reference for both directions, and a
+second `SSL_set_bio` takes only what the formula in SSL_set_bio's code says.
 
 ## Why is this bad?
 After the hand-over the SSL owns the BIO and `SSL_free` frees it (SSL_set_bio(3),
@@ -72,6 +75,11 @@ def check(event: Event) -> Finding | None:
                        event.trail)
     if event.get("owner_kind") != "SSL":
         return None
+    if event.get("overcommit"):
+        msg = (f"{event.api}() hands {handle_name(event)} to {event.get('owner')} again, "
+               f"but this function has no reference left to give: without a BIO_up_ref() "
+               f"first, the SSL frees it twice")
+        return Finding(RULE.id, msg + ".", event.site, event.function, (), event.trail)
     msg = (f"{event.api}() releases {handle_name(event)}, which {event.get('owner')} owns "
            f"since it was handed over; SSL_free() will release it again")
     return Finding(RULE.id, msg + ".", event.site, event.function, (), event.trail)

@@ -297,6 +297,13 @@ class Effects:
                                   owe=max(0, o.owe - 1))
             return
         ow = st.objs[owner]
+        if o.owe == 0 and o.owner == owner and o.origin == ALLOC:
+            # A second hand-over to the same owner with no reference left to give
+            # (SSL_set0_rbio + SSL_set0_wbio of one BIO without BIO_up_ref).
+            self.emit("release-transferred", st, oid, loc, api, owner=describe_obj(ow),
+                      owner_kind=ow.kind, overcommit=True)
+            st.objs[oid] = replace(o, unknown=True)
+            return
         st.objs[oid] = o.step(loc, f"now owned by '{ow.var or ow.kind}' ({api}())",
                               owner=owner, owe=max(0, o.owe - 1))
         if slot:

@@ -102,3 +102,94 @@ int free_only_before_hand_over(SSL *ssl, int fd, int fail)
     SSL_set_bio(ssl, bio, bio);
     return 1;
 }
+
+/* One BIO for both directions through set0 needs two references. */
+void set0_both_without_up_ref(SSL *ssl)
+{
+    BIO *bio = BIO_new(BIO_s_mem());
+    if (bio == NULL)
+        return;
+    SSL_set0_rbio(ssl, bio);
+    SSL_set0_wbio(ssl, bio); /* expect: SSL202 */
+}
+
+/* SSL_set_bio twice (rule 5): the rbio already set is not taken again; the old
+ * wbio is freed by the SSL, so freeing it here is a second free. */
+int set_bio_twice_then_free_old(SSL_CTX *ctx)
+{
+    SSL *ssl = SSL_new(ctx);
+    BIO *r = BIO_new(BIO_s_mem());
+    BIO *w = BIO_new(BIO_s_mem());
+    BIO *w2 = BIO_new(BIO_s_mem());
+    if (ssl == NULL || r == NULL || w == NULL || w2 == NULL) {
+        SSL_free(ssl);
+        BIO_free(r);
+        BIO_free(w);
+        BIO_free(w2);
+        return 0;
+    }
+    SSL_set_bio(ssl, r, w);
+    SSL_set_bio(ssl, r, w2);
+    BIO_free(w); /* expect: SSL101 */
+    SSL_free(ssl);
+    return 1;
+}
+
+/* Clean: the same call twice takes nothing the second time (rule 1). */
+int set_bio_same_pair_twice(SSL_CTX *ctx)
+{
+    SSL *ssl = SSL_new(ctx);
+    BIO *b = BIO_new(BIO_s_mem());
+    if (ssl == NULL || b == NULL) {
+        SSL_free(ssl);
+        BIO_free(b);
+        return 0;
+    }
+    SSL_set_bio(ssl, b, b);
+    SSL_set_bio(ssl, b, b); /* ok: SSL202 */
+    SSL_free(ssl);
+    return 1;
+}
+
+/* Clean: (X, X) then (R, X) takes a reference for R and one more for X (the page's
+ * rule 6 gets this backwards; OpenSSL's code and its own test count two), so the
+ * caller up-refs X first. */
+int set_bio_shared_then_new_read(SSL_CTX *ctx)
+{
+    SSL *ssl = SSL_new(ctx);
+    BIO *x = BIO_new(BIO_s_mem());
+    BIO *r = BIO_new(BIO_s_mem());
+    if (ssl == NULL || x == NULL || r == NULL) {
+        SSL_free(ssl);
+        BIO_free(x);
+        BIO_free(r);
+        return 0;
+    }
+    SSL_set_bio(ssl, x, x);
+    if (!BIO_up_ref(x)) {
+        SSL_free(ssl);
+        BIO_free(r);
+        return 0;
+    }
+    SSL_set_bio(ssl, r, x); /* ok: SSL202 */
+    SSL_free(ssl);
+    return 1;
+}
+
+/* (X, X) then (R, X) without the extra reference: the SSL will free X twice. */
+int set_bio_shared_then_new_read_no_ref(SSL_CTX *ctx)
+{
+    SSL *ssl = SSL_new(ctx);
+    BIO *x = BIO_new(BIO_s_mem());
+    BIO *r = BIO_new(BIO_s_mem());
+    if (ssl == NULL || x == NULL || r == NULL) {
+        SSL_free(ssl);
+        BIO_free(x);
+        BIO_free(r);
+        return 0;
+    }
+    SSL_set_bio(ssl, x, x);
+    SSL_set_bio(ssl, r, x); /* expect: SSL202 */
+    SSL_free(ssl);
+    return 1;
+}
