@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from sslint.analysis import Options
 from sslint.docs import rules_markdown
 from sslint.rule import all_rules

@@ -3,9 +3,9 @@ its inline expectations exactly (missing and unexpected findings both fail)."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import TESTDATA
 from expectations import compare, parse_expectations
+
 from sslint.analysis import Options
 from sslint.rule import all_rules
 from sslint.runner import Job, Unit, run_unit

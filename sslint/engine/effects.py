@@ -199,9 +199,9 @@ class Effects:
             parts = verb.split(":")
             if parts[0] == "out-acquire":
                 oid = ok.new_id(call.loc)
+                made = Step(call.loc, f"{parts[1]} allocated by {spec.name}()")
                 ok.objs[oid] = Obj(parts[1], ALLOC, 1, 1, NONNULL if status else MAYBE,
-                                   call.loc, spec.name,
-                                   trail=(Step(call.loc, f"{parts[1]} allocated by {spec.name}()"),))
+                                   call.loc, spec.name, trail=(made,))
             else:
                 i = int(parts[2])
                 oid = self.borrow(ok, parts[1], vals[i] if i < len(vals) else None,
