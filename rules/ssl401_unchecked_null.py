@@ -10,8 +10,10 @@ compared with NULL. Free functions accept NULL and are not reported.
 These constructors return NULL when memory runs out, when the input does not
 decode, or when the object cannot be made (SSL_new(3), BIO_new(3),
 d2i_SSL_SESSION(3)); `SSL_get1_session` returns NULL when there is no session.
-OpenSSL's functions do not check for NULL themselves: the process crashes, and
-a peer that can provoke the failure can crash a server (CWE-690, CWE-476).
+The pages do not allow NULL for these arguments: depending on the function and the
+OpenSSL version the call dereferences it and crashes, or fails with an error the
+code never looks at, and carries on with a half-built connection. A peer that can
+provoke the allocation failure can crash or confuse a server (CWE-690, CWE-476).
 
 ## Example
 ```c

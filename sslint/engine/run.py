@@ -205,6 +205,8 @@ class Engine(Evaluator, Effects):
                 and not o.destroyed)
 
     def leaks_at_exit(self, st: State, loc: Loc, how: str) -> None:
+        if self.fn.name == "main":
+            return  # returning from main ends the process, like exit()
         for oid, o in st.objs.items():
             if self.leak_candidate(o):
                 self.emit("leak", st, oid, loc, o.api,
