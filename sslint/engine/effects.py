@@ -111,6 +111,10 @@ class Effects:
                 continue
             if is_addr(v):
                 v = self.read(st, v[1])
+            if v is None and i < len(args) and verb != "setbio":
+                # `SSL_free(c->ssl)` where the field is a `void *`: the API says it holds
+                # a handle, so watch it like one from an untracked place.
+                v = self.read_as(st, args[i], _kind_for(spec.name, verb))
             if verb == "setbio":
                 if not setbio_done:
                     self.set_bio(st, call.loc, api, vals)
@@ -355,6 +359,17 @@ class Effects:
         for mid, m in list(st.objs.items()):
             if m.owner == oid and m.origin != BORROW:
                 st.objs[mid] = m.step(loc, f"detached by {api}()", owner="", owe=m.owe + 1)
+
+
+_PREFIX_KINDS = (("SSL_SESSION_", "SSL_SESSION"), ("SSL_CTX_", "SSL_CTX"), ("BIO_", "BIO"),
+                 ("SSL_", "SSL"))
+
+
+def _kind_for(name: str, verb: str) -> str:
+    """The handle kind an argument of an OpenSSL function holds, from its name."""
+    if verb.startswith("consume"):
+        return "BIO"  # what SSL_set0_*bio and BIO_push take over
+    return next((k for p, k in _PREFIX_KINDS if name.startswith(p)), "")
 
 
 def _slot_values(o: Obj) -> set[str]:

@@ -94,6 +94,23 @@ class Evaluator:
         st.env[path] = oid
         return oid
 
+    def read_as(self, st: State, e: ir.Expr, kind: str) -> Value:
+        """Read an lvalue whose C type is not a handle (a `void *` field) but that an
+        OpenSSL call treats as one of `kind`."""
+        p = Paths.of(e)
+        if p is None or not kind:
+            return None
+        path, root, through = p
+        if path in st.env:
+            return st.env[path]
+        if root.scope == "local" and not through:
+            return None  # a local never assigned: nothing to say
+        oid = f"@{path}"
+        st.objs[oid] = Obj(kind, EXTERNAL, 1, 0, MAYBE, root.loc or self.fn.loc, "",
+                           describe(e))
+        st.env[path] = oid
+        return oid
+
     def write(self, st: State, target: ir.Expr, value: Value, loc: Loc) -> None:
         p = Paths.of(target)
         if p is None:
