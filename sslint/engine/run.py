@@ -319,7 +319,9 @@ def _with_branches(o: Obj, st: State, last: Step) -> tuple[Step, ...]:
     start = (o.site.line, o.site.col)
     end = (last.loc.line, last.loc.col)
     branches = [b for b in st.path if start < (b.loc.line, b.loc.col) <= end]
-    steps = sorted(set(o.trail) | set(branches), key=lambda s: (s.loc.line, s.loc.col))
+    # Deterministic whatever the process (no set order): sort fully, then dedupe.
+    steps = list(dict.fromkeys(sorted(o.trail + tuple(branches),
+                                      key=lambda s: (s.loc.line, s.loc.col, s.message))))
     return tuple(steps) + (last,)
 
 
