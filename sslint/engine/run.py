@@ -69,6 +69,12 @@ class Engine(Evaluator, Effects):
     def run(self) -> FunctionResult:
         nodes = self.fn.nodes
         seen: list[set] = [set() for _ in nodes]
+        npred = [0] * len(nodes)
+        for n in nodes:
+            for succ in n.succ:
+                npred[succ] += 1
+        # States are compared (and bounded) where paths meet; every loop has such a node.
+        joins = [c > 1 for c in npred]
         work: deque[tuple[int, State]] = deque([(self.fn.entry, State())])
         steps = 0
         while work:
@@ -79,6 +85,9 @@ class Engine(Evaluator, Effects):
                 break
             node = nodes[nid]
             for succ, s2 in self.step(node, st):
+                if not joins[succ]:
+                    work.append((succ, s2))  # one way in: nothing to merge or bound here
+                    continue
                 prune_dead(s2, self.live[succ])
                 key = s2.key()
                 bucket = seen[succ]
