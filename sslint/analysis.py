@@ -11,6 +11,7 @@ from importlib import resources
 
 import clang.cindex as ci
 
+from sslint import watchdog
 from sslint.engine.run import Budget, analyze
 from sslint.findings import Event, FileResult, Finding, Loc, Notification
 from sslint.frontend import clangx, diags, pch
@@ -86,9 +87,17 @@ def parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diag], b
 
     Paths and arguments go to libclang as the OS's bytes (file names need not be
     UTF-8). With a shared precompiled header for this file's leading #includes
-    (sslint.frontend.pch) the file is parsed against it; if that parse reports any
-    error, the file is parsed again without it, so results never depend on the PCH.
+    (sslint.frontend.pch) the file is parsed against it; if that parse reports an
+    error outside the main file, the file is parsed again without it, so results
+    never depend on the PCH.
     """
+    try:
+        return _parse(path, args)
+    finally:
+        watchdog.mark_parsed()  # the file's analysis time limit starts now
+
+
+def _parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diag], bool]:
     full = clang_args(args)
     bpath = os.fsencode(path)
     bargs = [os.fsencode(a) for a in full]
@@ -101,7 +110,11 @@ def parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diag], b
             tu = None
         if tu is not None:
             errs = diags.errors(tu, path)
-            if not errs:
+            # The token stream is the original one, so errors in the main file are
+            # the same either way; anything else (a stale PCH, a header's error) or
+            # a case for the shim takes the plain path.
+            if all(e.location.file is not None and e.location.file.name == path
+                   and not _MISSING_OPENSSL.search(e.spelling) for e in errs):
                 return tu, errs, False
             del tu
     tu = index().parse(bpath, args=bargs, options=KEEP_GOING)

@@ -1,24 +1,37 @@
-"""Runs the analysis over many translation units, in parallel processes when asked.
+"""Runs the analysis over many translation units in supervised worker processes.
 
 Results come back in input order whatever the number of jobs, so output is
 identical for --jobs 1 and --jobs N. Each unit runs on a thread with a large
-stack: deeply nested C must not hit Python's recursion limit.
+stack, and libclang parses on that thread too (LIBCLANG_NOTHREADS): deeply nested
+C must neither hit Python's recursion limit nor overflow libclang's own 8 MiB
+parser thread. Workers are processes even for --jobs 1 (sslint.pool), so a file
+that crashes or hangs libclang costs that file only.
+
+With `Job.pch`, precompiled headers of the #include blocks that several files
+share are built first, by the same workers, in a private temporary directory
+(sslint.frontend.pch).
 """
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sslint.analysis import Options, RuleSet, analyze_file
+from sslint import watchdog
+from sslint.analysis import Options, RuleSet, analyze_file, clang_args
 from sslint.findings import FileResult, Loc, Notification
+from sslint.frontend import pch
 from sslint.model.api import ApiModel, FnSpec
+from sslint.pool import Pool, stopped, watched
 from sslint.rule import all_rules
 
 STACK_BYTES = 512 * 1024 * 1024
 RECURSION_LIMIT = 100_000
+PCH_BUILD_LIMIT = 60.0  # seconds for one precompiled header
 
 
 @dataclass(frozen=True)
@@ -33,17 +46,27 @@ class Job:
     rule_ids: tuple[str, ...]
     extra_api: tuple[tuple[str, FnSpec], ...]
     options: Options
+    pch: bool = False  # share precompiled headers between units (run_all only)
 
 
 _worker_state: tuple[RuleSet, ApiModel, Options] | None = None
+_worker_job: Job | None = None  # the job _worker_state was built for (rules, API, options)
 
 
 def _setup(job: Job) -> tuple[RuleSet, ApiModel, Options]:
-    global _worker_state
-    if _worker_state is None or _worker_state[2] != job.options:
+    global _worker_state, _worker_job
+    _prepare_process()
+    if _worker_state is None or _worker_job != job:
         rules = [r for r in all_rules() if r.rule.id in job.rule_ids]
         _worker_state = (RuleSet(rules), ApiModel(dict(job.extra_api)), job.options)
+        _worker_job = job
     return _worker_state
+
+
+def _prepare_process() -> None:
+    sys.setrecursionlimit(RECURSION_LIMIT)
+    # Parse on the calling (big-stack) thread, not on a fresh 8 MiB one.
+    os.environ["LIBCLANG_NOTHREADS"] = "1"
 
 
 def _on_big_stack(fn, *args):
@@ -63,36 +86,84 @@ def _on_big_stack(fn, *args):
     finally:
         threading.stack_size(old)
     t.join()
+    watchdog.forget(t.ident)
     if "error" in box:
         raise box["error"]
     return box["value"]
 
 
 def run_unit(job: Job, unit: Unit) -> FileResult:
+    """Analyse one unit in this process (no time limit beyond the analysis' own)."""
     rules, model, opts = _setup(job)
     try:
         return _on_big_stack(analyze_file, unit.path, unit.display, list(unit.args), rules,
                              model, opts)
     except Exception as exc:  # noqa: BLE001 - one broken unit must not end the run
-        res = FileResult(unit.display)
+        return stopped(unit.display, f"internal error: {type(exc).__name__}: {exc}",
+                       "internal-error")
+
+
+# ---- tasks a worker runs -------------------------------------------------------
+
+def _unit_task(payload: tuple[Job, Unit, tuple[tuple[str, str], ...]]):
+    job, unit, table = payload
+    rules, model, opts = _setup(job)
+    if pch.active().entries != table:
+        pch.install(pch.Table(table))
+    return watched(analyze_file, (unit.path, unit.display, list(unit.args), rules, model, opts),
+                   unit.display, STACK_BYTES, opts.file_timeout)
+
+
+def _pch_task(payload: tuple[pch.Build, str]):
+    _prepare_process()
+    build, tmpdir = payload
+    return pch.build(build, tmpdir), False
+
+
+HANDLERS = {"unit": _unit_task, "pch": _pch_task}
+
+
+def _build_pchs(pool: Pool, units: list[Unit], tmpdir: str) -> tuple[tuple[str, str], ...]:
+    builds = pch.plan_builds([(u.path, tuple(clang_args(u.args))) for u in units])
+    if not builds:
+        return ()
+    got = pool.run([("pch", (b, tmpdir), PCH_BUILD_LIMIT) for b in builds],
+                   on_error=lambda i, _msg, _code: (builds[i].key, None, 0.0))
+    return tuple((key, path) for key, path, _ in got if path)
+
+
+def run_all(job: Job, units: list[Unit], jobs: int,
+            progress: Callable[[int, Unit], None] | None = None) -> list[FileResult]:
+    """Results in input order; progress(done, unit) is called as each unit finishes
+    (in input order too, so it may lag a little behind the workers)."""
+    if not units:
+        return []
+    limit = watchdog.Limits.for_timeout(job.options.file_timeout).total
+    reported = [0]
+    finished: set[int] = set()
+
+    def on_result(i: int, _res: FileResult) -> None:
+        finished.add(i)
+        while reported[0] in finished:
+            reported[0] += 1
+            if progress:
+                progress(reported[0], units[reported[0] - 1])
+
+    def on_error(i: int, message: str, code: str) -> FileResult:
+        res = FileResult(units[i].display)
         res.notifications.append(Notification(
-            "error", f"internal error: {type(exc).__name__}: {exc}",
-            Loc(unit.display, 1, 1, 1, 1), "internal-error"))
+            "error", f"{units[i].display}: {message}", Loc(units[i].display, 1, 1, 1, 1), code))
         return res
 
-
-def _init_worker() -> None:
-    sys.setrecursionlimit(RECURSION_LIMIT)
-
-
-def run_all(job: Job, units: list[Unit], jobs: int) -> list[FileResult]:
-    sys.setrecursionlimit(RECURSION_LIMIT)
-    if jobs <= 1 or len(units) <= 1:
-        return [run_unit(job, u) for u in units]
-    workers = min(jobs, len(units))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
-        # Memory stays flat: each worker frees a unit's AST as soon as it is analysed.
-        return list(pool.map(run_unit, [job] * len(units), units, chunksize=1))
+    tmpdir = tempfile.mkdtemp(prefix="sslint-pch-") if job.pch else None
+    try:
+        with Pool(max(1, min(jobs, len(units))), HANDLERS) as pool:
+            table = _build_pchs(pool, units, tmpdir) if tmpdir else ()
+            tasks = [("unit", (job, u, table), limit) for u in units]
+            return pool.run(tasks, on_error, on_result)
+    finally:
+        if tmpdir:
+            shutil.rmtree(tmpdir, ignore_errors=True)
 
 
 def default_jobs() -> int:

@@ -1,0 +1,175 @@
+"""Shared precompiled headers (sslint.frontend.pch): which preambles qualify, and
+results byte-identical with and without them, on the testdata and on mutated
+copies of it (parse errors included)."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import ROOT, TESTDATA
+from test_fuzz import mutate
+from test_jobs import normalised_sarif
+
+from sslint.analysis import Options, clang_args, parse
+from sslint.frontend import pch
+from sslint.rule import all_rules
+from sslint.runner import Job, Unit, run_unit
+
+SOURCES = sorted(TESTDATA.rglob("*.c"))
+JOB = Job(tuple(r.rule.id for r in all_rules()), (), Options())
+
+
+# ---- the preamble -----------------------------------------------------------------
+
+def test_scan_takes_leading_directives_and_comments():
+    src = (b"/* licence\n * #include <not/this.h>\n */\n"
+           b"// a comment\r\n"
+           b"#include <openssl/ssl.h>  /* why */\r\n"
+           b"#  include \"local.h\"\n"
+           b"#define X 1 // one\n"
+           b"#ifdef X\n#include <stdio.h>\n#endif\n"
+           b"int x;\n#include <late.h>\n")
+    pre = pch.scan(src)
+    assert pre.directives == (b"#include <openssl/ssl.h>", b'#include "local.h"',
+                              b"#define X 1", b"#ifdef X", b"#include <stdio.h>", b"#endif")
+    assert pre.quoted == (False, True, False, False, False, False)
+    assert pre.cuts == (1, 2, 3, 6)  # never inside the #ifdef group
+    assert src[pre.ends[-1]:].startswith(b"\nint x;")
+
+
+@pytest.mark.parametrize("src, taken", [
+    (b"#include <a.h>\n#include \\\n  <b.h>\n", 1),           # a line splice
+    (b"#include <a.h>\n// note \\\n#include <b.h>\n", 1),      # a comment spliced onwards
+    (b"#include <a.h>\n#pragma once\n#include <b.h>\n", 1),
+    (b"#include <a.h>\n#include HEADER\n", 1),                # a computed include
+    (b"#include <a.h>\n#define L __LINE__\n", 1),
+    (b"#include <a.h> /* open\n comment */\n", 0),
+    (b"\xef\xbb\xbf#include <a.h>\n", 0),                     # a BOM
+    (b"#include <a.h>\n#include <b.h>", 1),                   # no newline: maybe cut
+    (b"#if 1\n#include <a.h>\n", 0),                          # an open group
+    (b"#include <a.h>\n#define S \"//x\" /* y */\n#include <b.h>\n", 3),
+    (b"#include <a.h>\n#define S \"open\n", 1),                # an open literal
+])
+def test_scan_stops_at_anything_unusual(src, taken):
+    pre = pch.scan(src)
+    assert (pre.cuts[-1] if pre.cuts else 0) == taken, pre
+
+
+def test_directives_keep_literals_exactly():
+    pre = pch.scan(b"#include <a.h>\n#define  S\t\"a  b /* c */\" /* d */ '  '\n")
+    assert pre.directives[1] == b"#define S \"a  b /* c */\" '  '"
+
+
+def test_blank_keeps_offsets_and_lines():
+    src = b"/* c */\r\n#include <a.h>\nint x;\n"
+    out = pch.blank(src, src.index(b"\nint"))
+    assert len(out) == len(src) and out.count(b"\n") == src.count(b"\n")
+    assert out.endswith(b"\nint x;\n") and b"#" not in out and b"\r\n" in out
+
+
+def test_arguments_that_change_what_comes_first_disable_it():
+    assert pch.eligible(clang_args(["-DX=1", "-Iinc"]))
+    for bad in (["-include", "x.h"], ["-includex.h"], ["-imacros", "m.h"], ["-x", "c++"],
+                ["-xc"]):
+        assert not pch.eligible(clang_args(bad)), bad
+
+
+def test_plan_needs_enough_sharers(tmp_path):
+    head = b"#include <stdio.h>\n#include <string.h>\n"
+    files = []
+    for i, extra in enumerate([b"", b"", b"#include <stdlib.h>\n", b"#include <errno.h>\n"]):
+        p = tmp_path / f"f{i}.c"
+        p.write_bytes(head + extra + b"int f%d;\n" % i)
+        files.append((str(p), tuple(clang_args(()))))
+    builds = pch.plan_builds(files, min_share=3)
+    assert [b.content for b in builds] == [head]
+    assert pch.plan_builds(files[:2], min_share=3) == []
+
+
+# ---- identical results ------------------------------------------------------------
+
+def _key(res):
+    return (res.path, res.analyzed, res.parse_errors, res.findings, res.notifications)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """The testdata plus seeded mutations of it, all in one folder."""
+    folder = tmp_path_factory.mktemp("pch-corpus")
+    rng = random.Random(7)
+    paths = []
+    for src in SOURCES:
+        data = src.read_bytes()
+        for i in range(4):
+            out = folder / f"{src.stem}_{i}.c"
+            out.write_bytes(data if i == 0 else mutate(rng, data)[0])
+            paths.append(str(out))
+    return paths
+
+
+def test_results_identical_with_and_without_pch(corpus, tmp_path):
+    before = pch.active()
+    try:
+        pch.install(pch.Table())
+        plain = [run_unit(JOB, Unit(p, p, ())) for p in corpus]
+        builds = pch.plan_builds([(p, tuple(clang_args(()))) for p in corpus], min_share=2)
+        table = tuple((k, path) for k, path, _ in (pch.build(b, str(tmp_path)) for b in builds)
+                      if path)
+        assert table, "the testdata shares #include blocks"
+        pch.install(pch.Table(table))
+        used = sum(1 for p in corpus if pch.active().plan(p, clang_args(())) is not None)
+        assert used >= len(corpus) // 2
+        shared = [run_unit(JOB, Unit(p, p, ())) for p in corpus]
+    finally:
+        pch.install(before)
+    for a, b in zip(plain, shared, strict=True):
+        assert _key(a) == _key(b), a.path
+    assert sum(len(r.findings) for r in plain) > 20
+    assert any(r.parse_errors for r in plain), "the mutations cause parse errors"
+
+
+def test_changed_header_falls_back_to_a_plain_parse(tmp_path):
+    inc = tmp_path / "inc"
+    inc.mkdir()
+    (inc / "hdr.h").write_text("int from_hdr(int);\n")
+    args = [f"-I{inc}"]
+    units = []
+    for i in range(3):
+        p = tmp_path / f"f{i}.c"
+        p.write_text("#include <hdr.h>\nint g(void) { return from_hdr(1); }\n")
+        units.append((str(p), tuple(clang_args(args))))
+    before = pch.active()
+    try:
+        [b] = pch.plan_builds(units)
+        key, path, _ = pch.build(b, str(tmp_path))
+        pch.install(pch.Table(((key, path),)))
+        assert pch.active().plan(units[0][0], clang_args(args)) is not None
+        time.sleep(1.1)  # a new mtime as well as a new size
+        (inc / "hdr.h").write_text("int from_hdr(int, int);\n")
+        _, errs, _ = parse(units[0][0], args)
+    finally:
+        pch.install(before)
+    expected = "too few arguments to function call, expected 2, have 1"
+    assert [e.spelling for e in errs] == [expected]
+
+
+def test_cli_output_identical_with_and_without_pch(tmp_path):
+    # One hash seed for both runs: this compares the PCH, not set iteration order
+    # (tests/test_jobs.py varies the seed on purpose).
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1", TMPDIR=str(tmp_path),
+               PYTHONHASHSEED="0")
+    outs = []
+    for flag in ("--pch", "--no-pch"):
+        r = subprocess.run([sys.executable, "-m", "sslint", "check", "testdata", flag,
+                            "--jobs", "2", "--format", "sarif"], cwd=ROOT, env=env,
+                           capture_output=True, check=False, text=True, timeout=300)
+        assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+        outs.append((normalised_sarif(r.stdout), r.stderr))
+    assert outs[0] == outs[1]
+    assert json.loads(outs[0][0])["runs"][0]["results"]
+    assert list(tmp_path.iterdir()) == [], "the PCH directory is removed after the run"
