@@ -18,11 +18,12 @@ def rule_record(r: LoadedRule) -> dict:
 def _meta_lines(r: LoadedRule) -> list[str]:
     m = r.rule
     pages = ", ".join(f"{p}(3)" for p in m.man)
+    derived = [f"- Derived from: {pages}" + (f" ({m.man_section})" if m.man_section else "")]
     return [
         f"- Default level: {m.level}; precision: {m.precision}"
         + (f"; security severity: {m.security_severity}" if m.security_severity else ""),
         f"- CWE: CWE-{m.cwe}" if m.cwe else "- CWE: none",
-        f"- Derived from: {pages}" + (f" ({m.man_section})" if m.man_section else ""),
+        *(derived if pages else []),  # SSL900 derives from no man page
         f"- Added in: {m.since}",
     ]
 

@@ -19,6 +19,17 @@ VENV=${SSLINT_VENV:-$PWD/.venv}
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check ".[test]"
 
+# Microsoft's SARIF Multitool checks the SARIF against GitHub's ingestion rules
+# (tests/test_sarif_multitool.py); npm ships it as a self-contained binary.
+MULTITOOL_VERSION=5.7.0
+if command -v npm >/dev/null 2>&1; then
+    npm install --prefix .cache/sarif-multitool --no-audit --no-fund --silent \
+        "@microsoft/sarif-multitool@$MULTITOOL_VERSION" \
+        || echo "tests/run.sh: npm could not install the SARIF Multitool; its test will skip" >&2
+else
+    echo "tests/run.sh: npm not found; the SARIF Multitool test will skip" >&2
+fi
+
 # The installed package (not the checkout) must carry its rules and API table.
 smoke=$(cd / && "$VENV/bin/sslint" rules)
 echo "$smoke" | grep -q '^SSL101' || { echo "installed sslint lists no rules" >&2; exit 1; }

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from conftest import ROOT
 
 SCHEMA = json.loads((ROOT / "tests" / "sarif-schema-2.1.0.json").read_text())
@@ -34,7 +33,7 @@ void f(SSL_CTX *ctx)
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
     return subprocess.run([sys.executable, "-m", "sslint", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
 
 
 @pytest.fixture
@@ -51,8 +50,10 @@ def no_traceback(r: subprocess.CompletedProcess) -> None:
 def test_findings_exit_1_compiler_style(buggy, tmp_path):
     r = run("check", "buggy.c", "--jobs", "1", cwd=tmp_path)
     assert r.returncode == 1, r.stderr
-    assert re.search(r"^buggy\.c:6:5: error: .*already released.* \[SSL101\]$", r.stdout, re.M)
-    assert re.search(r"^    buggy\.c:5:5: note: released by SSL_free\(\)$", r.stdout, re.M)
+    assert re.search(r"^buggy\.c:6:5: error: .*already released.* \[SSL101\]$", r.stdout,
+                     re.MULTILINE)
+    assert re.search(r"^    buggy\.c:5:5: note: released by SSL_free\(\)$", r.stdout,
+                     re.MULTILINE)
 
 
 def test_clean_exit_0_and_silent(tmp_path):
@@ -172,7 +173,7 @@ def test_compile_commands_flags_are_used(tmp_path):
 def test_rules_listing_and_explain():
     r = run("rules")
     assert r.returncode == 0
-    ids = re.findall(r"^(SSL\d{3})", r.stdout, re.M)
+    ids = re.findall(r"^(SSL\d{3})", r.stdout, re.MULTILINE)
     assert ids == sorted(ids) and {"SSL101", "SSL102", "SSL103"} <= set(ids)
     data = json.loads(run("rules", "--format", "json").stdout)
     assert {d["id"] for d in data} == set(ids)
@@ -184,3 +185,65 @@ def test_rules_listing_and_explain():
 def test_version():
     r = run("--version")
     assert r.returncode == 0 and re.search(r"\d+\.\d+\.\d+", r.stdout)
+
+
+LEAK = CLEAN.replace("    SSL_free(s);\n", "")  # SSL103 (warning) only
+
+
+def test_fail_on_sets_the_lowest_failing_level(tmp_path):
+    (tmp_path / "x.c").write_text(LEAK)
+    only = ("--select", "SSL103")
+    assert run("check", "x.c", *only, cwd=tmp_path).returncode == 1  # default: note
+    assert run("check", "x.c", *only, "--fail-on", "warning", cwd=tmp_path).returncode == 1
+    r = run("check", "x.c", *only, "--fail-on", "error", cwd=tmp_path)
+    assert r.returncode == 0 and "[SSL103]" in r.stdout  # still reported
+    assert run("check", "x.c", "--fail-on", "fatal", cwd=tmp_path).returncode == 2
+
+
+def test_quiet_keeps_findings_and_errors_only(tmp_path):
+    src = BUGGY.replace("void f", "int broken(void) { return 1 + ; }\nvoid f")
+    (tmp_path / "bad.c").write_text(src)
+    (tmp_path / "bin.c").write_bytes(b"\x00\x01")
+    loud = run("check", "bad.c", "bin.c", cwd=tmp_path)
+    assert "parse error" in loud.stderr and "Found 1 finding" in loud.stdout
+    quiet = run("check", "bad.c", "bin.c", "-q", cwd=tmp_path)
+    assert quiet.returncode == 1 and "[SSL101]" in quiet.stdout
+    assert "Found" not in quiet.stdout
+    assert quiet.stderr.splitlines() == [("bin.c: error: bin.c: binary file (NUL byte in the "
+                                         "first 8 KiB) [unreadable]")]
+
+
+def run_with_tty_stderr(*args: str, cwd: Path) -> tuple[int, str]:
+    """sslint with stderr on a pseudo-terminal (stdout a pipe); (exit code, stderr)."""
+    import pty
+
+    master, slave = pty.openpty()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
+    proc = subprocess.Popen([sys.executable, "-m", "sslint", *args], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.communicate(timeout=120)
+    os.close(master)
+    return proc.returncode, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_on_a_terminal_for_many_files(tmp_path):
+    for i in range(21):
+        (tmp_path / f"f{i:02}.c").write_text(CLEAN)
+    code, err = run_with_tty_stderr("check", ".", "-j", "2", cwd=tmp_path)
+    assert code == 0 and "[1/21]" in err and "[21/21] ./f20.c" in err
+    code, err = run_with_tty_stderr("check", ".", "-q", cwd=tmp_path)
+    assert code == 0 and "[21/21]" not in err
+    assert run("check", ".", cwd=tmp_path).stderr == ""  # not a terminal: no progress
+    (tmp_path / "f20.c").unlink()
+    code, err = run_with_tty_stderr("check", ".", cwd=tmp_path)
+    assert code == 0 and "[20/20]" not in err  # few files: no progress

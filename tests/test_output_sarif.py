@@ -133,13 +133,13 @@ def test_every_enabled_rule_is_described(tmp_path, src):
         assert 0 < len(desc["fullDescription"]["text"]) <= 1024
         assert desc["help"]["markdown"] == loaded.doc and desc["help"]["text"]
         assert "```" not in desc["help"]["text"]
-        assert desc["helpUri"] == rule.help_uri
+        assert desc["helpUri"] == (rule.help_uri or "https://github.com/sslint/sslint")
         assert desc["defaultConfiguration"]["level"] == rule.level
         props = desc["properties"]
         assert props["tags"] == list(rule.all_tags)
         assert props["precision"] == rule.precision
         assert props["problem.severity"] == severity[rule.level]
-        assert props["kind"] == "path-problem"
+        assert props["kind"] == ("path-problem" if rule.events else "problem")
         if rule.security_severity:
             assert props["security-severity"] == rule.security_severity
             assert "security" in props["tags"]

@@ -11,6 +11,7 @@ from pathlib import Path
 from sslint.findings import FileResult, Finding, Notification
 from sslint.output import json_fmt, sarif, text  # they name Report only in annotations
 from sslint.rule import LoadedRule
+from sslint.suppress import Suppressed
 
 
 def _now() -> datetime:
@@ -30,10 +31,22 @@ class Report:
     end_time: datetime = field(default_factory=_now)
     command_line: str = ""
     category: str = ""                # SARIF automationDetails.id when non-empty
+    quiet: bool = False               # no summary line (notes on stderr are filtered by the CLI)
+    suppressed: list[Suppressed] = field(default_factory=list)  # inline-suppressed findings
+    show_suppressed: bool = False     # list them (text, JSON) / keep them (SARIF)
+    baseline: str = ""                # the --baseline file, "" when none was given
+    unchanged: list[Finding] = field(default_factory=list)  # findings the baseline accepts
+    absent: list[dict] = field(default_factory=list)  # baseline SARIF results now gone
 
     def findings(self) -> list[Finding]:
-        """All findings of all files, in Finding.sort_key order."""
+        """The findings to report (not suppressed, not in the baseline), sorted."""
         return sorted((f for r in self.results for f in r.findings), key=Finding.sort_key)
+
+    def shown_suppressed(self) -> list[Suppressed]:
+        """Suppressed findings that the output lists, sorted; none without show_suppressed."""
+        if not self.show_suppressed:
+            return []
+        return sorted(self.suppressed, key=lambda s: s.finding.sort_key())
 
     def rule_for(self, rule_id: str) -> LoadedRule | None:
         return next((r for r in self.rules if r.rule.id == rule_id), None)

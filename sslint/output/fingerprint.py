@@ -1,4 +1,4 @@
-"""Per-line hashes for SARIF partialFingerprints.primaryLocationLineHash.
+"""Fingerprints for SARIF partialFingerprints: GitHub's primaryLocationLineHash, sslint/v1.
 
 GitHub keeps the primaryLocationLineHash a tool supplies and only computes one when it
 is missing, so sslint computes the same value that github/codeql-action
@@ -14,6 +14,7 @@ appeared so far, top to bottom.
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 
 WINDOW = 100
@@ -78,3 +79,24 @@ def line_hashes(text: str) -> list[str]:
                 break
         value = (value * BASE + padded[i + WINDOW] - padded[i] * _OUTGOING) & MASK
     return hashes
+
+
+# ---- sslint's own fingerprint (baselines) ----------------------------------------------
+
+FINGERPRINT_KEY = "sslint/v1"
+
+
+def finding_fingerprint(rule_id: str, path: str, function: str, line: bytes) -> str:
+    """partialFingerprints["sslint/v1"]: the rule, the file (as the SARIF URI names it),
+    the function and the finding's own line with all whitespace removed.
+
+    Unlike primaryLocationLineHash it ignores every other line, so neither lines
+    inserted above nor edits below (or appended at the end of the file) change it;
+    editing the line itself, renaming the function or moving the file does. Equal
+    fingerprints are told apart by counting, not by an index in the value.
+    """
+    text = b"".join(line.split()).decode("utf-8", errors="replace")
+    # surrogateescape: a file name that is not UTF-8 hashes as its raw bytes
+    key = f"{rule_id}\x00{path}\x00{function}\x00{text}".encode("utf-8", "surrogateescape")
+    digest = hashlib.sha256(key)
+    return digest.hexdigest()[:32]

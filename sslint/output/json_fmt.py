@@ -1,5 +1,7 @@
 """Plain JSON output: a flat list of findings and notifications for scripts.
 
+Suppressed findings appear only with --show-suppressed ("suppressed": true);
+findings a --baseline accepts are left out and counted under "baseline".
 Lines and columns are as the analyzer saw them: 1-based, columns in bytes,
 end_column exclusive (0 when unknown). Paths are relative to the report root when
 inside it.
@@ -21,9 +23,9 @@ def _place(report: Report, loc: Loc) -> dict[str, Any]:
             "end_line": loc.end_line, "end_column": loc.end_col}
 
 
-def _finding(report: Report, f: Finding) -> dict[str, Any]:
+def _finding(report: Report, f: Finding, justification: str | None = None) -> dict[str, Any]:
     loaded = report.rule_for(f.rule_id)
-    return {
+    out = {
         "rule_id": f.rule_id,
         "rule_name": loaded.rule.name if loaded else "",
         "level": report.level_of(f),
@@ -32,6 +34,9 @@ def _finding(report: Report, f: Finding) -> dict[str, Any]:
         "function": f.function,
         "related": [{"message": r.message, **_place(report, r.loc)} for r in f.related],
     }
+    if justification is not None:  # only with --show-suppressed
+        out.update(suppressed=True, justification=justification)
+    return out
 
 
 def _notification(report: Report, n: Notification, path: str | None) -> dict[str, Any]:
@@ -48,10 +53,16 @@ def format_json(report: Report, colour: bool) -> str:
     notes = [_notification(report, n, None) for n in report.run_notifications]
     for result in sorted(report.results, key=lambda r: r.path):
         notes.extend(_notification(report, n, result.path) for n in result.notifications)
-    doc = {
+    entries = [(f.sort_key(), _finding(report, f)) for f in report.findings()]
+    entries += [(s.finding.sort_key(), _finding(report, s.finding, s.justification))
+                for s in report.shown_suppressed()]
+    doc: dict[str, Any] = {
         "version": sslint.__version__,
         "exit_code": report.exit_code,
-        "findings": [_finding(report, f) for f in report.findings()],
+        "findings": [entry for _, entry in sorted(entries, key=lambda e: e[0])],
         "notifications": notes,
     }
+    if report.baseline:
+        doc["baseline"] = {"file": report.baseline, "unchanged": len(report.unchanged),
+                           "absent": len(report.absent)}
     return json.dumps(doc, indent=2) + "\n"

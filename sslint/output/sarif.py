@@ -20,8 +20,9 @@ from jschema_to_python.to_json import to_json
 
 import sslint
 from sslint.findings import Finding, Loc, Notification, Step
-from sslint.output.fingerprint import line_hashes
+from sslint.output.fingerprint import FINGERPRINT_KEY, finding_fingerprint, line_hashes
 from sslint.rule import LoadedRule
+from sslint.suppress import Suppressed
 
 if TYPE_CHECKING:
     from sslint.output import Report
@@ -41,10 +42,11 @@ _KEY_ORDER = {k: i for i, k in enumerate((
     "toolConfigurationNotifications", "importance", "message", "descriptor", "locations",
     "location", "physicalLocation", "artifactLocation", "uri", "uriBaseId", "region",
     "startLine", "startColumn", "endLine", "endColumn", "logicalLocations",
-    "relatedLocations", "codeFlows", "threadFlows", "partialFingerprints"))}
+    "relatedLocations", "codeFlows", "threadFlows", "partialFingerprints", "baselineState",
+    "suppressions", "justification"))}
 
 
-class _Sources:
+class Sources:
     """Source files read once, for byte→code-point columns and line fingerprints."""
 
     def __init__(self, root: str) -> None:
@@ -65,16 +67,20 @@ class _Sources:
                     continue
         return self._data[path]
 
-    def column(self, path: str, line: int, byte_col: int) -> int:
-        """libclang's 1-based byte column as a 1-based Unicode code point column."""
+    def line(self, path: str, line: int) -> bytes | None:
+        """Line `line` (1-based) of path without its line break, None when unknown."""
         if path not in self._lines:
             data = self._read(path)
             # bytes.splitlines breaks at LF, CRLF and CR only, as clang counts lines.
             self._lines[path] = data.splitlines() if data is not None else None
         lines = self._lines[path]
-        if lines is None or not 1 <= line <= len(lines) or byte_col < 1:
+        return lines[line - 1] if lines is not None and 1 <= line <= len(lines) else None
+
+    def column(self, path: str, line: int, byte_col: int) -> int:
+        """libclang's 1-based byte column as a 1-based Unicode code point column."""
+        raw = self.line(path, line)
+        if raw is None or byte_col < 1:
             return byte_col
-        raw = lines[line - 1]
         prefix = raw[: byte_col - 1]
         beyond = max(0, byte_col - 1 - len(raw))  # e.g. an end column just past the line
         return len(prefix.decode("utf-8", errors="replace")) + beyond + 1
@@ -86,6 +92,18 @@ class _Sources:
             self._hashes[path] = line_hashes(text) if text is not None else None
         hashes = self._hashes[path]
         return hashes[line - 1] if hashes and 1 <= line <= len(hashes) else None
+
+
+def partial_fingerprints(report: Report, sources: Sources, f: Finding) -> dict[str, str] | None:
+    """GitHub's primaryLocationLineHash and sslint/v1 (what baselines match on); None
+    when the source cannot be read."""
+    line = sources.line(f.loc.file, f.loc.line)
+    line_hash = sources.line_hash(f.loc.file, f.loc.line)
+    if line is None or line_hash is None:
+        return None
+    where = report.relative(f.loc.file) or Path(os.path.abspath(f.loc.file)).as_uri()
+    return {"primaryLocationLineHash": line_hash,
+            FINGERPRINT_KEY: finding_fingerprint(f.rule_id, where, f.function, line)}
 
 
 def _plain(markdown: str) -> str:
@@ -110,7 +128,8 @@ def _descriptor(loaded: LoadedRule) -> om.ReportingDescriptor:
     if rule.security_severity:
         props["security-severity"] = rule.security_severity
     props["problem.severity"] = _PROBLEM_SEVERITY[rule.level]
-    props["kind"] = "path-problem"
+    # Engine rules report a path (codeFlows); the others (SSL900) a single location.
+    props["kind"] = "path-problem" if rule.events else "problem"
     doc = loaded.doc or rule.summary
     return om.ReportingDescriptor(
         id=rule.id,
@@ -119,7 +138,7 @@ def _descriptor(loaded: LoadedRule) -> om.ReportingDescriptor:
         full_description=om.MultiformatMessageString(
             text=(loaded.full_description() or rule.summary)[:1024]),
         help=om.MultiformatMessageString(text=_plain(doc), markdown=doc),
-        help_uri=rule.help_uri or None,
+        help_uri=rule.help_uri or INFORMATION_URI,  # rules without a man page (SSL900)
         default_configuration=om.ReportingConfiguration(level=rule.level),
         properties=props,
     )
@@ -128,7 +147,7 @@ def _descriptor(loaded: LoadedRule) -> om.ReportingDescriptor:
 class _Builder:
     def __init__(self, report: Report) -> None:
         self.report = report
-        self.sources = _Sources(os.path.abspath(report.root))
+        self.sources = Sources(os.path.abspath(report.root))
         self.rules = sorted(report.rules, key=lambda r: r.rule.id)
         self.rule_index = {r.rule.id: i for i, r in enumerate(self.rules)}
 
@@ -136,7 +155,11 @@ class _Builder:
         rel = self.report.relative(path)
         if rel is None:
             return om.ArtifactLocation(uri=Path(os.path.abspath(path)).as_uri())
-        return om.ArtifactLocation(uri=quote(rel), uri_base_id=SRCROOT)
+        # fsencode: a name that is not UTF-8 is percent-encoded as its raw bytes.
+        return om.ArtifactLocation(uri=quote(os.fsencode(rel)), uri_base_id=SRCROOT)
+
+    def fingerprints(self, f: Finding) -> dict[str, str] | None:
+        return partial_fingerprints(self.report, self.sources, f)
 
     def region(self, loc: Loc) -> om.Region:
         start = max(1, self.sources.column(loc.file, loc.line, loc.col))
@@ -164,7 +187,6 @@ class _Builder:
 
     def result(self, f: Finding) -> om.Result:
         logical = [om.LogicalLocation(name=f.function, kind="function")] if f.function else None
-        line_hash = self.sources.line_hash(f.loc.file, f.loc.line)
         return om.Result(
             rule_id=f.rule_id,
             rule_index=self.rule_index.get(f.rule_id, -1),
@@ -178,7 +200,7 @@ class _Builder:
                             message=om.Message(text=r.message))
                 for i, r in enumerate(f.related, start=1)] or None,
             code_flows=self.flow(f.flow) if f.flow else None,
-            partial_fingerprints={"primaryLocationLineHash": line_hash} if line_hash else None,
+            partial_fingerprints=self.fingerprints(f),
         )
 
     def notification(self, n: Notification, path: str | None) -> om.Notification:
@@ -226,11 +248,54 @@ def _restore_defaults(log: dict[str, Any], levels: list[str], rules: list[Loaded
             note["level"] = level
 
 
+def _rows(report: Report) -> list[tuple[Finding, str, Suppressed | None]]:
+    """Every result to write, sorted: (finding, baselineState or "", suppression)."""
+    base = bool(report.baseline)
+    rows = [(f, "new" if base else "", None) for f in report.findings()]
+    rows += [(f, "unchanged", None) for f in report.unchanged] if base else []
+    rows += [(s.finding, (s.baseline_state or "new") if base else "", s)
+             for s in report.shown_suppressed()]
+    return sorted(rows, key=lambda row: row[0].sort_key())
+
+
+def _annotate(result: dict[str, Any], state: str, suppressed: Suppressed | None) -> None:
+    if state:
+        result["baselineState"] = state
+    if suppressed is not None:
+        entry = {"kind": "inSource"}
+        if suppressed.justification:
+            entry["justification"] = suppressed.justification
+        result["suppressions"] = [entry]
+
+
+def _absent(report: Report, rule_index: dict[str, int]) -> list[dict[str, Any]]:
+    """Baseline results no longer found, re-indexed against this run's rules."""
+    out = []
+    for old in report.absent:
+        result = json.loads(json.dumps(old))  # a copy; the baseline's dict stays as read
+        result["baselineState"] = "absent"
+        result.pop("suppressions", None)
+        if result.get("ruleId") in rule_index:
+            result["ruleIndex"] = rule_index[result["ruleId"]]
+        else:
+            result.pop("ruleIndex", None)
+            result.pop("rule", None)
+        out.append(result)
+    return out
+
+
 def format_sarif(report: Report, colour: bool) -> str:
-    """The whole report as one SARIF run, deterministic, with a trailing newline."""
+    """The whole report as one SARIF run, deterministic, with a trailing newline.
+
+    With a baseline every result carries baselineState, and baseline results that no
+    longer occur follow as "absent". Suppressed findings are written only with
+    show_suppressed, with `suppressions` (GitHub ignores that field and would show
+    them as open alerts, so by default they are left out).
+    """
     del colour
     b = _Builder(report)
-    findings = report.findings()
+    rows = _rows(report)
+    findings = [f for f, _, _ in rows]
     exec_notes = [(n, r.path) for r in sorted(report.results, key=lambda r: r.path)
                   for n in r.notifications]
     root_uri = Path(os.path.abspath(report.root)).as_uri().rstrip("/") + "/"
@@ -259,4 +324,8 @@ def format_sarif(report: Report, colour: bool) -> str:
     log = json.loads(to_json(om.SarifLog(runs=[run], version="2.1.0", schema_uri=SCHEMA_URI)))
     _restore_defaults(log, [report.level_of(f) for f in findings], b.rules,
                       [n.level for n, _ in exec_notes], [n.level for n in report.run_notifications])
+    results = log["runs"][0]["results"]
+    for result, (_, state, suppressed) in zip(results, rows, strict=True):
+        _annotate(result, state, suppressed)
+    results += _absent(report, b.rule_index)
     return json.dumps(_ordered(log), indent=2) + "\n"

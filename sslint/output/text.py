@@ -32,25 +32,43 @@ def _plural(n: int, word: str) -> str:
 
 
 def format_text(report: Report, colour: bool) -> str:
-    """One line per finding plus indented notes, then a summary; "" when nothing was found."""
+    """One line per finding plus indented notes, then a summary; "" when nothing is shown.
+
+    Suppressed findings are listed only with report.show_suppressed, marked as such.
+    """
     findings = report.findings()
-    if not findings:
+    shown = [(f, False) for f in findings] + [(s.finding, True) for s in report.shown_suppressed()]
+    if not shown:
         return ""
     lines: list[str] = []
-    for f in findings:
+    for f, suppressed in sorted(shown, key=lambda item: item[0].sort_key()):
         code = _paint(f"[{f.rule_id}]", _BOLD, colour)
+        mark = " (suppressed)" if suppressed else ""
         lines.append(f"{_where(report, f.loc, colour)} {_level(report.level_of(f), colour)} "
-                     f"{f.message} {code}")
+                     f"{f.message} {code}{mark}")
         for rel in f.related:
             lines.append(f"    {_where(report, rel.loc, colour)} {_level('note', colour)} "
                          f"{rel.message}")
+    if not report.quiet:
+        lines.append(_summary(report, findings))
+    return "\n".join(lines) + "\n"
+
+
+def _summary(report: Report, findings: list) -> str:
     per_rule = Counter(f.rule_id for f in findings)
     breakdown = ", ".join(f"{n} {rule_id}" for rule_id, n in sorted(per_rule.items()))
     with_findings = sum(1 for r in report.results if r.findings)
     files = len(report.results)
-    lines.append(f"Found {_plural(len(findings), 'finding')} ({breakdown}) "
-                 f"in {with_findings} of {_plural(files, 'file')}.")
-    return "\n".join(lines) + "\n"
+    found = f"Found {_plural(len(findings), 'finding')}"
+    if breakdown:
+        found += f" ({breakdown})"
+    extra = []
+    if report.suppressed:
+        extra.append(f"{len(report.suppressed)} suppressed")
+    if report.baseline:
+        extra.append(f"{len(report.unchanged)} in the baseline")
+    tail = f"; {', '.join(extra)}" if extra else ""
+    return f"{found} in {with_findings} of {_plural(files, 'file')}{tail}."
 
 
 def _notification_line(report: Report, n: Notification, path: str, colour: bool) -> str:
@@ -62,9 +80,14 @@ def _notification_line(report: Report, n: Notification, path: str, colour: bool)
     return f"{where} {_level(n.level, colour)} {n.message}{code}"
 
 
-def format_notifications(report: Report, colour: bool = False) -> list[str]:
-    """Run-level problems first, then per-file ones (for stderr), one line each."""
+def format_notifications(report: Report, colour: bool = False, with_levels: bool = False
+                         ) -> list:
+    """Run-level problems first, then per-file ones (for stderr), one line each; with
+    with_levels, (line, level) pairs so the caller can keep only errors (--quiet)."""
     notes = [(n, "") for n in report.run_notifications]
     for result in sorted(report.results, key=lambda r: r.path):
         notes.extend((n, result.path) for n in result.notifications)
-    return [_notification_line(report, n, path, colour) for n, path in notes]
+    lines = [_notification_line(report, n, path, colour) for n, path in notes]
+    if with_levels:
+        return [(line, n.level) for line, (n, _) in zip(lines, notes, strict=True)]
+    return lines
