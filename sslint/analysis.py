@@ -3,6 +3,7 @@ hand events to the rules. Errors stay inside the file (or the function) they
 come from and become notifications."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import time
@@ -181,7 +182,8 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
             break
         try:
             lowered = lower_function(fn, display, model.names, source)
-            result = analyze(lowered, model, opts.budget, contract)
+            budget = dataclasses.replace(opts.budget, deadline=deadline)
+            result = analyze(lowered, model, budget, contract)
         except RecursionError:
             res.notifications.append(Notification(
                 "warning", f"function '{fn.spelling}' nests too deeply to analyse",

@@ -126,8 +126,9 @@ def test_function_past_the_time_limit_is_named(tmp_path):
                "--max-steps", "100000000", "--max-states", "1000000", cwd=tmp_path,
                timeout=60)
     assert r.returncode == 1 and results(r) == [("SSL101", 6)]
-    assert any("function 'boom' took longer than the time limit of 0.5s" in n
-               for n in notes(r)), notes(r)
+    # The engine stops the function itself at the file's deadline (keeping what it
+    # found); the watchdog only steps in if that fails.
+    assert any("'boom'" in n and "time limit" in n for n in notes(r)), notes(r)
 
 
 @pytest.mark.parametrize("shape", ["ifs", "braces", "parens"])

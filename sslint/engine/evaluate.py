@@ -123,8 +123,8 @@ class Evaluator:
             # states without helping any rule: leave them unknown.
             st.env.pop(path, None)
             return
-        if value is None and root.scope == "local" and not through and not root.handle:
-            st.env.pop(path, None)  # unknown and absent read the same for a local
+        if value is None and root.scope != "global" and not through and not root.handle:
+            st.env.pop(path, None)  # unknown and absent read the same for a local scalar
             return
         st.env[path] = value
         if is_obj(value):

@@ -8,6 +8,7 @@ analysed. A global step budget bounds the whole function the same way.
 from __future__ import annotations
 
 import re
+import time
 from collections import deque
 from dataclasses import dataclass, replace
 
@@ -24,6 +25,7 @@ from sslint.model.api import ApiModel, FnSpec
 class Budget:
     max_states_per_node: int = 64
     max_steps: int = 200_000
+    deadline: float = 0.0  # time.perf_counter() value to stop at; 0: none
 
 
 @dataclass
@@ -77,11 +79,15 @@ class Engine(Evaluator, Effects):
         joins = [c > 1 for c in npred]
         work: deque[tuple[int, State]] = deque([(self.fn.entry, State())])
         steps = 0
+        deadline = self.budget.deadline
         while work:
             nid, st = work.popleft()
             steps += 1
             if steps > self.budget.max_steps:
                 self.partial = f"step budget of {self.budget.max_steps} exceeded"
+                break
+            if deadline and not steps & 1023 and time.perf_counter() > deadline:
+                self.partial = "the file's time limit was reached"
                 break
             node = nodes[nid]
             for succ, s2 in self.step(node, st):

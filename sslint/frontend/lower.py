@@ -398,18 +398,41 @@ class Lowerer:
             if op == "=" or k == K.COMPOUND_ASSIGNMENT_OPERATOR:
                 return ir.Assign(self.expr(kids[0]), self.expr(kids[1]), self.loc(c),
                                  op or "=")
-            return ir.Binary(op, self.expr(kids[0]), self.expr(kids[1]))
+            # `a + b + c + ...` nests to the left: walk the spine without recursing.
+            spine = [(op, kids[1])]
+            cur = _strip(kids[0])
+            while cur.kind == K.BINARY_OPERATOR:
+                sub = list(cur.get_children())
+                sub_op = clangx.binary_operator(cur) if len(sub) == 2 else "="
+                if sub_op == "=":
+                    break
+                spine.append((sub_op, sub[1]))
+                cur = _strip(sub[0])
+            left = self.expr(cur)
+            for sub_op, rhs in reversed(spine):
+                left = ir.Binary(sub_op, left, self.expr(rhs))
+            return left
         if k == K.UNARY_OPERATOR:
-            kids = list(c.get_children())
-            if not kids:
+            # `- - - x` and `!!x` chains: collect the operators without recursing.
+            ops: list[tuple[str, ci.Cursor]] = []
+            cur = c
+            while cur.kind == K.UNARY_OPERATOR:
+                sub = list(cur.get_children())
+                if not sub:
+                    break
+                ops.append((clangx.unary_operator(cur), cur))
+                cur = _strip(sub[0])
+            if not ops:
                 return self.opaque(c)
-            op = clangx.unary_operator(c)
-            inner = self.expr(kids[0])
-            if op == "&":
-                return ir.AddrOf(inner)
-            if op == "*":
-                return ir.Deref(inner, self.loc(c))
-            return ir.Unary(op, inner)
+            inner = self.expr(cur)
+            for op, node in reversed(ops):
+                if op == "&":
+                    inner = ir.AddrOf(inner)
+                elif op == "*":
+                    inner = ir.Deref(inner, self.loc(node))
+                else:
+                    inner = ir.Unary(op, inner)
+            return inner
         if k == K.ARRAY_SUBSCRIPT_EXPR:
             kids = list(c.get_children())
             if len(kids) == 2:
