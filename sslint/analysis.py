@@ -18,6 +18,7 @@ from sslint.findings import Event, FileResult, Finding, Loc, Notification
 from sslint.frontend import clangx, diags, pch
 from sslint.frontend.diags import Diag
 from sslint.frontend.lower import lower_function
+from sslint.frontend.sources import display_path
 from sslint.frontend.toolchain import builtin_include_args
 from sslint.model.api import ApiModel
 from sslint.rule import LoadedRule
@@ -158,8 +159,9 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
             source = fh.read()
         tu, errs, shim = parse(path, args)
     except ci.TranslationUnitLoadError:
-        res.notifications.append(Notification("error", f"libclang could not parse {display}",
-                                              Loc(display, 1, 1, 1, 1), "parse-failure"))
+        res.notifications.append(Notification(
+            "error", f"libclang could not parse {display_path(display)}",
+            Loc(display, 1, 1, 1, 1), "parse-failure"))
         return res
     res.parse_seconds = time.perf_counter() - t0
     res.parse_errors = len(errs)
@@ -304,6 +306,7 @@ def _report_parse_errors(res: FileResult, errs, display: str, path: str, shim: b
     more = f" (the first {MAX_LISTED_ERRORS} follow)" if len(errs) > MAX_LISTED_ERRORS else ""
     hint = "; OpenSSL's headers were not found, so handle types were assumed" if shim else ""
     res.notifications.append(Notification(
-        "warning", f"{len(errs)} parse error(s) in {display}{hint}; analysed what parsed"
+        "warning", f"{len(errs)} parse error(s) in {display_path(display)}{hint}; "
+        "analysed what parsed"
         f"{more}", Loc(display, 1, 1, 1, 1), "parse-errors"))
     res.notifications.extend(first)

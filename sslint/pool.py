@@ -27,6 +27,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, Self
 
 from sslint import watchdog
+from sslint.frontend.sources import display_path
 from sslint.findings import FileResult, Loc, Notification
 
 POLL_SECONDS = 0.1
@@ -107,7 +108,7 @@ def watched(fn: Callable[..., FileResult], args: tuple, display: str, stack_byte
                 break
             why = watchdog.overrun(t, started, limits, file_timeout)
             if why is not None:
-                return stopped(display, f"{display}: {why}", "time-limit"), True
+                return stopped(display, f"{display_path(display)}: {why}", "time-limit"), True
     finally:
         watchdog.forget(t.ident)
     if "error" in box:
