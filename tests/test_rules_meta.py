@@ -80,3 +80,9 @@ def test_doc_examples_run(r, which, tmp_path: Path):
         assert r.rule.id in ids, [f.message for f in res.findings]
     else:
         assert r.rule.id not in ids, [f.message for f in res.findings]
+
+
+def test_readme_lists_every_rule():
+    readme = (ROOT / "README.md").read_text()
+    for r in RULES:
+        assert f"| {r.rule.id} | {r.rule.name} |" in readme, r.rule.id
