@@ -1,7 +1,5 @@
 """SARIF output: schema-valid, GitHub's required fields, columns, fingerprints, notifications."""
-import importlib.util
 import json
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,15 +25,7 @@ void close_conn(SSL *ssl)
 
 
 def enabled_rules() -> list[LoadedRule]:
-    if "sslint.rules" not in sys.modules and importlib.util.find_spec("sslint.rules") is None:
-        # An uninstalled checkout: rules/ installs as sslint.rules (pyproject package-dir).
-        spec = importlib.util.spec_from_file_location(
-            "sslint.rules", REPO / "rules" / "__init__.py",
-            submodule_search_locations=[str(REPO / "rules")])
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["sslint.rules"] = module
-        spec.loader.exec_module(module)
-    return all_rules()
+    return all_rules()  # finds rules/ in a checkout too (sslint.rule._rules_package)
 
 
 # A made-up rule whose default level is "warning", the value sarif_om would drop.

@@ -1,8 +1,6 @@
 """Text and JSON output, the formatter registry and atomic writes of -o files."""
-import importlib.util
 import json
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,15 +14,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def enabled_rules() -> list[LoadedRule]:
-    if "sslint.rules" not in sys.modules and importlib.util.find_spec("sslint.rules") is None:
-        # An uninstalled checkout: rules/ installs as sslint.rules (pyproject package-dir).
-        spec = importlib.util.spec_from_file_location(
-            "sslint.rules", REPO / "rules" / "__init__.py",
-            submodule_search_locations=[str(REPO / "rules")])
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["sslint.rules"] = module
-        spec.loader.exec_module(module)
-    return all_rules()
+    return all_rules()  # finds rules/ in a checkout too (sslint.rule._rules_package)
 
 
 @pytest.fixture
