@@ -252,9 +252,8 @@ def _callees_first(tu: ci.TranslationUnit, source: bytes) -> list[ci.Cursor]:
     """The main file's function definitions, each after the ones it calls (by name,
     read from the source text; cycles are broken arbitrarily but deterministically)."""
     fns: dict[str, ci.Cursor] = {}
-    for fn in tu.cursor.get_children():
-        if (fn.kind == ci.CursorKind.FUNCTION_DECL and fn.is_definition()
-                and clangx.in_main_file(fn) and fn.spelling not in fns):
+    for fn in clangx.main_file_function_definitions(tu):
+        if fn.spelling not in fns:
             fns[fn.spelling] = fn
     calls: dict[str, list[str]] = {}
     for name, fn in fns.items():

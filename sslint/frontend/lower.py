@@ -88,7 +88,7 @@ class Lowerer:
             params.append(v)
         entry = self.new("expr")
         self.tails = [entry]
-        body = next((c for c in self.fn.get_children() if c.kind == K.COMPOUND_STMT), None)
+        body = next((c for c in clangx.children(self.fn) if c.kind == K.COMPOUND_STMT), None)
         if body is None:
             raise LoweringError("no body")
         self.stmt(body)
@@ -142,7 +142,7 @@ class Lowerer:
         while True:
             k = c.kind
             if k == K.IF_STMT:
-                kids = list(c.get_children())
+                kids = clangx.children(c)
                 if len(kids) < 2:
                     self.opaque_stmt(c)
                     return
@@ -163,7 +163,7 @@ class Lowerer:
                 lid = self.label(c.spelling)
                 self.link(self.tails, lid)
                 self.tails = [lid]
-                kids = list(c.get_children())
+                kids = clangx.children(c)
                 if not kids:
                     break
                 c = kids[-1]
@@ -175,14 +175,14 @@ class Lowerer:
     def simple_stmt(self, c: ci.Cursor) -> None:
         k = c.kind
         if k == K.COMPOUND_STMT:
-            for ch in c.get_children():
+            for ch in clangx.children(c):
                 self.stmt(ch)
         elif k == K.DECL_STMT:
-            for ch in c.get_children():
+            for ch in clangx.children(c):
                 if ch.kind == K.VAR_DECL:
                     self.var_decl(ch)
         elif k == K.WHILE_STMT:
-            kids = list(c.get_children())
+            kids = clangx.children(c)
             head = self.join()
             t, f = self.cond(kids[0]) if len(kids) > 1 else ([head], [])
             breaks: list[int] = []
@@ -193,7 +193,7 @@ class Lowerer:
             self.loops.pop()
             self.tails = f + breaks
         elif k == K.DO_STMT:
-            kids = list(c.get_children())
+            kids = clangx.children(c)
             top = self.join()
             cont = self.new("expr")
             breaks = []
@@ -211,7 +211,7 @@ class Lowerer:
         elif k == K.FOR_STMT:
             self.for_stmt(c)
         elif k == K.SWITCH_STMT:
-            kids = list(c.get_children())
+            kids = clangx.children(c)
             sw = self.emit("switch", self.expr(kids[0]), self.loc(kids[0]))
             self.tails = []
             breaks = []
@@ -232,7 +232,7 @@ class Lowerer:
         elif k in (K.CASE_STMT, K.DEFAULT_STMT):
             j = self.new("expr")
             self.link(self.tails, j)
-            kids = list(c.get_children())
+            kids = clangx.children(c)
             if self.switches:
                 sw = self.switches[-1]
                 self.link([sw], j)
@@ -247,7 +247,7 @@ class Lowerer:
             if kids:
                 self.stmt(kids[-1])
         elif k == K.GOTO_STMT:
-            kids = list(c.get_children())
+            kids = clangx.children(c)
             name = kids[0].spelling if kids else ""
             self.link(self.tails, self.label(name))
             self.tails = []
@@ -265,7 +265,7 @@ class Lowerer:
                 self.link(self.tails, target)
             self.tails = []
         elif k == K.RETURN_STMT:
-            kids = list(c.get_children())
+            kids = clangx.children(c)
             e = self.expr(kids[0]) if kids else None
             self.emit("return", e, self.loc(c))
             self.tails = []
@@ -287,14 +287,14 @@ class Lowerer:
     def opaque_stmt(self, c: ci.Cursor) -> None:
         # asm, invalid statements, ...: evaluate nested expressions for their calls only.
         self.invalid += 1
-        kids = [self.expr(ch) for ch in c.get_children() if ch.kind.is_expression()]
+        kids = [self.expr(ch) for ch in clangx.children(c) if ch.kind.is_expression()]
         if kids:
             self.emit("expr", ir.Opaque(tuple(kids), invalid=True), self.loc(c))
 
     def var_decl(self, c: ci.Cursor) -> None:
         v = self.declare(c, "local")
         init = None
-        for ch in c.get_children():
+        for ch in clangx.children(c):
             if ch.kind.is_expression():
                 init = ch
         if init is not None:
@@ -338,7 +338,7 @@ class Lowerer:
         if k == K.BINARY_OPERATOR:
             op = clangx.binary_operator(c)
             if op in ("&&", "||"):
-                lhs, rhs = list(c.get_children())
+                lhs, rhs = clangx.children(c)
                 t1, f1 = self.cond(lhs)
                 if op == "&&":
                     self.tails = t1
@@ -348,16 +348,16 @@ class Lowerer:
                 t2, f2 = self.cond(rhs)
                 return t1 + t2, f2
             if op == ",":
-                lhs, rhs = list(c.get_children())
+                lhs, rhs = clangx.children(c)
                 self.emit("expr", self.expr(lhs), self.loc(lhs))
                 return self.cond(rhs)
         if k == K.UNARY_OPERATOR and clangx.unary_operator(c) == "!":
-            kids = list(c.get_children())
+            kids = clangx.children(c)
             if kids and _strip(kids[0]).kind in (K.BINARY_OPERATOR, K.CONDITIONAL_OPERATOR):
                 t, f = self.cond(kids[0])
                 return f, t
         if k == K.CONDITIONAL_OPERATOR:
-            kids = list(c.get_children())
+            kids = clangx.children(c)
             if len(kids) == 3:
                 t0, f0 = self.cond(kids[0])
                 self.tails = t0
@@ -384,14 +384,14 @@ class Lowerer:
         if k == K.CALL_EXPR:
             return self.call(c)
         if k == K.MEMBER_REF_EXPR:
-            kids = list(c.get_children())
+            kids = clangx.children(c)
             if not kids:
                 return ir.Opaque(())
             base = self.expr(kids[0])
             arrow = _strip(kids[0]).type.get_canonical().kind == ci.TypeKind.POINTER
             return ir.Member(base, c.spelling, arrow, handle_of_type(c.type), self.loc(c))
         if k == K.BINARY_OPERATOR or k == K.COMPOUND_ASSIGNMENT_OPERATOR:
-            kids = list(c.get_children())
+            kids = clangx.children(c)
             if len(kids) != 2:
                 return self.opaque(c)
             op = clangx.binary_operator(c)
@@ -402,7 +402,7 @@ class Lowerer:
             spine = [(op, kids[1])]
             cur = _strip(kids[0])
             while cur.kind == K.BINARY_OPERATOR:
-                sub = list(cur.get_children())
+                sub = clangx.children(cur)
                 sub_op = clangx.binary_operator(cur) if len(sub) == 2 else "="
                 if sub_op == "=":
                     break
@@ -417,7 +417,7 @@ class Lowerer:
             ops: list[tuple[str, ci.Cursor]] = []
             cur = c
             while cur.kind == K.UNARY_OPERATOR:
-                sub = list(cur.get_children())
+                sub = clangx.children(cur)
                 if not sub:
                     break
                 ops.append((clangx.unary_operator(cur), cur))
@@ -434,12 +434,12 @@ class Lowerer:
                     inner = ir.Unary(op, inner)
             return inner
         if k == K.ARRAY_SUBSCRIPT_EXPR:
-            kids = list(c.get_children())
+            kids = clangx.children(c)
             if len(kids) == 2:
                 return ir.Index(self.expr(kids[0]), self.expr(kids[1]))
             return self.opaque(c)
         if k == K.CONDITIONAL_OPERATOR:
-            kids = [self.expr(ch) for ch in c.get_children()]
+            kids = [self.expr(ch) for ch in clangx.children(c)]
             if len(kids) == 3:
                 return ir.CondExpr(kids[0], kids[1], kids[2])
             if len(kids) == 2:
@@ -452,7 +452,7 @@ class Lowerer:
         return self.opaque(c)
 
     def opaque(self, c: ci.Cursor) -> ir.Expr:
-        kids = tuple(self.expr(ch) for ch in c.get_children() if ch.kind.is_expression())
+        kids = tuple(self.expr(ch) for ch in clangx.children(c) if ch.kind.is_expression())
         invalid = c.kind == K.UNEXPOSED_EXPR and c.type.kind == ci.TypeKind.INVALID
         if invalid:
             self.invalid += 1
@@ -460,10 +460,10 @@ class Lowerer:
 
     def stmt_expr(self, c: ci.Cursor) -> ir.Expr:
         # ({ s1; s2; e; }): lower s1, s2 into the CFG now; the value is e.
-        body = next(iter(c.get_children()), None)
+        body = next(iter(clangx.children(c)), None)
         if body is None:
             return ir.Opaque(())
-        stmts = list(body.get_children())
+        stmts = list(clangx.children(body))
         if not stmts:
             return ir.Opaque(())
         for s in stmts[:-1]:
@@ -512,7 +512,7 @@ def _is_noreturn(e: ir.Expr) -> bool:
 
 def _strip(c: ci.Cursor) -> ci.Cursor:
     while c.kind in _TRANSPARENT:
-        kids = [ch for ch in c.get_children() if ch.kind.is_expression()]
+        kids = [ch for ch in clangx.children(c) if ch.kind.is_expression()]
         if len(kids) != 1:
             break
         c = kids[0]
@@ -522,7 +522,7 @@ def _strip(c: ci.Cursor) -> ci.Cursor:
 def _for_parts(c: ci.Cursor):
     """Split a for statement into (init, cond, inc, body): libclang omits absent parts,
     so place each child by its position relative to the two `;` in the header."""
-    kids = list(c.get_children())
+    kids = clangx.children(c)
     if len(kids) == 4:
         return kids[0], kids[1], kids[2], kids[3]
     if not kids:
