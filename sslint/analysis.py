@@ -53,6 +53,7 @@ class RuleSet:
         for r in rules:
             for ev in r.rule.events:
                 self.by_event.setdefault(ev, []).append(r)
+        self.wanted = frozenset(self.by_event)
 
     def findings(self, events: list[Event]) -> list[Finding]:
         out = []
@@ -185,7 +186,7 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
         try:
             lowered = lower_function(fn, display, model.names, source)
             budget = dataclasses.replace(opts.budget, deadline=deadline)
-            result = analyze(lowered, model, budget, contract)
+            result = analyze(lowered, model, budget, contract, rules.wanted)
         except RecursionError:
             res.notifications.append(Notification(
                 "warning", f"function '{fn.spelling}' nests too deeply to analyse",

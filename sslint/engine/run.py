@@ -38,7 +38,9 @@ class FunctionResult:
 
 class Engine(Evaluator, Effects):
     def __init__(self, fn: ir.Function, model: ApiModel, budget: Budget = Budget(),
-                 contract: tuple[int, int, str] | None = None):
+                 contract: tuple[int, int, str] | None = None,
+                 wanted: frozenset[str] | None = None):
+        self.wanted = wanted  # event kinds some rule reads (None: all)
         self.contract = contract  # (param index, owned_when, registering function)
         self.summary = SummaryCollector(fn)
         self.fn = fn
@@ -50,6 +52,8 @@ class Engine(Evaluator, Effects):
 
     # ---- events --------------------------------------------------------------
     def emit(self, kind: str, st: State, oid: str, loc: Loc, api: str, **detail) -> None:
+        if self.wanted is not None and kind not in self.wanted:
+            return  # no enabled rule reads it: skip building its path
         o = st.objs[oid]
         if kind == "leak":
             key: tuple = (kind, o.site)
@@ -380,8 +384,9 @@ def _event_text(kind: str, api: str) -> str:
 
 
 def analyze(fn: ir.Function, model: ApiModel, budget: Budget = Budget(),
-            contract: tuple[int, int, str] | None = None) -> FunctionResult:
-    return Engine(fn, model, budget, contract).run()
+            contract: tuple[int, int, str] | None = None,
+            wanted: frozenset[str] | None = None) -> FunctionResult:
+    return Engine(fn, model, budget, contract, wanted).run()
 
 
 __all__ = ["analyze", "Budget", "FunctionResult", "describe_obj", "replace"]
