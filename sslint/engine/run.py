@@ -226,8 +226,10 @@ class Engine(Evaluator, Effects):
     def leaks_at_exit(self, st: State, loc: Loc, how: str) -> None:
         if self.fn.name == "main":
             return  # returning from main ends the process, like exit()
+        # Still stored where it outlives the call (stored before an up_ref, say).
+        kept = {v for k, v in st.env.items() if is_obj(v) and _outlives_call(k)}
         for oid, o in st.objs.items():
-            if self.leak_candidate(o):
+            if self.leak_candidate(o) and oid not in kept:
                 self.emit("leak", st, oid, loc, o.api,
                           exit=Step(loc, f"the function {how} here"), owe=o.owe,
                           last_ref="", origin=o.origin, acquired=o.ref_site)

@@ -59,3 +59,16 @@ SSL *share(struct cache *c)
         return NULL;
     return c->conn;
 }
+
+/* Clean: stored first, then the extra reference taken (mosquitto's shape). */
+struct client {
+    SSL_CTX *user_ctx;
+};
+
+int set_user_ctx(struct client *cl, void *value)
+{
+    cl->user_ctx = (SSL_CTX *)value;
+    if (cl->user_ctx)
+        (void)SSL_CTX_up_ref(cl->user_ctx); /* ok: SSL301 */
+    return 0;
+}
