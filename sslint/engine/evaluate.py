@@ -196,10 +196,17 @@ class Evaluator:
                 for st3, _ in self.ev(st2, e.index):
                     out.append((st3, None))
             return out
-        # Opaque: evaluate children for their effects; the value is unknown.
+        # Opaque: evaluate children for their effects; the value is unknown, and a
+        # handle used inside something we do not model (an initializer list, a
+        # cast to an integer...) may end up anywhere: it escapes.
         states = [st]
         for ch in e.children:
-            states = [s2 for s in states for s2, v in self.ev(s, ch) if not self.escape(s2, v)]
+            nxt = []
+            for s in states:
+                for s2, v in self.ev(s, ch):
+                    self.escape(s2, v)
+                    nxt.append(s2)
+            states = nxt
         return [(s, None) for s in states]
 
     def ev_base(self, st: State, e: ir.Expr) -> list[tuple[State, Value]]:
