@@ -499,4 +499,4 @@ _INT_OPS = {
     "/": lambda a, b: int(a / b), "%": lambda a, b: a % b,
 }
 
-__all__ = ["Evaluator", "Paths", "describe", "handle_of_expr", "Step"]
+__all__ = ["Evaluator", "Paths", "describe", "handle_of_expr"]

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 import time
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sslint import ir
-from sslint.engine.effects import Effects, describe_obj
+from sslint.engine.effects import Effects
 from sslint.engine.evaluate import Evaluator
 from sslint.engine.state import NULL, PARAM, Obj, State, is_obj
 from sslint.engine.summary import SummaryCollector
@@ -391,4 +391,4 @@ def analyze(fn: ir.Function, model: ApiModel, budget: Budget = Budget(),
     return Engine(fn, model, budget, contract, wanted).run()
 
 
-__all__ = ["analyze", "Budget", "FunctionResult", "describe_obj", "replace"]
+__all__ = ["analyze", "Budget", "Engine", "FunctionResult"]
