@@ -9,7 +9,7 @@ from __future__ import annotations
 from sslint import ir
 from sslint.engine.state import (ALLOC, EXTERNAL, MAYBE, NONNULL, NONZERO, NULL, PARAM, Obj,
                                  State, Value, is_obj)
-from sslint.findings import Loc, Step
+from sslint.findings import Loc
 
 
 class Paths:
