@@ -356,6 +356,19 @@ def rules_cmd(rule_id: str | None, fmt: str) -> None:
             click.echo(f"{m.id}  {m.name:<28} {m.level:<8} {m.summary}{where}")
 
 
+@cli.command("lsp")
+def lsp_cmd() -> None:
+    """Run a language server on stdin/stdout that shows findings in an editor on open
+    and save (needs pygls: pip install 'sslint[lsp]')."""
+    try:
+        from sslint.lsp import serve
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
+            raise
+        _fatal("`sslint lsp` needs pygls; install it with: pip install 'sslint[lsp]'")
+    serve()
+
+
 def main() -> None:
     argv = sys.argv[1:]
     if "--" in argv:  # everything after `--` goes to clang untouched
