@@ -134,7 +134,7 @@ def check(paths, compdb, includes, defines, std, fmt, output, select, ignore, co
         base_args.append(f"-std={std}")
     base_args += _extra_clang_args
 
-    units, skipped = _units(paths, compdb, base_args, run_notes)
+    units, skipped = units_for(paths, compdb, base_args, run_notes)
     ready = [u for u in units if u not in skipped]
     opts = Options(Budget(max_states, max_steps), file_timeout, root)
     job = Job(tuple(r.rule.id for r in rules), cfg.api, opts, pch=use_pch)
@@ -147,7 +147,7 @@ def check(paths, compdb, includes, defines, std, fmt, output, select, ignore, co
     results = sorted(results + list(skipped.values()),
                      key=lambda r: order.get(r.path, len(order)))
 
-    suppressed = _filter(results, rules, cfg, report_unused_suppressions)
+    suppressed = filter_results(results, rules, cfg, report_unused_suppressions)
     unchanged: list[Finding] = []
     absent: list[dict] = []
     if baseline is not None:
@@ -177,7 +177,7 @@ def check(paths, compdb, includes, defines, std, fmt, output, select, ignore, co
     sys.exit(code)
 
 
-def _units(paths, compdb, base_args: list[str], run_notes: list[Notification]
+def units_for(paths, compdb, base_args: list[str], run_notes: list[Notification]
            ) -> tuple[list[Unit], dict[Unit, FileResult]]:
     """The translation units to analyse, and those that cannot be read (with why)."""
     units: list[Unit] = []
@@ -232,7 +232,7 @@ def _progress(total: int):
     return show
 
 
-def _filter(results: list[FileResult], rules: list[LoadedRule], cfg: Config,
+def filter_results(results: list[FileResult], rules: list[LoadedRule], cfg: Config,
             report_unused: bool) -> list[Suppressed]:
     """Apply per-file ignores, severity overrides and inline suppressions in place;
     add unused-suppression findings. Returns the suppressed findings."""
