@@ -17,6 +17,7 @@ from sslint.engine.run import Budget, analyze
 from sslint.findings import Event, FileResult, Finding, Loc, Notification
 from sslint.frontend import clangx, diags, pch
 from sslint.frontend.diags import Diag
+from sslint.frontend.localheaders import local_header_texts
 from sslint.frontend.lower import lower_function
 from sslint.frontend.sources import display_path
 from sslint.frontend.toolchain import builtin_include_args
@@ -133,11 +134,14 @@ def _parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diag], 
 _DEFINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+(\w+)((?:\\\n|.)*)", re.M)
 
 
-def relevant_words(source: bytes, model: ApiModel) -> re.Pattern[bytes]:
+def relevant_words(source: bytes, model: ApiModel,
+                   headers: list[bytes] | None = None) -> re.Pattern[bytes]:
     """A pattern for function bodies worth analysing: they name a lifecycle function
-    of the model, or a macro of this file that (transitively) names one."""
+    of the model, or a macro of this file or its own headers that (transitively)
+    names one."""
     names = set(model.lifecycle_names())
-    macros = [(m.group(1).decode("latin-1"), m.group(2)) for m in _DEFINE.finditer(source)]
+    macros = [(m.group(1).decode("latin-1"), m.group(2))
+              for text in [source, *(headers or [])] for m in _DEFINE.finditer(text)]
     grew = True
     while grew:
         grew = False
@@ -169,7 +173,8 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
     _report_parse_errors(res, errs, display, path, shim)
     t1 = time.perf_counter()
     model = model.copy()  # this file's summaries stay with this file
-    words = relevant_words(source, model)
+    headers = local_header_texts(path, source, args)
+    words = relevant_words(source, model, headers)
     callbacks = registered_callbacks(source, model)
     deadline = t1 + opts.file_timeout
     for fn in _callees_first(tu, source):
@@ -203,7 +208,7 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
                 _loc(fn, display), "partial-analysis"))
         if result.summary is not None and fn.spelling not in _NEVER_SUMMARISE:
             model.add(result.summary)
-            words = relevant_words(source, model)
+            words = relevant_words(source, model, headers)
         res.findings.extend(rules.findings(result.events))
     res.analysis_seconds = time.perf_counter() - t1
     res.analyzed = True
