@@ -147,6 +147,8 @@ class Effects:
             self.emit("call", st, first, call.loc, api, marks=o.marks)
             if spec.marks and not spec.marks <= o.marks:
                 st.objs[first] = replace(o, marks=o.marks | spec.marks)
+        if spec.replaces and first is not None and first in st.objs:
+            self.replace_slots(st, first, spec.replaces, call.loc, api)
         result = self.result(st, call, spec, vals)
         if result is None and (added is not None or (spec.marks and first is not None)):
             # A status result: a branch on its failure undoes the marks / the reference.
@@ -348,6 +350,19 @@ class Effects:
         for old in {cur_r, cur_w} - {r, w, 0}:
             if is_obj(old) and old in st.objs:
                 self.release(st, old, loc, api, cascade=True, report=False)
+
+    def replace_slots(self, st: State, owner: str, slots: tuple[str, ...], loc: Loc,
+                      api: str) -> None:
+        """The call frees what the owner held in these slots (and sets its own,
+        untracked, objects there)."""
+        o = st.objs[owner]
+        old = {o.slot(name) for name in slots} - {None}
+        keep = {v for k, v in o.slots if k not in slots}
+        o = replace(o, slots=tuple((k, v) for k, v in o.slots if k not in slots))
+        st.objs[owner] = o
+        for oid in sorted(old - keep):
+            if oid in st.objs:
+                self.release(st, oid, loc, api, cascade=True, report=False)
 
     def unpop(self, st: State, oid: str, loc: Loc, api: str) -> None:
         if not self.use(st, oid, loc, api, nullable=True):

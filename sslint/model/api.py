@@ -38,6 +38,9 @@ class FnSpec:
     # (arg, param, owned_when): the function registers argument `arg` as a callback
     # whose parameter `param` is a reference it owns only when it returns `owned_when`.
     callback: tuple[int, ...] = ()
+    # slots of the first handle argument whose objects the call frees and replaces
+    # with its own (SSL_set_fd makes a new socket BIO, freeing the BIOs set before)
+    replaces: tuple[str, ...] = ()
 
     def verb(self, i: int) -> str:
         return self.args[i] if i < len(self.args) else "-"
@@ -53,7 +56,8 @@ def parse_table(data: dict, source: str) -> dict[str, FnSpec]:
         if not isinstance(entry, dict):
             raise ModelError(f"{where}: expected a table")
         unknown = set(entry) - {"args", "returns", "check_return", "man", "expanded", "marks",
-                                 "attempt_marks", "result_marks", "callback"}
+                                 "attempt_marks", "result_marks", "callback",
+                                 "replaces"}
         if unknown:
             raise ModelError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
         args = entry.get("args", [])
@@ -83,7 +87,10 @@ def parse_table(data: dict, source: str) -> dict[str, FnSpec]:
         if not isinstance(cb, list) or len(cb) not in (0, 3) or not all(
                 isinstance(i, int) for i in cb):
             raise ModelError(f"{where}: 'callback' must be [arg, param, owned_when]")
-        extra: dict = {"callback": tuple(cb)}
+        rep = entry.get("replaces", [])
+        if not isinstance(rep, list) or not all(isinstance(x, str) for x in rep):
+            raise ModelError(f"{where}: 'replaces' must be a list of slot names")
+        extra: dict = {"callback": tuple(cb), "replaces": tuple(rep)}
         for key in ("attempt_marks", "result_marks"):
             v = entry.get(key, [])
             if not isinstance(v, list) or not all(isinstance(m, str) for m in v):

@@ -474,3 +474,36 @@ SSL *ctx_leak_when_ssl_new_fails(void)
     SSL_CTX_free(ctx);
     return s;
 }
+
+/* SSL_set_fd makes a socket BIO and frees the BIOs set before (SSL_set_fd(3)). */
+int bio_used_after_set_fd_replaced_it(SSL_CTX *ctx, int fd)
+{
+    SSL *s = SSL_new(ctx);
+    BIO *mem = BIO_new(BIO_s_mem());
+    if (s == NULL || mem == NULL) {
+        SSL_free(s);
+        BIO_free(mem);
+        return -1;
+    }
+    SSL_set_bio(s, mem, mem);
+    if (!SSL_set_fd(s, fd)) {
+        SSL_free(s);
+        return -1;
+    }
+    BIO_puts(mem, "stale"); /* expect: SSL102 */
+    SSL_free(s);
+    return 0;
+}
+
+int set_fd_on_fresh_ssl_clean(SSL_CTX *ctx, int fd)
+{
+    SSL *s = SSL_new(ctx);
+    if (s == NULL)
+        return -1;
+    if (!SSL_set_fd(s, fd)) { /* ok: SSL102 */
+        SSL_free(s);
+        return -1;
+    }
+    SSL_free(s);
+    return 0;
+}
