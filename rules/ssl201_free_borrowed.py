@@ -40,7 +40,7 @@ void forget_session(SSL *ssl)
 from sslint.findings import Event, Finding
 from sslint.rule import Rule
 
-from ._text import handle_name, related_from
+from ._text import freed_again, handle_name, related_from
 
 RULE = Rule(
     id="SSL201",
@@ -59,13 +59,8 @@ RULE = Rule(
 
 def check(event: Event) -> Finding | None:
     if event.kind == "double-release":
-        if event.get("released_via") != "borrow":
-            return None
-        first = event.get("first_release")
-        msg = (f"{event.api}() releases {handle_name(event)}, a reference borrowed from "
-               f"another object that was already released")
-        return Finding(RULE.id, msg + ".", event.site, event.function, related_from(first),
-                       event.trail)
+        return freed_again(RULE.id, event, "borrow",
+                           "a reference borrowed from another object that was already released")
     getter = event.get("getter") or "a getter"
     lender = event.get("lender") or "its owner"
     msg = (f"{event.api}() releases {handle_name(event)}, which {getter}() only lent "

@@ -48,7 +48,7 @@ int attach(SSL *ssl, int fd)
 from sslint.findings import Event, Finding
 from sslint.rule import Rule
 
-from ._text import handle_name, related_from
+from ._text import freed_again, handle_name
 
 RULE = Rule(
     id="SSL202",
@@ -67,12 +67,7 @@ RULE = Rule(
 
 def check(event: Event) -> Finding | None:
     if event.kind == "double-release":
-        if event.get("released_via") != "SSL":
-            return None
-        first = event.get("first_release")
-        msg = (f"{event.api}() releases {handle_name(event)}, which its SSL already freed")
-        return Finding(RULE.id, msg + ".", event.site, event.function, related_from(first),
-                       event.trail)
+        return freed_again(RULE.id, event, "SSL", "which its SSL already freed")
     if event.get("owner_kind") != "SSL":
         return None
     if event.get("overcommit"):

@@ -41,7 +41,7 @@ void chain(void)
 from sslint.findings import Event, Finding
 from sslint.rule import Rule
 
-from ._text import handle_name, related_from
+from ._text import freed_again, handle_name
 
 RULE = Rule(
     id="SSL203",
@@ -61,12 +61,7 @@ RULE = Rule(
 
 def check(event: Event) -> Finding | None:
     if event.kind == "double-release":
-        if event.get("released_via") != "BIO":
-            return None
-        first = event.get("first_release")
-        msg = f"{event.api}() releases {handle_name(event)}, which was freed with its BIO chain"
-        return Finding(RULE.id, msg + ".", event.site, event.function, related_from(first),
-                       event.trail)
+        return freed_again(RULE.id, event, "BIO", "which was freed with its BIO chain")
     if event.get("owner_kind") != "BIO":
         return None
     msg = (f"{event.api}() releases {handle_name(event)} while the BIO chain of "
