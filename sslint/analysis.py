@@ -177,6 +177,8 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
     words = relevant_words(source, model, headers)
     callbacks = registered_callbacks(source, model)
     deadline = t1 + opts.file_timeout
+    broken = _error_lines(errs, path)
+    starts = _line_starts(source) if broken else []
     for fn in _callees_first(tu, source):
         ext = fn.extent
         contract = callbacks.get(fn.spelling)
@@ -188,6 +190,15 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
                 f"(from '{fn.spelling}' on) were not analysed", _loc(fn, display),
                 "time-limit"))
             break
+        body_line = (source.count(b"\n", 0, max(0, source.find(b"{", ext.start.offset))) + 1
+                     if broken else 0)  # errors in the signature only lose a parameter type
+        lost = _lost_statement(broken, source, starts, body_line, ext.end.line, words)
+        if lost:
+            res.notifications.append(Notification(
+                "note", f"function '{fn.spelling}' was not analysed: the statement at line "
+                f"{lost} could not be parsed and may change control flow or a handle",
+                _loc(fn, display), "unparsable-statement"))
+            continue
         try:
             lowered = lower_function(fn, display, model.names, source)
             budget = dataclasses.replace(opts.budget, deadline=deadline)
@@ -217,6 +228,47 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
 
 
 _NEVER_SUMMARISE = frozenset({"main"})
+_CONTROL = re.compile(rb"\b(return|goto|break|continue|longjmp|exit|abort)\b")
+
+
+def _error_lines(errs, path: str) -> list[int]:
+    main = os.path.abspath(path)
+    return sorted({d.location.line for d in errs
+                   if d.location.file is not None
+                   and os.path.abspath(d.location.file.name) == main})
+
+
+def _line_starts(source: bytes) -> list[int]:
+    starts = [0]
+    i = source.find(b"\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = source.find(b"\n", i + 1)
+    return starts
+
+
+def _lost_statement(broken: list[int], source: bytes, starts: list[int], first: int,
+                    last: int, words: re.Pattern[bytes]) -> int:
+    """A line inside [first, last] where clang dropped a statement that may have
+    transferred control or touched a handle (it names a control keyword, a lifecycle
+    function or a handle-like identifier); 0 if none. Clang drops a statement whose
+    expression is invalid, so `return NGX_OK;` with NGX_OK undeclared simply
+    vanishes: analysing the rest would invent paths."""
+    for line in broken:
+        if line < first or line > last or line > len(starts):
+            continue
+        at = starts[line - 1]
+        # The statement around the error: from the previous `;`, `{` or `}` to the next `;`.
+        begin = max(source.rfind(b";", 0, at), source.rfind(b"{", 0, at),
+                    source.rfind(b"}", 0, at)) + 1
+        end = source.find(b";", at)
+        text = source[begin:end + 1 if end >= 0 else len(source)][:2000]
+        if _CONTROL.search(text) or words.search(text) or _HANDLE_WORD.search(text):
+            return line
+    return 0
+
+
+_HANDLE_WORD = re.compile(rb"\b(SSL|BIO|SSL_SESSION|SSL_CTX)\b|\b\w*(ssl|bio|sess)\w*\b", re.I)
 
 
 def registered_callbacks(source: bytes, model: ApiModel) -> dict[str, tuple[int, int, str]]:
