@@ -72,3 +72,25 @@ int set_user_ctx(struct client *cl, void *value)
         (void)SSL_CTX_up_ref(cl->user_ctx); /* ok: SSL301 */
     return 0;
 }
+
+/* SSL_dup: past the initial state it returns the same object with one more
+ * reference; either way the result needs its own SSL_free (SSL_new(3)). */
+int dup_forgotten(SSL *ssl)
+{
+    SSL *copy = SSL_dup(ssl); /* expect: SSL103 */
+    if (copy == NULL)
+        return -1;
+    return SSL_connect(copy);
+}
+
+int dup_freed_both(SSL_CTX *ctx)
+{
+    SSL *ssl = SSL_new(ctx);
+    SSL *copy;
+    if (ssl == NULL)
+        return -1;
+    copy = SSL_dup(ssl); /* ok: SSL103 */
+    SSL_free(copy);
+    SSL_free(ssl); /* ok: SSL101 */
+    return 0;
+}
