@@ -350,10 +350,11 @@ def rules_cmd(rule_id: str | None, fmt: str) -> None:
     elif rule_id:
         click.echo(explain(rules[0]))
     else:
+        width = max(len(r.rule.name) for r in rules)
         for r in rules:
             m = r.rule
             where = f"  [{m.man[0]}(3)]" if m.man else ""
-            click.echo(f"{m.id}  {m.name:<28} {m.level:<8} {m.summary}{where}")
+            click.echo(f"{m.id}  {m.name:<{width}} {m.level:<8} {m.summary}{where}")
 
 
 @cli.command("lsp")
