@@ -1,7 +1,8 @@
 """Small wording helpers shared by the rule modules."""
 from __future__ import annotations
 
-from sslint.findings import Event, Finding, Related, Step
+from sslint.events import Cause, Destroyed, Event
+from sslint.findings import Finding, Related, Step
 
 
 def handle_name(event: Event) -> str:
@@ -12,11 +13,12 @@ def related_from(*steps: object) -> tuple[Related, ...]:
     return tuple(Related(s.loc, s.message) for s in steps if isinstance(s, Step))
 
 
-def freed_again(rule_id: str, event: Event, via: str, what: str) -> Finding | None:
-    """A double release whose first release came through `via` (the kind of owner
-    that took the handle down, or "borrow"): `what` says how, for the message."""
-    if event.get("released_via") != via:
+def freed_again(rule_id: str, event: Destroyed, cause: Cause, owner_kind: str,
+                what: str) -> Finding | None:
+    """A double release whose first release came about through `cause` (with an
+    owner of kind `owner_kind`, for Cause.OWNER): `what` says how, for the message."""
+    if event.cause is not cause or (cause is Cause.OWNER and event.owner_kind != owner_kind):
         return None
     msg = f"{event.api}() releases {handle_name(event)}, {what}"
     return Finding(rule_id, msg + ".", event.site, event.function,
-                   related_from(event.get("first_release")), event.trail)
+                   related_from(event.first_release), event.trail)

@@ -34,7 +34,8 @@ void close_conn(SSL *ssl)
 - SSL_free(3), section DESCRIPTION
 - BIO_new(3) (BIO_free, BIO_free_all); SSL_SESSION_free(3)
 """
-from sslint.findings import Event, Finding, Related
+from sslint.events import Cause, DoubleRelease
+from sslint.findings import Finding, Related
 from sslint.rule import Rule
 
 RULE = Rule(
@@ -52,10 +53,10 @@ RULE = Rule(
 )
 
 
-def check(event: Event) -> Finding | None:
-    if event.get("released_via"):
+def check(event: DoubleRelease) -> Finding | None:
+    if event.cause is not Cause.DIRECT:
         return None  # freed by its owner or borrowed: SSL201/SSL202/SSL203 say why
-    first = event.get("first_release")
+    first = event.first_release
     related = (Related(first.loc, first.message),) if first else ()
     what = f"'{event.var}'" if event.var else f"this {event.handle}"
     msg = f"{event.api}() releases {what}, which was already released"

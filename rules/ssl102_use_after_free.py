@@ -31,7 +31,8 @@ if (clean)
 - SSL_free(3), section DESCRIPTION
 - BIO_new(3) (BIO_free_all); SSL_set_bio(3); SSL_get_rbio(3)
 """
-from sslint.findings import Event, Finding, Related
+from sslint.events import UseAfterRelease
+from sslint.findings import Finding, Related
 from sslint.rule import Rule
 
 RULE = Rule(
@@ -49,8 +50,8 @@ RULE = Rule(
 )
 
 
-def check(event: Event) -> Finding | None:
-    first = event.get("first_release")
+def check(event: UseAfterRelease) -> Finding | None:
+    first = event.first_release
     related = (Related(first.loc, first.message),) if first else ()
     what = f"'{event.var}'" if event.var else f"a {event.handle}"
     use = "dereferences" if event.api == "dereference" else f"{event.api}() uses"

@@ -46,7 +46,8 @@ SSL *open_conn(SSL_CTX *ctx, int fd)
 - SSL_new(3), section RETURN VALUES
 - SSL_get_session(3) (SSL_get1_session); BIO_new(3); SSL_SESSION_free(3)
 """
-from sslint.findings import Event, Finding, Related
+from sslint.events import Leak, Origin
+from sslint.findings import Finding, Related
 from sslint.rule import Rule
 
 RULE = Rule(
@@ -64,15 +65,15 @@ RULE = Rule(
 )
 
 
-def check(event: Event) -> Finding | None:
-    if event.get("origin") != "alloc":
+def check(event: Leak) -> Finding | None:
+    if event.source is not Origin.ALLOC:
         return None  # an extra reference on someone else's object: SSL301
-    exit_step = event.get("exit")
+    exit_step = event.exit
     what = f"'{event.var}'" if event.var else f"the {event.handle}"
     msg = f"{event.handle} from {event.api}() ({what}) is not released"
     if exit_step is not None:
         where = ("when its last reference is lost"
-                 if event.get("last_ref") == "lost" else "on the path that leaves")
+                 if event.lost else "on the path that leaves")
         msg += f" {where} at line {exit_step.loc.line}"
     related = (Related(exit_step.loc, exit_step.message),) if exit_step else ()
     return Finding(RULE.id, msg + ".", event.site, event.function, related, event.trail)

@@ -37,7 +37,8 @@ void forget_session(SSL *ssl)
 - SSL_SESSION_free(3), section DESCRIPTION (only explicitly acquired references)
 - SSL_get_session(3); SSL_get_rbio(3); SSL_get_SSL_CTX(3); BIO_f_ssl(3)
 """
-from sslint.findings import Event, Finding
+from sslint.events import Cause, DoubleRelease, ReleaseBorrowed
+from sslint.findings import Finding
 from sslint.rule import Rule
 
 from ._text import freed_again, handle_name, related_from
@@ -57,12 +58,12 @@ RULE = Rule(
 )
 
 
-def check(event: Event) -> Finding | None:
-    if event.kind == "double-release":
-        return freed_again(RULE.id, event, "borrow",
+def check(event: ReleaseBorrowed | DoubleRelease) -> Finding | None:
+    if isinstance(event, DoubleRelease):
+        return freed_again(RULE.id, event, Cause.LENDER, "",
                            "a reference borrowed from another object that was already released")
-    getter = event.get("getter") or "a getter"
-    lender = event.get("lender") or "its owner"
+    getter = event.getter or "a getter"
+    lender = event.lender or "its owner"
     msg = (f"{event.api}() releases {handle_name(event)}, which {getter}() only lent "
            f"(it still belongs to {lender})")
     return Finding(RULE.id, msg + ".", event.site, event.function, related_from(event.origin),

@@ -45,7 +45,8 @@ int attach(SSL *ssl, int fd)
 - SSL_set_bio(3), section DESCRIPTION (ownership of rbio and wbio)
 - SSL_free(3)
 """
-from sslint.findings import Event, Finding
+from sslint.events import Cause, DoubleRelease, ReleaseTransferred
+from sslint.findings import Finding
 from sslint.rule import Rule
 
 from ._text import freed_again, handle_name
@@ -65,16 +66,16 @@ RULE = Rule(
 )
 
 
-def check(event: Event) -> Finding | None:
-    if event.kind == "double-release":
-        return freed_again(RULE.id, event, "SSL", "which its SSL already freed")
-    if event.get("owner_kind") != "SSL":
+def check(event: ReleaseTransferred | DoubleRelease) -> Finding | None:
+    if isinstance(event, DoubleRelease):
+        return freed_again(RULE.id, event, Cause.OWNER, "SSL", "which its SSL already freed")
+    if event.owner_kind != "SSL":
         return None
-    if event.get("overcommit"):
-        msg = (f"{event.api}() hands {handle_name(event)} to {event.get('owner')} again, "
+    if event.overcommit:
+        msg = (f"{event.api}() hands {handle_name(event)} to {event.owner} again, "
                f"but this function has no reference left to give: without a BIO_up_ref() "
                f"first, the SSL frees it twice")
         return Finding(RULE.id, msg + ".", event.site, event.function, (), event.trail)
-    msg = (f"{event.api}() releases {handle_name(event)}, which {event.get('owner')} owns "
+    msg = (f"{event.api}() releases {handle_name(event)}, which {event.owner} owns "
            f"since it was handed over; SSL_free() will release it again")
     return Finding(RULE.id, msg + ".", event.site, event.function, (), event.trail)

@@ -38,7 +38,8 @@ void chain(void)
 - BIO_push(3), section DESCRIPTION
 - BIO_new(3) (BIO_free_all)
 """
-from sslint.findings import Event, Finding
+from sslint.events import Cause, DoubleRelease, ReleaseTransferred
+from sslint.findings import Finding
 from sslint.rule import Rule
 
 from ._text import freed_again, handle_name
@@ -59,11 +60,11 @@ RULE = Rule(
 )
 
 
-def check(event: Event) -> Finding | None:
-    if event.kind == "double-release":
-        return freed_again(RULE.id, event, "BIO", "which was freed with its BIO chain")
-    if event.get("owner_kind") != "BIO":
+def check(event: ReleaseTransferred | DoubleRelease) -> Finding | None:
+    if isinstance(event, DoubleRelease):
+        return freed_again(RULE.id, event, Cause.OWNER, "BIO", "which was freed with its BIO chain")
+    if event.owner_kind != "BIO":
         return None
     msg = (f"{event.api}() releases {handle_name(event)} while the BIO chain of "
-           f"{event.get('owner')} still holds it; BIO_free_all() will free it again")
+           f"{event.owner} still holds it; BIO_free_all() will free it again")
     return Finding(RULE.id, msg + ".", event.site, event.function, (), event.trail)

@@ -41,7 +41,8 @@ int remember(struct cache *c, SSL_SESSION *sess)
 - SSL_SESSION_free(3) (SSL_SESSION_up_ref), section DESCRIPTION
 - SSL_new(3) (SSL_up_ref); BIO_new(3) (BIO_up_ref); SSL_CTX_new(3) (SSL_CTX_up_ref)
 """
-from sslint.findings import Event, Finding
+from sslint.events import Leak, Origin
+from sslint.findings import Finding
 from sslint.rule import Rule
 
 from ._text import handle_name, related_from
@@ -61,11 +62,11 @@ RULE = Rule(
 )
 
 
-def check(event: Event) -> Finding | None:
-    if event.get("origin") == "alloc":
+def check(event: Leak) -> Finding | None:
+    if event.source is Origin.ALLOC:
         return None  # SSL103
-    exit_step = event.get("exit")
-    site = event.get("acquired") or event.site
+    exit_step = event.exit
+    site = event.acquired or event.site
     msg = (f"The reference this function took on {handle_name(event)} is not released")
     if exit_step is not None:
         msg += f" on the path that leaves at line {exit_step.loc.line}"

@@ -41,7 +41,8 @@ int start(SSL_CTX *ctx, int fd)
 - SSL_new(3), section RETURN VALUES
 - BIO_new(3); SSL_get_session(3); d2i_SSL_SESSION(3); SSL_CTX_new(3)
 """
-from sslint.findings import Event, Finding
+from sslint.events import NullUse
+from sslint.findings import Finding
 from sslint.rule import Rule
 
 from ._text import handle_name, related_from
@@ -61,10 +62,10 @@ RULE = Rule(
 )
 
 
-def check(event: Event) -> Finding | None:
+def check(event: NullUse) -> Finding | None:
     origin = event.origin
     made_by = origin.message.split(" by ")[-1] if origin else "its allocator"
-    if event.get("definitely"):
+    if event.definitely:
         msg = f"{event.api}() gets {handle_name(event)}, which is NULL on this path"
     else:
         msg = (f"{event.api}() gets {handle_name(event)} without a NULL check; "

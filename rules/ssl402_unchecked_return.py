@@ -38,7 +38,8 @@ int recycle(SSL *ssl)
 - SSL_clear(3), section RETURN VALUES
 - SSL_new(3) (SSL_up_ref); SSL_set_session(3); SSL_stream_conclude(3); BIO_s_bio(3)
 """
-from sslint.findings import Event, Finding
+from sslint.events import UncheckedReturn
+from sslint.findings import Finding
 from sslint.rule import Rule
 
 RULE = Rule(
@@ -55,7 +56,7 @@ RULE = Rule(
 )
 
 
-def check(event: Event) -> Finding | None:
+def check(event: UncheckedReturn) -> Finding | None:
     msg = (f"The result of {event.api}() is ignored; it reports failure only through its "
-           f"return value (see {event.get('man') or event.api}(3))")
+           f"return value (see {event.man or event.api}(3))")
     return Finding(RULE.id, msg + ".", event.site, event.function)

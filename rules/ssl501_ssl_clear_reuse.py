@@ -41,7 +41,8 @@ SSL *reconnect(SSL_CTX *ctx, SSL *old)
 ## References
 - SSL_clear(3), sections NOTES and WARNINGS
 """
-from sslint.findings import Event, Finding
+from sslint.events import CallSeen
+from sslint.findings import Finding
 from sslint.rule import Rule
 
 RULE = Rule(
@@ -58,8 +59,8 @@ RULE = Rule(
 )
 
 
-def check(event: Event) -> Finding | None:
-    if event.api != "SSL_clear":
+def check(event: CallSeen) -> Finding | None:
+    if "recycle" not in event.tags:  # only calls that reset the object (SSL_clear)
         return None
     msg = ("SSL_clear() keeps the last session's method and settings; SSL_clear(3) "
            "recommends SSL_get1_session(), SSL_free(), SSL_new() and SSL_set_session() "

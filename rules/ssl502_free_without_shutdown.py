@@ -38,7 +38,8 @@ void one_request(SSL *ssl)
 - SSL_free(3), section DESCRIPTION
 - SSL_clear(3); SSL_set_shutdown(3); SSL_shutdown(3)
 """
-from sslint.findings import Event, Finding
+from sslint.events import CallSeen, Release
+from sslint.findings import Finding
 from sslint.rule import Rule
 
 from ._text import handle_name
@@ -57,12 +58,12 @@ RULE = Rule(
 )
 
 
-def check(event: Event) -> Finding | None:
-    if event.kind == "call" and event.api != "SSL_clear":
-        return None
-    if event.kind == "release" and not event.get("last"):
+def check(event: Release | CallSeen) -> Finding | None:
+    if isinstance(event, CallSeen) and "recycle" not in event.tags:
+        return None  # a call that does not reset the connection (SSL_clear does)
+    if isinstance(event, Release) and not event.last:
         return None  # only an extra reference was dropped: the object lives on
-    marks = event.get("marks") or frozenset()
+    marks = event.marks
     if "handshake" not in marks or "shutdown" in marks or "stream" in marks:
         return None
     msg = (f"{event.api}() on {handle_name(event)} after its handshake, with no "

@@ -53,7 +53,8 @@ void setup(SSL_CTX *ctx)
 - SSL_CTX_sess_set_get_cb(3), section DESCRIPTION (sess_new_cb return value)
 - SSL_SESSION_free(3)
 """
-from sslint.findings import Event, Finding
+from sslint.events import CallbackReturn
+from sslint.findings import Finding
 from sslint.rule import Rule
 
 RULE = Rule(
@@ -80,10 +81,10 @@ _TEXT = {
 }
 
 
-def check(event: Event) -> Finding | None:
-    problem = str(event.get("problem"))
+def check(event: CallbackReturn) -> Finding | None:
+    problem = event.problem
     if problem not in _TEXT:
         return None
     msg = (f"This {event.api}() callback "
-           + _TEXT[problem].format(ret=event.get("returned"), var=event.var))
+           + _TEXT[problem].format(ret=event.returned, var=event.var))
     return Finding(RULE.id, msg + ".", event.site, event.function)

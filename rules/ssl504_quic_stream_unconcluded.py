@@ -44,7 +44,8 @@ int send_all(SSL *conn, const void *buf, size_t len)
 - SSL_free(3), section DESCRIPTION (QUIC stream objects)
 - SSL_stream_conclude(3); SSL_new_stream(3); SSL_accept_stream(3)
 """
-from sslint.findings import Event, Finding
+from sslint.events import Release
+from sslint.findings import Finding
 from sslint.rule import Rule
 
 from ._text import handle_name
@@ -63,10 +64,10 @@ RULE = Rule(
 )
 
 
-def check(event: Event) -> Finding | None:
-    if event.kind == "release" and not event.get("last"):
+def check(event: Release) -> Finding | None:
+    if not event.last:
         return None  # only an extra reference was dropped: the object lives on
-    marks = event.get("marks") or frozenset()
+    marks = event.marks
     if "stream" not in marks or "concluded" in marks:
         return None
     msg = (f"{event.api}() frees QUIC stream {handle_name(event)} before "

@@ -32,7 +32,8 @@ void close_conn(SSL *ssl)
 - sslint's README, section "Suppressing findings"
 - ruff's unused-noqa (RUF100), which this rule follows
 """
-from sslint.findings import Event, Finding, Loc
+from sslint.events import Event
+from sslint.findings import Finding, Loc
 from sslint.rule import Rule
 
 RULE = Rule(

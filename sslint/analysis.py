@@ -14,7 +14,8 @@ import clang.cindex as ci
 
 from sslint import watchdog
 from sslint.engine.run import Budget, analyze
-from sslint.findings import Event, FileResult, Finding, Loc, Notification
+from sslint.events import Event
+from sslint.findings import FileResult, Finding, Loc, Notification
 from sslint.frontend import clangx, diags, pch
 from sslint.frontend.diags import Diag
 from sslint.frontend.localheaders import local_header_texts

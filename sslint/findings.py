@@ -1,7 +1,7 @@
 """Plain data passed between the engine, the rules and the output layer.
 
-Nothing here knows libclang or OpenSSL: locations are file/line/column, events are
-what the dataflow engine observed, findings are what a rule decided to report.
+Nothing here knows libclang or OpenSSL: locations are file/line/column, findings are
+what a rule decided to report (the events rules read are in sslint.events).
 """
 from __future__ import annotations
 
@@ -29,48 +29,6 @@ class Step:
 
     loc: Loc
     message: str
-
-
-@dataclass(frozen=True)
-class Event:
-    """Something the engine saw happen to a tracked handle.
-
-    kind is one of the EVENT_KINDS below; handle is the OpenSSL type ('SSL', 'BIO',
-    'SSL_SESSION', 'SSL_CTX'); site is where it happened; api is the OpenSSL function
-    at the site (if any); origin is where the handle came from; trail is the path from
-    the origin to the site; detail carries kind-specific facts as (key, value) pairs.
-    """
-
-    kind: str
-    handle: str
-    site: Loc
-    function: str
-    var: str = ""
-    api: str = ""
-    origin: Step | None = None
-    trail: tuple[Step, ...] = ()
-    detail: tuple[tuple[str, object], ...] = ()
-
-    def get(self, key: str, default: object = None) -> object:
-        for k, v in self.detail:
-            if k == key:
-                return v
-        return default
-
-
-# The events the engine emits. Rules subscribe to these by name.
-EVENT_KINDS = (
-    "double-release",       # a release of a handle already released
-    "use-after-release",    # a use (call argument, dereference) of a released handle
-    "leak",                 # an owned reference not released/handed over on some exit
-    "release-borrowed",     # a release of a reference the function never owned
-    "release-transferred",  # a release of a reference whose ownership moved elsewhere
-    "null-use",             # a maybe-NULL result used where NULL is not allowed
-    "unchecked-return",     # a call whose result must be checked was ignored
-    "call",                 # a call to a modelled function (for advisory rules)
-    "release",              # a correct release (for advisory rules: what preceded it)
-    "callback-return",      # a callback returned while holding a reference wrongly
-)
 
 
 @dataclass(frozen=True)

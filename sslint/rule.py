@@ -21,7 +21,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Callable
 
-from sslint.findings import EVENT_KINDS, Event, Finding
+from sslint.events import EVENT_KINDS, Event
+from sslint.findings import Finding
 
 MAN_BASE = "https://docs.openssl.org/master/man3/"
 LEVELS = ("note", "warning", "error")

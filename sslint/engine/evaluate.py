@@ -2,14 +2,26 @@
 
 `ev(st, e)` returns the list of (state, value) pairs the expression can produce:
 usually one, two where a `?:` cannot be decided. Calls go through the API model
-(sslint.engine.effects); handles passed to unknown functions escape.
+(sslint.engine.calls); handles passed to unknown functions escape.
 """
 from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Protocol
 
 from sslint import ir
 from sslint.engine.state import (ALLOC, EXTERNAL, MAYBE, NONNULL, NONZERO, NULL, PARAM, Obj,
                                  State, Value, is_obj)
 from sslint.findings import Loc
+
+if TYPE_CHECKING:
+    from sslint.engine.lifecycle import Lifecycle
+
+
+class CallHandler(Protocol):
+    """What the evaluator needs for the calls inside expressions (engine.calls.Calls)."""
+
+    def ev_call(self, st: State, call: ir.Call) -> list[tuple[State, Value]]: ...
 
 
 class Paths:
@@ -62,10 +74,14 @@ def describe(e: ir.Expr) -> str:
 
 
 class Evaluator:
-    """Mixin for the engine: expression evaluation. Needs self.effects_call,
-    self.emit, self.model."""
+    """Expression evaluation, reads and writes of lvalues, and conditions. Calls go
+    to `calls` (set once the call handler exists: calls contain expressions and
+    expressions contain calls); uses and escapes of objects go to `life`."""
 
-    fn: ir.Function
+    def __init__(self, fn: ir.Function, life: "Lifecycle"):
+        self.fn = fn
+        self.life = life
+        self.calls: CallHandler | None = None
 
     # ---- reading and writing lvalues ---------------------------------------
     def read(self, st: State, e: ir.Expr) -> Value:
@@ -114,7 +130,7 @@ class Evaluator:
     def write(self, st: State, target: ir.Expr, value: Value, loc: Loc) -> None:
         p = Paths.of(target)
         if p is None:
-            self.escape(st, value)
+            self.life.escape(st, value)
             return
         path, root, through = p
         self.forget_below(st, path)
@@ -140,7 +156,7 @@ class Evaluator:
         dot, arrow = path + ".", path + "->"
         for k, v in st.env.items():
             if k == path or k.startswith(dot) or k.startswith(arrow) or k == "*" + path:
-                self.escape(st, v)
+                self.life.escape(st, v)
 
     @staticmethod
     def forget_below(st: State, path: str) -> None:
@@ -148,12 +164,6 @@ class Evaluator:
         for k in [k for k in st.env if k.startswith(dot) or k.startswith(arrow)
                   or k == "*" + path]:
             del st.env[k]
-
-    def escape(self, st: State, value: Value) -> None:
-        if is_obj(value):
-            o = st.objs.get(value)
-            if o is not None and not o.escaped:
-                st.objs[value] = _replace(o, escaped=True)
 
     # ---- expressions -------------------------------------------------------
     def ev(self, st: State, e: ir.Expr | None) -> list[tuple[State, Value]]:
@@ -170,13 +180,13 @@ class Evaluator:
         if t is ir.Int:
             return [(st, e.value)]
         if t is ir.Call:
-            return self.ev_call(st, e)
+            return self.calls.ev_call(st, e)
         if t is ir.Assign:
             return self.ev_assign(st, e)
         if t is ir.Deref:
             out = []
             for st2, v in self.ev(st, e.operand):
-                self.use(st2, v, e.loc or self.fn.loc, "dereference", nullable=False)
+                self.life.use(st2, v, e.loc or self.fn.loc, "dereference", nullable=False)
                 out.append((st2, self.read(st2, e)))
             return out
         if t is ir.AddrOf:
@@ -204,7 +214,7 @@ class Evaluator:
             nxt = []
             for s in states:
                 for s2, v in self.ev(s, ch):
-                    self.escape(s2, v)
+                    self.life.escape(s2, v)
                     nxt.append(s2)
             states = nxt
         return [(s, None) for s in states]
@@ -421,7 +431,7 @@ class Evaluator:
         if refs and o.refs > refs:  # the up_ref failed: no reference was taken
             o = o.step(self.fn.loc, "the extra reference was not taken",
                        refs=o.refs - refs, owe=max(0, o.owe - refs))
-        st.objs[oid] = _replace(o, marks=o.marks - marks)
+        st.objs[oid] = replace(o, marks=o.marks - marks)
 
     def refine_null(self, st: State, oid: str, want_null: bool) -> State | None:
         o = st.objs.get(oid)
@@ -431,7 +441,7 @@ class Evaluator:
             return None
         new = NULL if want_null else NONNULL
         if o.null != new:
-            st.objs[oid] = _replace(o, null=new)
+            st.objs[oid] = replace(o, null=new)
         return st
 
 
@@ -480,13 +490,7 @@ def _tracks_scalars(target: ir.Expr, root: ir.Var, through: bool) -> bool:
 
 
 def _named(o: Obj, name: str) -> Obj:
-    return _replace(o, var=name)
-
-
-def _replace(o: Obj, **changes) -> Obj:
-    from dataclasses import replace
-
-    return replace(o, **changes)
+    return replace(o, var=name)
 
 
 _INT_OPS = {
@@ -499,4 +503,4 @@ _INT_OPS = {
     "/": lambda a, b: int(a / b), "%": lambda a, b: a % b,
 }
 
-__all__ = ["Evaluator", "Paths", "describe", "handle_of_expr"]
+__all__ = ["CallHandler", "Evaluator", "Paths", "describe", "handle_of_expr"]

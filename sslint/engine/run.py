@@ -7,17 +7,20 @@ analysed. A global step budget bounds the whole function the same way.
 """
 from __future__ import annotations
 
-import re
 import time
 from collections import deque
 from dataclasses import dataclass
 
 from sslint import ir
-from sslint.engine.effects import Effects
+from sslint.engine.calls import Calls
 from sslint.engine.evaluate import Evaluator
+from sslint.engine.eventlog import EventLog
+from sslint.engine.lifecycle import Lifecycle
+from sslint.engine.liveness import live_variables, prune_dead
 from sslint.engine.state import NULL, PARAM, Obj, State, is_obj
 from sslint.engine.summary import SummaryCollector
-from sslint.findings import Event, Loc, Step
+from sslint.events import CallbackReturn, Event, Leak, UncheckedReturn
+from sslint.findings import Loc, Step
 from sslint.model.api import ApiModel, FnSpec
 
 
@@ -36,40 +39,25 @@ class FunctionResult:
     summary: FnSpec | None = None  # what callers in the same file may assume
 
 
-class Engine(Evaluator, Effects):
+class Engine:
+    """One function's analysis, composed of: the event log, the lifecycle operations
+    on objects, the expression evaluator and the call effects (evaluator and calls
+    refer to each other through evaluate.CallHandler)."""
+
     def __init__(self, fn: ir.Function, model: ApiModel, budget: Budget = Budget(),
                  contract: tuple[int, int, str] | None = None,
                  wanted: frozenset[str] | None = None):
-        self.wanted = wanted  # event kinds some rule reads (None: all)
         self.contract = contract  # (param index, owned_when, registering function)
         self.summary = SummaryCollector(fn)
         self.fn = fn
         self.model = model
         self.budget = budget
-        self.events: dict[tuple, Event] = {}
+        self.log = EventLog(fn, wanted)
+        self.life = Lifecycle(self.log, model.kinds)
+        self.eval = Evaluator(fn, self.life)
+        self.eval.calls = Calls(model, self.eval, self.life)
         self.partial = ""
         self.live = live_variables(fn)
-
-    # ---- events --------------------------------------------------------------
-    def emit(self, kind: str, st: State, oid: str, loc: Loc, api: str, **detail) -> None:
-        if self.wanted is not None and kind not in self.wanted:
-            return  # no enabled rule reads it: skip building its path
-        o = st.objs[oid]
-        if kind == "leak":
-            key: tuple = (kind, o.site)
-        elif kind in ("call", "release"):  # advisory rules read the marks: keep each set
-            key = (kind, loc.line, loc.col, o.site, o.marks)
-        else:
-            key = (kind, loc.line, loc.col, o.site)
-        if key in self.events:
-            return
-        origin = Step(o.site, _origin_text(o))
-        if kind == "leak":  # reported at the allocation; the exit is on the path
-            trail, loc = _with_branches(o, st, detail["exit"]), o.site
-        else:
-            trail = _with_branches(o, st, Step(loc, _event_text(kind, api)))
-        self.events[key] = Event(kind, o.kind, loc, self.fn.name, o.var, api, origin, trail,
-                                 tuple(sorted(detail.items(), key=lambda kv: kv[0])))
 
     # ---- the worklist ----------------------------------------------------------
     def run(self) -> FunctionResult:
@@ -109,7 +97,7 @@ class Engine(Evaluator, Effects):
                     continue
                 bucket.add(key)
                 work.append((succ, s2))
-        events = sorted(self.events.values(), key=lambda e: (e.site, e.kind))
+        events = self.log.sorted()
         spec = None if self.partial else self.summary.spec()
         return FunctionResult(events, self.partial, steps, spec)
 
@@ -121,16 +109,16 @@ class Engine(Evaluator, Effects):
                 return _fan([(s, st) for s in node.succ])
             self.check_result_use(st, node.expr)
             out = []
-            for s, _ in self.ev(st, node.expr):
+            for s, _ in self.eval.ev(st, node.expr):
                 self.collect(s, loc)
                 out.extend((n, s) for n in node.succ)
             return _fan(out)
         if kind == "branch":
             out = []
-            for s, v in self.ev(st, node.expr):
+            for s, v in self.eval.ev(st, node.expr):
                 taken = []
                 for i, succ in enumerate(node.succ):
-                    s2 = self.assume(s.copy() if i + 1 < len(node.succ) else s, node.expr, v,
+                    s2 = self.eval.assume(s.copy() if i + 1 < len(node.succ) else s, node.expr, v,
                                      i == 0)
                     if s2 is not None:
                         self.collect(s2, loc)
@@ -144,7 +132,7 @@ class Engine(Evaluator, Effects):
         if kind == "switch":
             out = []
             labels = {k for k in node.cases.values() if k is not None}
-            for s, v in self.ev(st, node.expr):
+            for s, v in self.eval.ev(st, node.expr):
                 self.collect(s, loc)
                 for n in node.succ:
                     s2 = self.enter_case(s.copy(), node, v, n, labels)
@@ -152,11 +140,11 @@ class Engine(Evaluator, Effects):
                         out.append((n, s2))
             return out
         if kind == "return":
-            for s, v in self.ev(st, node.expr):
+            for s, v in self.eval.ev(st, node.expr):
                 self.summary.at_exit(s, v)
                 if self.contract is not None:
                     self.check_contract(s, v, loc)
-                self.escape(s, v)
+                self.life.escape(s, v)
                 self.leaks_at_exit(s, loc, "returns")
             return []
         if kind == "exit":
@@ -192,11 +180,9 @@ class Engine(Evaluator, Effects):
             problem = "kept" if status == "stored" else status
         else:
             return  # passed on to code we cannot see: it may do either
-        key = ("callback-return", loc.line, loc.col)
-        if key not in self.events:
-            self.events[key] = Event("callback-return", "SSL_SESSION", loc, self.fn.name,
-                                     p.name, registrar,
-                                     detail=(("problem", problem), ("returned", v)))
+        self.log.add(("callback-return", loc.line, loc.col),
+                     CallbackReturn(handle=p.handle, site=loc, function=self.fn.name,
+                                    var=p.name, api=registrar, problem=problem, returned=v))
 
     def enter_case(self, st: State, node: ir.Node, v, succ: int, labels: set[int]):
         """Refine st for the edge from a switch to succ; None if it cannot be taken."""
@@ -206,16 +192,15 @@ class Engine(Evaluator, Effects):
         if k is None:  # default: none of the labels
             return None if isinstance(v, int) and v in labels else st
         test = ir.Binary("==", node.expr, ir.Int(k))
-        return self.assume(st, test, self.compare(st, "==", v, k), True)
+        return self.eval.assume(st, test, self.eval.compare(st, "==", v, k), True)
 
     def check_result_use(self, st: State, e: ir.Expr) -> None:
         if isinstance(e, ir.Call) and e.callee:
             spec = self.model.lookup(e.callee)
             if spec is not None and spec.check_return:
-                self.events.setdefault(
-                    ("unchecked-return", e.loc.line, e.loc.col),
-                    Event("unchecked-return", "", e.loc, self.fn.name, "", e.callee,
-                          detail=(("man", spec.man),)))
+                self.log.add(("unchecked-return", e.loc.line, e.loc.col),
+                             UncheckedReturn(handle="", site=e.loc, function=self.fn.name,
+                                             api=e.callee, man=spec.man))
 
     # ---- ends of lifetimes -------------------------------------------------------
     @staticmethod
@@ -230,9 +215,9 @@ class Engine(Evaluator, Effects):
         kept = {v for k, v in st.env.items() if is_obj(v) and _outlives_call(k)}
         for oid, o in st.objs.items():
             if self.leak_candidate(o) and oid not in kept:
-                self.emit("leak", st, oid, loc, o.api,
-                          exit=Step(loc, f"the function {how} here"), owe=o.owe,
-                          last_ref="", origin=o.origin, acquired=o.ref_site)
+                self.log.emit(Leak, st, oid, loc, o.api,
+                              exit=Step(loc, f"the function {how} here"), owe=o.owe,
+                              source=o.origin, acquired=o.ref_site)
 
     def collect(self, st: State, loc: Loc) -> None:
         """Drop objects no variable reaches any more; an owned one is a leak here."""
@@ -252,98 +237,10 @@ class Engine(Evaluator, Effects):
             if o.origin == PARAM:
                 continue  # kept: the function's summary asks what became of it
             if self.leak_candidate(o):
-                self.emit("leak", st, oid, loc, o.api,
-                          exit=Step(loc, "the last reference to it is lost here"),
-                          owe=o.owe, last_ref="lost", origin=o.origin,
-                          acquired=o.ref_site)
+                self.log.emit(Leak, st, oid, loc, o.api,
+                              exit=Step(loc, "the last reference to it is lost here"),
+                              owe=o.owe, lost=True, source=o.origin, acquired=o.ref_site)
             del objs[oid]
-
-
-def _var_keys(e: ir.Expr | None, out: set[str]) -> None:
-    stack = [e]
-    while stack:
-        e = stack.pop()
-        if e is None:
-            continue
-        if isinstance(e, ir.Var):
-            out.add(e.key)
-        elif isinstance(e, ir.Call):
-            stack.extend(e.args)
-        elif isinstance(e, ir.Opaque):
-            stack.extend(e.children)
-        else:
-            for name in ("base", "operand", "target", "value", "lhs", "rhs", "index", "cond",
-                         "then", "other"):
-                stack.append(getattr(e, name, None))
-
-
-def live_variables(fn: ir.Function) -> list[frozenset[str]]:
-    """Variables that may still be read at or after each node (live-in); a backward
-    fixpoint over bitsets, one bit per variable."""
-    bit: dict[str, int] = {}
-    uses = []
-    for n in fn.nodes:
-        u: set[str] = set()
-        _var_keys(n.expr, u)
-        mask = 0
-        for k in u:
-            mask |= 1 << bit.setdefault(k, len(bit))
-        uses.append(mask)
-    preds: list[list[int]] = [[] for _ in fn.nodes]
-    for n in fn.nodes:
-        for s in n.succ:
-            preds[s].append(n.id)
-    live = list(uses)
-    succs = [n.succ for n in fn.nodes]
-    work = deque(reversed(range(len(fn.nodes))))
-    queued = [True] * len(fn.nodes)
-    while work:
-        i = work.popleft()
-        queued[i] = False
-        new = uses[i]
-        for s in succs[i]:
-            new |= live[s]
-        if new != live[i]:
-            live[i] = new
-            for p in preds[i]:
-                if not queued[p]:
-                    queued[p] = True
-                    work.append(p)
-    names = sorted(bit, key=bit.get)
-    cache: dict[int, frozenset[str]] = {}
-    out = []
-    for mask in live:
-        if mask not in cache:
-            cache[mask] = frozenset(k for i, k in enumerate(names) if mask >> i & 1)
-        out.append(cache[mask])
-    return out
-
-
-def _root(path: str) -> str:
-    return _ROOT_SPLIT.split(path.lstrip("*"), 1)[0]
-
-
-_ROOT_SPLIT = re.compile(r"\.|->")
-
-
-def prune_dead(st: State, live: frozenset[str]) -> None:
-    """Forget integer facts about variables nobody reads any more: otherwise every
-    counter and flag multiplies the states. Handles are kept (leaks need them)."""
-    dead = [k for k, v in st.env.items() if not is_obj(v) and _root(k) not in live]
-    for k in dead:
-        del st.env[k]
-
-
-def _with_branches(o: Obj, st: State, last: Step) -> tuple[Step, ...]:
-    """The object's own steps, the branch decisions after its origin, and the final
-    step, in source order (the usual shape of C error handling)."""
-    start = (o.site.line, o.site.col)
-    end = (last.loc.line, last.loc.col)
-    branches = [b for b in st.path if start < (b.loc.line, b.loc.col) <= end]
-    # Deterministic whatever the process (no set order): sort fully, then dedupe.
-    steps = list(dict.fromkeys(sorted(o.trail + tuple(branches),
-                                      key=lambda s: (s.loc.line, s.loc.col, s.message))))
-    return tuple(steps) + (last,)
 
 
 def _outlives_call(path: str) -> bool:
@@ -363,26 +260,6 @@ def _fan(out: list[tuple[int, State]]) -> list[tuple[int, State]]:
         seen.add(id(s))
         res.append((n, s))
     return res
-
-
-def _origin_text(o: Obj) -> str:
-    if o.origin == "alloc":
-        return f"{o.kind} allocated by {o.api}()"
-    if o.origin == "borrow":
-        return f"{o.kind} borrowed from {o.api}()"
-    if o.origin == "param":
-        return f"{o.kind} passed in as '{o.var}'"
-    return f"{o.kind} '{o.var}' comes from outside this function"
-
-
-def _event_text(kind: str, api: str) -> str:
-    return {
-        "double-release": f"released again by {api}()",
-        "use-after-release": f"used by {api}() after it was released",
-        "release-borrowed": f"released by {api}() although this function never owned it",
-        "release-transferred": f"released by {api}() although another object owns it now",
-        "null-use": f"passed to {api}() while it may be NULL",
-    }.get(kind, kind)
 
 
 def analyze(fn: ir.Function, model: ApiModel, budget: Budget = Budget(),

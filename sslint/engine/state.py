@@ -9,24 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from sslint.events import Cause, Nullness, Origin
 from sslint.findings import Loc, Step
 
-NULL, NONNULL, MAYBE = 0, 1, 2
-
-# origin: where the function got the reference from
-ALLOC = "alloc"        # an allocating call: the function owns it
-PARAM = "param"        # the caller's reference, passed in
-EXTERNAL = "external"  # read from a global or a field: someone else's
-BORROW = "borrow"      # a getter's result: owned by another object
+NULL, NONNULL, MAYBE = Nullness.NULL, Nullness.NONNULL, Nullness.MAYBE
+ALLOC, PARAM, EXTERNAL, BORROW = Origin.ALLOC, Origin.PARAM, Origin.EXTERNAL, Origin.BORROW
 
 
 @dataclass(frozen=True, slots=True)
 class Obj:
     kind: str
-    origin: str
+    origin: Origin
     refs: int                  # live references; 0 once destroyed
     owe: int                   # references this function must release or hand over
-    null: int
+    null: Nullness
     site: Loc
     api: str                   # the call (or parameter) it came from
     var: str = ""              # a variable name for messages
@@ -34,7 +30,8 @@ class Obj:
     escaped: bool = False      # returned or stored where it outlives the function
     unknown: bool = False      # precision lost: report nothing about it
     released: Step | None = None
-    released_via: str = ""     # "" released directly; else the kind of owner that took it down
+    cause: Cause = Cause.DIRECT  # how it was destroyed (with its owner, its lender...)
+    owner_kind: str = ""       # Cause.OWNER: the kind of the owner that took it down
     marks: frozenset[str] = frozenset()  # model-defined facts, e.g. "handshake", "shutdown"
     ref_site: Loc | None = None  # where the last extra reference (up_ref) was taken
     slots: tuple[tuple[str, str], ...] = ()

@@ -1,4 +1,4 @@
-"""Which C types are tracked OpenSSL handles.
+"""Which C types are tracked OpenSSL handles, by the API table's [handles] sections.
 
 Matched on the pointee's canonical record name (robust to user typedefs such as
 `typedef SSL *ssl_ptr;`) and, failing that, on the spelled typedef name.
@@ -7,19 +7,13 @@ from __future__ import annotations
 
 import clang.cindex as ci
 
-RECORD_HANDLES = {
-    "ssl_st": "SSL",
-    "bio_st": "BIO",
-    "ssl_session_st": "SSL_SESSION",
-    "ssl_ctx_st": "SSL_CTX",
-}
-TYPEDEF_HANDLES = {"SSL": "SSL", "BIO": "BIO", "SSL_SESSION": "SSL_SESSION", "SSL_CTX": "SSL_CTX"}
+from sslint.model.api import builtin_kinds
 
 _cache: dict[str, str] = {}
 
 
 def handle_of_type(t: ci.Type) -> str:
-    """'SSL', 'BIO', 'SSL_SESSION', 'SSL_CTX' for a pointer to one of them, else ''."""
+    """The handle kind ('SSL', 'BIO', ...) for a pointer to one, else ''."""
     try:
         key = t.spelling
         hit = _cache.get(key)
@@ -39,6 +33,7 @@ def _compute(t: ci.Type) -> str:
         return ""
     pointee = canon.get_pointee()
     name = pointee.spelling.replace("const ", "").replace("volatile ", "").strip()
+    kinds = builtin_kinds()
     if name.startswith("struct "):
-        return RECORD_HANDLES.get(name[7:], "")
-    return TYPEDEF_HANDLES.get(name, "")
+        return kinds.by_record.get(name[7:], "")
+    return kinds.by_typedef.get(name, "")

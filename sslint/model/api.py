@@ -2,26 +2,79 @@
 
 The same table format serves OpenSSL's functions and a project's own wrappers
 (`[tool.sslint.api]` in its config), so a new function is data, not engine code.
+Verbs are parsed once, here, into ArgVerb/Returns records the engine dispatches on.
 """
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 
-HANDLE_KINDS = ("SSL", "BIO", "SSL_SESSION", "SSL_CTX")
+from sslint.model.kinds import HandleKind, Kinds, ModelError, parse_kinds
+from sslint.model.naming import Naming, parse_naming
+
+__all__ = ["ApiModel", "ArgVerb", "FnSpec", "HandleKind", "Kinds", "ModelError", "Returns",
+           "builtin_kinds", "parse_table"]
 
 _ARG_VERB = re.compile(
     r"-|use\??|release(-one)?|addref|escape|unpop|setbio"
-    r"|consume:\d+(:[a-z]+)?|out-acquire:[A-Z_]+|out-borrow:[A-Z_]+:\d+"
+    r"|consume:\d+(:[a-z]+)?|out-acquire:[A-Z_0-9]+|out-borrow:[A-Z_0-9]+:\d+"
 )
-_RET = re.compile(r"acquire:[A-Z_]+|borrow:[A-Z_]+:\d+|slot:\d+:[a-z]+|arg:\d+|status")
+_RET = re.compile(r"acquire:[A-Z_0-9]+|borrow:[A-Z_0-9]+:\d+|slot:\d+:[a-z]+|arg:\d+|status")
 
 
-class ModelError(ValueError):
-    pass
+@dataclass(frozen=True)
+class ArgVerb:
+    """What a call does to one argument. op is the verb's name ("use", "consume", ...);
+    kind the handle kind of the argument (of the written object for out-*), when known."""
+
+    op: str
+    kind: str = ""
+    target: int = -1  # consume: the argument that takes it; out-borrow: the lender
+    slot: str = ""    # consume:N:SLOT
+
+    @staticmethod
+    def parse(text: str) -> "ArgVerb":
+        parts = text.split(":")
+        op = parts[0]
+        if op == "consume":
+            return ArgVerb(op, target=int(parts[1]), slot=parts[2] if len(parts) > 2 else "")
+        if op == "out-acquire":
+            return ArgVerb(op, kind=parts[1])
+        if op == "out-borrow":
+            return ArgVerb(op, kind=parts[1], target=int(parts[2]))
+        return ArgVerb(op)
+
+
+NO_VERB = ArgVerb("-")
+
+
+@dataclass(frozen=True)
+class Returns:
+    """What a call returns: op is "" (nothing tracked), acquire, borrow, slot, arg, status."""
+
+    op: str = ""
+    kind: str = ""
+    index: int = -1  # borrow: the lender; slot: the owner; arg: the argument returned
+    slot: str = ""
+
+    @staticmethod
+    def parse(text: str) -> "Returns":
+        if not text:
+            return Returns()
+        parts = text.split(":")
+        op = parts[0]
+        if op == "acquire":
+            return Returns(op, parts[1])
+        if op == "borrow":
+            return Returns(op, parts[1], int(parts[2]))
+        if op == "slot":
+            return Returns(op, index=int(parts[1]), slot=parts[2])
+        if op == "arg":
+            return Returns(op, index=int(parts[1]))
+        return Returns(op)
 
 
 @dataclass(frozen=True)
@@ -41,96 +94,155 @@ class FnSpec:
     # slots of the first handle argument whose objects the call frees and replaces
     # with its own (SSL_set_fd makes a new socket BIO, freeing the BIOs set before)
     replaces: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()   # per argument, where the C type may not say ("" unknown)
+    tags: frozenset[str] = frozenset()  # what a call means to advisory rules ("recycle")
+    # Parsed forms of args/returns (filled in by __post_init__; kinds by ApiModel).
+    verbs: tuple[ArgVerb, ...] = field(default=(), compare=False)
+    result: Returns = field(default=Returns(), compare=False)
 
-    def verb(self, i: int) -> str:
-        return self.args[i] if i < len(self.args) else "-"
+    def __post_init__(self) -> None:
+        if not self.verbs:
+            object.__setattr__(self, "verbs", tuple(ArgVerb.parse(a) for a in self.args))
+        if self.returns and not self.result.op:
+            object.__setattr__(self, "result", Returns.parse(self.returns))
 
-    def returns_parts(self) -> list[str]:
-        return self.returns.split(":") if self.returns else []
+    def verb(self, i: int) -> ArgVerb:
+        return self.verbs[i] if i < len(self.verbs) else NO_VERB
 
 
-def parse_table(data: dict, source: str) -> dict[str, FnSpec]:
+_KEYS = {"args", "returns", "check_return", "man", "expanded", "marks", "attempt_marks",
+         "result_marks", "callback", "replaces", "kinds", "tags"}
+
+
+def parse_table(data: dict, source: str, kinds: Kinds | None = None) -> dict[str, FnSpec]:
+    """Function entries; every handle kind they name must be one of `kinds` (default:
+    the built-in table's)."""
+    known = kinds if kinds is not None else builtin_kinds()
     out: dict[str, FnSpec] = {}
     for name, entry in data.items():
         where = f"{source}: [{name}]"
-        if not isinstance(entry, dict):
-            raise ModelError(f"{where}: expected a table")
-        unknown = set(entry) - {"args", "returns", "check_return", "man", "expanded", "marks",
-                                 "attempt_marks", "result_marks", "callback",
-                                 "replaces"}
-        if unknown:
-            raise ModelError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-        args = entry.get("args", [])
-        if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
-            raise ModelError(f"{where}: 'args' must be a list of strings")
-        for a in args:
-            if not _ARG_VERB.fullmatch(a):
-                raise ModelError(f"{where}: unknown argument verb {a!r}")
-            _check_kind(a, where)
-        ret = entry.get("returns", "")
-        if not isinstance(ret, str) or (ret and not _RET.fullmatch(ret)):
-            raise ModelError(f"{where}: bad 'returns' {ret!r}")
-        _check_kind(ret, where)
-        check = entry.get("check_return", False)
-        if not isinstance(check, bool):
-            raise ModelError(f"{where}: 'check_return' must be true or false")
-        man = entry.get("man", "")
-        if not isinstance(man, str):
-            raise ModelError(f"{where}: 'man' must be a string")
-        exp = entry.get("expanded", [])
-        if not isinstance(exp, list) or not all(isinstance(i, int) for i in exp):
-            raise ModelError(f"{where}: 'expanded' must be a list of integers")
-        marks = entry.get("marks", [])
-        if not isinstance(marks, list) or not all(isinstance(m, str) for m in marks):
-            raise ModelError(f"{where}: 'marks' must be a list of strings")
-        cb = entry.get("callback", [])
-        if not isinstance(cb, list) or len(cb) not in (0, 3) or not all(
-                isinstance(i, int) for i in cb):
-            raise ModelError(f"{where}: 'callback' must be [arg, param, owned_when]")
-        rep = entry.get("replaces", [])
-        if not isinstance(rep, list) or not all(isinstance(x, str) for x in rep):
-            raise ModelError(f"{where}: 'replaces' must be a list of slot names")
-        extra: dict = {"callback": tuple(cb), "replaces": tuple(rep)}
-        for key in ("attempt_marks", "result_marks"):
-            v = entry.get(key, [])
-            if not isinstance(v, list) or not all(isinstance(m, str) for m in v):
-                raise ModelError(f"{where}: '{key}' must be a list of strings")
-            extra[key] = frozenset(v)
-        out[name] = FnSpec(name, tuple(args), ret, check, man, tuple(exp), frozenset(marks),
-                           **extra)
+        spec = _parse_entry(name, entry, where)
+        for k in [v.kind for v in spec.verbs] + [spec.result.kind] + list(spec.kinds):
+            if k and k not in known:
+                raise ModelError(f"{where}: unknown handle kind {k!r}")
+        out[name] = spec
     return out
 
 
-def _check_kind(verb: str, where: str) -> None:
-    for part in verb.split(":")[1:]:
-        if part.isupper() and part not in HANDLE_KINDS:
-            raise ModelError(f"{where}: unknown handle kind {part!r}")
+def _strings(entry: dict, key: str, where: str) -> list[str]:
+    v = entry.get(key, [])
+    if not isinstance(v, list) or not all(isinstance(m, str) for m in v):
+        raise ModelError(f"{where}: '{key}' must be a list of strings")
+    return v
+
+
+def _parse_entry(name: str, entry: object, where: str) -> FnSpec:
+    if not isinstance(entry, dict):
+        raise ModelError(f"{where}: expected a table")
+    unknown = set(entry) - _KEYS
+    if unknown:
+        raise ModelError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    args = entry.get("args", [])
+    if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
+        raise ModelError(f"{where}: 'args' must be a list of strings")
+    for a in args:
+        if not _ARG_VERB.fullmatch(a):
+            raise ModelError(f"{where}: unknown argument verb {a!r}")
+    ret = entry.get("returns", "")
+    if not isinstance(ret, str) or (ret and not _RET.fullmatch(ret)):
+        raise ModelError(f"{where}: bad 'returns' {ret!r}")
+    check = entry.get("check_return", False)
+    if not isinstance(check, bool):
+        raise ModelError(f"{where}: 'check_return' must be true or false")
+    man = entry.get("man", "")
+    if not isinstance(man, str):
+        raise ModelError(f"{where}: 'man' must be a string")
+    exp = entry.get("expanded", [])
+    if not isinstance(exp, list) or not all(isinstance(i, int) for i in exp):
+        raise ModelError(f"{where}: 'expanded' must be a list of integers")
+    marks = _strings(entry, "marks", where)
+    cb = entry.get("callback", [])
+    if not isinstance(cb, list) or len(cb) not in (0, 3) or not all(
+            isinstance(i, int) for i in cb):
+        raise ModelError(f"{where}: 'callback' must be [arg, param, owned_when]")
+    rep = entry.get("replaces", [])
+    if not isinstance(rep, list) or not all(isinstance(x, str) for x in rep):
+        raise ModelError(f"{where}: 'replaces' must be a list of slot names")
+    return FnSpec(name, tuple(args), ret, check, man, tuple(exp), frozenset(marks),
+                  attempt_marks=frozenset(_strings(entry, "attempt_marks", where)),
+                  result_marks=frozenset(_strings(entry, "result_marks", where)),
+                  callback=tuple(cb), replaces=tuple(rep),
+                  kinds=tuple(_strings(entry, "kinds", where)),
+                  tags=frozenset(_strings(entry, "tags", where)))
+
+
+def resolve(spec: FnSpec, kinds: Kinds, where: str = "") -> FnSpec:
+    """The spec with every handle kind it names checked and each argument's kind
+    filled in: the entry's own `kinds`, else the slot a consume fills, else the kind
+    whose function-name prefix the function has."""
+    where = where or f"[{spec.name}]"
+    by_prefix = kinds.for_function(spec.name)
+    arg_kinds = [spec.kinds[i] if i < len(spec.kinds) and spec.kinds[i] else by_prefix
+                 for i in range(len(spec.verbs))]
+    verbs = []
+    for i, v in enumerate(spec.verbs):
+        if v.op.startswith("out-"):
+            verbs.append(v)
+            continue
+        kind = arg_kinds[i]
+        if v.op == "consume" and v.slot and not (i < len(spec.kinds) and spec.kinds[i]):
+            owner = arg_kinds[v.target] if v.target < len(arg_kinds) else ""
+            kind = kinds.slot_kind(owner, v.slot) or kind
+        verbs.append(replace(v, kind=kind) if v.op != "-" else v)
+    result = spec.result
+    if result.op == "slot":
+        owner = arg_kinds[result.index] if result.index < len(arg_kinds) else ""
+        held = kinds.slot_kind(owner, result.slot) or kinds.any_slot_kind(result.slot)
+        if not held:
+            raise ModelError(f"{where}: no handle kind has a slot {result.slot!r}")
+        result = replace(result, kind=held)
+    return replace(spec, verbs=tuple(verbs), result=result)
+
+
+def _table_text() -> dict:
+    text = resources.files("sslint.model").joinpath("openssl.toml").read_text("utf-8")
+    return tomllib.loads(text)
 
 
 @lru_cache(maxsize=1)
-def builtin_model() -> dict[str, FnSpec]:
-    text = resources.files("sslint.model").joinpath("openssl.toml").read_text("utf-8")
-    return parse_table(tomllib.loads(text), "openssl.toml")
+def _builtin() -> tuple[Kinds, Naming, dict[str, FnSpec]]:
+    data = dict(_table_text())
+    kinds = Kinds(parse_kinds(data.pop("handles", {}), "openssl.toml"))
+    naming = parse_naming(data.pop("naming", {}), "openssl.toml")
+    table = {name: resolve(spec, kinds, f"openssl.toml: [{name}]")
+             for name, spec in parse_table(data, "openssl.toml", kinds).items()}
+    return kinds, naming, table
+
+
+def builtin_kinds() -> Kinds:
+    return _builtin()[0]
 
 
 class ApiModel:
     """Built-in table plus user extensions (which win on a name clash)."""
 
     def __init__(self, extra: dict[str, FnSpec] | None = None):
-        self.table = dict(builtin_model())
-        if extra:
-            self.table.update(extra)
+        self.kinds, self.naming, table = _builtin()
+        self.table = dict(table)
+        for name, spec in (extra or {}).items():
+            self.table[name] = resolve(spec, self.kinds, f"api: [{name}]")
         self.names = frozenset(self.table)
 
     def copy(self) -> "ApiModel":
         other = ApiModel.__new__(ApiModel)
+        other.kinds, other.naming = self.kinds, self.naming
         other.table = dict(self.table)
         other.names = self.names
         return other
 
     def add(self, spec: FnSpec) -> None:
         """A function summarised from this file's own code."""
-        self.table[spec.name] = spec
+        self.table[spec.name] = resolve(spec, self.kinds)
         self.names = self.names | {spec.name}
 
     def lookup(self, name: str) -> FnSpec | None:
@@ -143,31 +255,5 @@ class ApiModel:
                          if f.returns or f.check_return
                          or any(a not in ("-", "use", "use?") for a in f.args))
 
-
-# Unlisted OpenSSL functions follow the library's naming rules (openssl-threads(7)):
-# "set0"/"add0"/"push" hand the reference over; anything else only borrows it.
-_OPENSSL_PREFIX = re.compile(
-    r"^(SSL|SSL_CTX|SSL_SESSION|BIO|OSSL|OPENSSL|X509|EVP|PEM|d2i|i2d|i2a|a2i|ASN1|BN|"
-    r"CRYPTO|ERR|OCSP|PKCS7|PKCS12|SMIME|CMS|TS|RSA|DSA|DH|EC|ECDSA|HMAC|OBJ|RAND|"
-    r"ENGINE|UI|CONF|NCONF|CT|SCT|DTLS|TLS|SRP|UTF8)_")
-_TAKES_OWNERSHIP = re.compile(r"(^|_)(set0|add0|push0|push|own)(_|$)")
-_RETURNS_NEW = re.compile(r"(_new|_dup|get1|^d2i_|^PEM_read_)")
-
-
-def is_openssl_name(name: str) -> bool:
-    return bool(_OPENSSL_PREFIX.match(name))
-
-
-def guess_openssl_verb(name: str) -> str | None:
-    """For an OpenSSL-looking function not in the table: 'use?' or 'escape', else None."""
-    if not _OPENSSL_PREFIX.match(name):
-        return None
-    return "escape" if _TAKES_OWNERSHIP.search(name) else "use?"
-
-
-def guess_openssl_result(name: str) -> str:
-    """For an unlisted OpenSSL function returning a tracked handle: 'acquire' when its
-    name says it makes a new reference (_new, _dup, get1, d2i_, PEM_read_), else ''."""
-    if _OPENSSL_PREFIX.match(name) and _RETURNS_NEW.search(name):
-        return "acquire"
-    return ""
+    def callback_registrars(self) -> dict[str, FnSpec]:
+        return {n: f for n, f in self.table.items() if f.callback}

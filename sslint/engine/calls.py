@@ -1,0 +1,258 @@
+"""What calls do to tracked handles, driven by the API model's parsed verbs.
+
+Each argument verb has one handler (VERB_HANDLERS); the verbs are documented in
+sslint/model/openssl.toml. Unknown callees make the handles they receive escape
+(they may keep or free them), except through pointer-to-const parameters;
+OpenSSL-looking names missing from the table follow the table's [naming] rules.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from sslint import ir
+from sslint.engine.evaluate import Evaluator, Paths
+from sslint.engine.lifecycle import Lifecycle
+from sslint.engine.state import ALLOC, EXTERNAL, MAYBE, NONNULL, Obj, State, Value, is_addr, is_obj
+from sslint.events import CallSeen
+from sslint.findings import Step
+from sslint.model.api import ApiModel, ArgVerb, FnSpec
+
+
+@dataclass
+class _Call:
+    """One modelled call being applied: what the verb handlers share."""
+
+    call: ir.Call
+    spec: FnSpec
+    vals: list
+    added: str | None = None  # the handle an addref verb took a reference on
+
+    @property
+    def api(self) -> str:
+        return self.spec.name
+
+
+class Calls:
+    """Implements evaluate.CallHandler for the evaluator."""
+
+    def __init__(self, model: ApiModel, ev: Evaluator, life: Lifecycle):
+        self.model = model
+        self.ev = ev
+        self.life = life
+
+    def ev_call(self, st: State, call: ir.Call) -> list[tuple[State, Value]]:
+        combos: list[tuple[State, list]] = [(st, [])]
+        for a in call.args:
+            nxt = []
+            for s, vals in combos:
+                for s2, v in self.ev.ev(s, a):
+                    nxt.append((s2, vals + [v]))
+            combos = nxt
+        out = []
+        spec = self.model.lookup(call.callee) if call.callee else None
+        for s, vals in combos:
+            if spec is None:
+                out.append((s, self.unknown_call(s, call, vals)))
+            else:
+                out.extend(self.known_call(s, call, spec, vals))
+        return out
+
+    # ---- unknown functions ---------------------------------------------------
+    def unknown_call(self, st: State, call: ir.Call, vals: list) -> Value:
+        naming = self.model.naming
+        guess = naming.guess_verb(call.callee) if call.callee else None
+        ev, life = self.ev, self.life
+        for i, v in enumerate(vals):
+            const = i < len(call.const_args) and call.const_args[i]
+            if is_addr(v):  # &lvalue: the callee may change or keep it
+                lv = v[1]
+                life.escape(st, ev.read(st, lv))
+                p = Paths.of(lv)
+                if p is not None and guess is None:
+                    ev.escape_below(st, p[0])
+                    ev.write(st, lv, None, call.loc)
+                continue
+            p = Paths.of(call.args[i]) if i < len(call.args) else None
+            if not is_obj(v):
+                if p is not None and guess is None and not const:
+                    ev.escape_below(st, p[0])  # a struct pointer: its fields go along
+                continue
+            life.use(st, v, call.loc, call.callee or "a call", nullable=True)
+            if guess == "escape" or (guess is None and not const):
+                life.escape(st, v)
+            if p is not None and guess is None and not const:
+                ev.forget_below(st, p[0])  # the callee may rewrite fields behind it
+        if not call.result_handle:
+            return None
+        oid = st.new_id(call.loc)
+        if naming.guess_result(call.callee):
+            st.objs[oid] = Obj(call.result_handle, ALLOC, 1, 1, MAYBE, call.loc, call.callee,
+                               trail=(Step(call.loc, f"{call.result_handle} allocated by "
+                                                     f"{call.callee}()"),))
+        else:
+            st.objs[oid] = Obj(call.result_handle, EXTERNAL, 1, 0, MAYBE, call.loc,
+                               call.callee, escaped=True)
+        return oid
+
+    # ---- modelled functions --------------------------------------------------
+    def known_call(self, st: State, call: ir.Call, spec: FnSpec, vals: list):
+        args = list(call.args)
+        if spec.expanded and len(vals) != len(spec.args) and len(vals) > max(spec.expanded):
+            args = [args[i] for i in spec.expanded]  # a macro's arguments in its expansion
+            vals = [vals[i] for i in spec.expanded]
+        c = _Call(call, spec, vals)
+        first = next((v for v in vals if is_obj(v) and v in st.objs), None)
+        if first is not None and spec.attempt_marks:  # before a release inside the call
+            o = st.objs[first]
+            if not spec.attempt_marks <= o.marks:
+                st.objs[first] = replace(o, marks=o.marks | spec.attempt_marks)
+        outs = self.apply_verbs(st, c, args)
+        if first is not None and first in st.objs:
+            o = st.objs[first]
+            self.life.log.emit(CallSeen, st, first, call.loc, c.api, marks=o.marks,
+                               tags=spec.tags)
+            if spec.marks and not spec.marks <= o.marks:
+                st.objs[first] = replace(o, marks=o.marks | spec.marks)
+        if spec.replaces and first is not None and first in st.objs:
+            self.life.replace_slots(st, first, spec.replaces, call.loc, c.api)
+        result = self.result(st, call, spec, vals)
+        if result is None and (c.added is not None or (spec.marks and first is not None)):
+            # A status result: a branch on its failure undoes the marks / the reference.
+            result = ("ret", c.added or first, spec.marks, 1 if c.added else 0)
+        if not outs:
+            return [(st, result)]
+        return self.out_params(st, call, spec, vals, outs, result)
+
+    def apply_verbs(self, st: State, c: _Call, args: list[ir.Expr]
+                    ) -> list[tuple[ir.Expr, ArgVerb]]:
+        """Each argument's verb, in order; returns the out-parameters to write."""
+        outs: list[tuple[ir.Expr, ArgVerb]] = []
+        setbio_done = False
+        loc = c.call.loc
+        for i, v in enumerate(c.vals):
+            verb = c.spec.verb(i)
+            op = verb.op
+            if op in ("-", "escape") and not is_obj(v):
+                self.pass_along(st, v, args[i] if i < len(args) else None)
+                continue
+            if op == "-":
+                self.life.use(st, v, loc, c.api, nullable=True)
+                self.life.escape(st, v)
+                continue
+            if op.startswith("out-"):
+                if is_addr(v):
+                    outs.append((v[1], verb))
+                continue
+            if is_addr(v):
+                v = self.ev.read(st, v[1])
+            if op == "setbio":
+                if not setbio_done:
+                    self.life.set_bio(st, loc, c.api, [
+                        self.ev.read(st, x[1]) if is_addr(x) else x for x in c.vals])
+                    setbio_done = True
+                continue
+            if v is None and i < len(args):
+                # `SSL_free(c->ssl)` where the field is a `void *`: the API says it holds
+                # a handle, so watch it like one from an untracked place.
+                v = self.ev.read_as(st, args[i], verb.kind)
+            if is_obj(v):
+                VERB_HANDLERS[op](self, st, v, verb, c)
+        return outs
+
+    def pass_along(self, st: State, v: Value, arg: ir.Expr | None) -> None:
+        """Not a handle: a struct pointer or an address; what is behind it goes along."""
+        p = Paths.of(v[1]) if is_addr(v) else (Paths.of(arg) if arg is not None else None)
+        if is_addr(v):
+            self.life.escape(st, self.ev.read(st, v[1]))
+        if p is not None:
+            self.ev.escape_below(st, p[0])
+
+    def result(self, st: State, call: ir.Call, spec: FnSpec, vals: list) -> Value:
+        r = spec.result
+        if not r.op:
+            if call.result_handle:  # someone else's handle: watched for double frees only
+                oid = st.new_id(call.loc)
+                st.objs[oid] = Obj(call.result_handle, EXTERNAL, 1, 0, MAYBE, call.loc,
+                                   spec.name)
+                return oid
+            return None
+        if r.op == "acquire":
+            oid = st.new_id(call.loc)
+            st.objs[oid] = Obj(r.kind, ALLOC, 1, 1, MAYBE, call.loc, spec.name,
+                               marks=spec.result_marks,
+                               trail=(Step(call.loc, f"{r.kind} allocated by {spec.name}()"),))
+            return oid
+        lender = vals[r.index] if 0 <= r.index < len(vals) else None
+        if r.op == "arg":
+            return lender if not is_addr(lender) else None
+        if r.op == "borrow":
+            return self.life.borrow(st, r.kind, lender, call.loc, spec.name)
+        if r.op == "slot":
+            if is_obj(lender) and lender in st.objs:
+                held = st.objs[lender].slot(r.slot)
+                if held is not None and held in st.objs:
+                    return held  # the very object the function handed over earlier
+            return self.life.borrow(st, r.kind, lender, call.loc, spec.name)
+        return None
+
+    def out_params(self, st, call, spec, vals, outs, result):
+        status = spec.result.op == "status"
+        ok = st.copy() if status else st
+        for lv, verb in outs:
+            if verb.op == "out-acquire":
+                oid = ok.new_id(call.loc)
+                made = Step(call.loc, f"{verb.kind} allocated by {spec.name}()")
+                ok.objs[oid] = Obj(verb.kind, ALLOC, 1, 1, NONNULL if status else MAYBE,
+                                   call.loc, spec.name, trail=(made,))
+            else:
+                lender = vals[verb.target] if verb.target < len(vals) else None
+                oid = self.life.borrow(ok, verb.kind, lender, call.loc, spec.name)
+            self.ev.write(ok, lv, oid, call.loc)
+        if not status:
+            return [(ok, result)]
+        for lv, _ in outs:  # on failure both out-parameters are set to NULL
+            self.ev.write(st, lv, 0, call.loc)
+        return [(ok, 1), (st, 0)]
+
+
+# ---- one handler per argument verb ---------------------------------------------
+Handler = Callable[[Calls, State, str, ArgVerb, _Call], None]
+
+
+def _use(calls: Calls, st: State, oid: str, verb: ArgVerb, c: _Call) -> None:
+    calls.life.use(st, oid, c.call.loc, c.api, nullable=verb.op == "use?")
+
+
+def _release(calls: Calls, st: State, oid: str, verb: ArgVerb, c: _Call) -> None:
+    calls.life.release(st, oid, c.call.loc, c.api, cascade=verb.op == "release")
+
+
+def _addref(calls: Calls, st: State, oid: str, verb: ArgVerb, c: _Call) -> None:
+    loc = c.call.loc
+    if calls.life.use(st, oid, loc, c.api, nullable=False):
+        o = st.objs[oid]
+        st.objs[oid] = o.step(loc, f"{c.api}() takes one more reference",
+                              refs=o.refs + 1, owe=o.owe + 1, ref_site=loc,
+                              escaped=False)  # this reference is the function's
+        c.added = oid
+
+
+def _consume(calls: Calls, st: State, oid: str, verb: ArgVerb, c: _Call) -> None:
+    owner = c.vals[verb.target] if verb.target < len(c.vals) else None
+    calls.life.consume(st, oid, owner, verb.slot, c.call.loc, c.api)
+
+
+def _unpop(calls: Calls, st: State, oid: str, verb: ArgVerb, c: _Call) -> None:
+    calls.life.unpop(st, oid, c.call.loc, c.api)
+
+
+def _escape(calls: Calls, st: State, oid: str, verb: ArgVerb, c: _Call) -> None:
+    calls.life.use(st, oid, c.call.loc, c.api, nullable=True)
+    calls.life.escape(st, oid)
+
+
+VERB_HANDLERS: dict[str, Handler] = {
+    "use": _use, "use?": _use, "release": _release, "release-one": _release,
+    "addref": _addref, "consume": _consume, "unpop": _unpop, "escape": _escape,
+}

@@ -1,0 +1,204 @@
+"""Operations on tracked objects that the API verbs are made of: use, release (and
+what an owner takes down with it), hand-over into an owner or a slot, detaching from
+a chain, borrowing, escaping. Each checks the object's state and reports through
+the event log; none evaluates expressions."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sslint.engine.eventlog import EventLog
+from sslint.engine.state import (ALLOC, BORROW, MAYBE, NONNULL, NULL, Obj, State, Value,
+                                 is_addr, is_obj)
+from sslint.events import (Cause, DoubleRelease, NullUse, Release, ReleaseBorrowed,
+                           ReleaseTransferred, UseAfterRelease)
+from sslint.findings import Loc, Step
+from sslint.model.kinds import Kinds
+
+
+class Lifecycle:
+    def __init__(self, log: EventLog, kinds: Kinds):
+        self.log = log
+        self.kinds = kinds
+
+    def escape(self, st: State, value: Value) -> None:
+        if is_obj(value):
+            o = st.objs.get(value)
+            if o is not None and not o.escaped:
+                st.objs[value] = replace(o, escaped=True)
+
+    def use(self, st: State, oid: str, loc: Loc, api: str, nullable: bool) -> bool:
+        """Check a use of a handle; False when it is already destroyed."""
+        o = st.objs.get(oid)
+        if o is None or o.unknown:
+            return True
+        if o.destroyed:
+            self.log.emit(UseAfterRelease, st, oid, loc, api, first_release=o.released,
+                          cause=o.cause, owner_kind=o.owner_kind)
+            st.objs[oid] = replace(o, unknown=True)
+            return False
+        if not nullable and o.origin == ALLOC and o.null != NONNULL:
+            self.log.emit(NullUse, st, oid, loc, api, definitely=o.null == NULL)
+            if o.null == MAYBE:  # report once; a NULL stays NULL (no leak on this path)
+                st.objs[oid] = replace(o, null=NONNULL)
+        return True
+
+    def release(self, st: State, oid: str, loc: Loc, api: str, cascade: bool,
+                report: bool = True) -> None:
+        o = st.objs.get(oid)
+        if o is None or o.unknown or o.null == NULL:
+            return
+        if o.destroyed:
+            if report:
+                self.log.emit(DoubleRelease, st, oid, loc, api, first_release=o.released,
+                              cause=o.cause, owner_kind=o.owner_kind)
+            st.objs[oid] = replace(o, unknown=True)
+            return
+        if report and o.owe == 0 and o.origin == BORROW:
+            self.log.emit(ReleaseBorrowed, st, oid, loc, api, getter=o.api,
+                          lender=describe_obj(st.objs.get(o.owner)))
+            st.objs[oid] = replace(o, unknown=True)
+            return
+        if report and o.owe == 0 and o.owner and o.owner in st.objs \
+                and not st.objs[o.owner].destroyed:
+            owner = st.objs[o.owner]
+            self.log.emit(ReleaseTransferred, st, oid, loc, api, owner=describe_obj(owner),
+                          owner_kind=owner.kind)
+            st.objs[oid] = replace(o, unknown=True)
+            return
+        refs = o.refs - 1
+        if report:
+            self.log.emit(Release, st, oid, loc, api, marks=o.marks, origin_api=o.api,
+                          last=refs <= 0)
+        msg = f"released by {api}()" if refs <= 0 else f"{api}() drops one reference"
+        o = o.step(loc, msg, refs=refs, owe=max(0, o.owe - 1), null=NONNULL)
+        if refs <= 0:
+            o = replace(o, released=Step(loc, msg))
+        st.objs[oid] = o
+        if refs <= 0:
+            self.destroy_members(st, oid, loc, api, cascade)
+
+    def destroy_members(self, st: State, oid: str, loc: Loc, api: str, cascade: bool) -> None:
+        """What the destroyed object owned goes with it (borrowed references become
+        invalid); a chain head freed alone leaves the rest of its chain behind."""
+        todo = [oid]
+        while todo:
+            cur = todo.pop()
+            owner_kind = st.objs[cur].kind
+            for mid, m in list(st.objs.items()):
+                if m.owner != cur or m.destroyed:
+                    continue
+                if m.origin == BORROW or cascade or self.kinds.frees_members(owner_kind):
+                    borrowed = m.origin == BORROW
+                    why = (f"invalidated: the object it was borrowed from was released by {api}()"
+                           if borrowed else f"released with its owner by {api}()")
+                    st.objs[mid] = m.step(loc, why, refs=0, owe=0, released=Step(loc, why),
+                                          cause=Cause.LENDER if borrowed else Cause.OWNER,
+                                          owner_kind="" if borrowed else owner_kind)
+                    todo.append(mid)
+                else:  # BIO_free of a chain head: the rest of the chain is ours again
+                    st.objs[mid] = m.step(loc, f"left behind when {api}() freed its chain head",
+                                          owner="", owe=m.owe + 1)
+
+    def consume(self, st: State, oid: str, owner: Value, slot: str, loc: Loc, api: str) -> None:
+        """The reference moves into owner (into one of its slots, freeing what was there)."""
+        if not self.use(st, oid, loc, api, nullable=True):
+            return
+        o = st.objs[oid]
+        if o.null == NULL:
+            return
+        if is_addr(owner) or isinstance(owner, tuple):
+            owner = None
+        if not is_obj(owner) or owner not in st.objs or owner == oid:
+            st.objs[oid] = o.step(loc, f"handed over by {api}()", escaped=True,
+                                  owe=max(0, o.owe - 1))
+            return
+        ow = st.objs[owner]
+        if o.owe == 0 and o.owner == owner and o.origin == ALLOC:
+            # A second hand-over to the same owner with no reference left to give
+            # (SSL_set0_rbio + SSL_set0_wbio of one BIO without BIO_up_ref).
+            self.log.emit(ReleaseTransferred, st, oid, loc, api, owner=describe_obj(ow),
+                          owner_kind=ow.kind, overcommit=True)
+            st.objs[oid] = replace(o, unknown=True)
+            return
+        st.objs[oid] = o.step(loc, f"now owned by '{ow.var or ow.kind}' ({api}())",
+                              owner=owner, owe=max(0, o.owe - 1))
+        if slot:
+            old = ow.slot(slot)
+            st.objs[owner] = ow.with_slot(slot, oid)
+            if old and old != oid and old in st.objs and old not in _slot_values(st.objs[owner]):
+                self.release(st, old, loc, api, cascade=True, report=False)
+
+    def set_bio(self, st: State, loc: Loc, api: str, vals: list) -> None:
+        """SSL_set_bio(s, r, w) as OpenSSL's code (not its page) counts references:
+        takes_r = r && r != cur_r && (w != cur_w || r != w)
+        takes_w = w && w != r && (w != cur_w || cur_r == cur_w)"""
+        ssl, r, w = (vals + [None, None, None])[:3]
+        if not is_obj(ssl) or ssl not in st.objs:
+            for v in (r, w):
+                self.escape(st, v)
+            return
+        s = st.objs[ssl]
+        cur_r, cur_w = s.slot("rbio") or 0, s.slot("wbio") or 0
+
+        def nonnull(v):
+            return v is not None and v != 0 and not (is_obj(v) and st.objs[v].null == NULL)
+
+        takes_r = nonnull(r) and r != cur_r and (w != cur_w or r != w)
+        takes_w = nonnull(w) and w != r and (w != cur_w or cur_r == cur_w)
+        for v, takes in ((r, takes_r), (w, takes_w)):
+            if is_obj(v) and takes:
+                self.consume(st, v, ssl, "", loc, api)
+            elif is_obj(v):
+                self.use(st, v, loc, api, nullable=True)
+        s = st.objs[ssl]
+        if is_obj(r):
+            s = s.with_slot("rbio", r)
+        if is_obj(w):
+            s = s.with_slot("wbio", w)
+        st.objs[ssl] = s
+        for old in {cur_r, cur_w} - {r, w, 0}:
+            if is_obj(old) and old in st.objs:
+                self.release(st, old, loc, api, cascade=True, report=False)
+
+    def replace_slots(self, st: State, owner: str, slots: tuple[str, ...], loc: Loc,
+                      api: str) -> None:
+        """The call frees what the owner held in these slots (and sets its own,
+        untracked, objects there)."""
+        o = st.objs[owner]
+        old = {o.slot(name) for name in slots} - {None}
+        keep = {v for k, v in o.slots if k not in slots}
+        o = replace(o, slots=tuple((k, v) for k, v in o.slots if k not in slots))
+        st.objs[owner] = o
+        for oid in sorted(old - keep):
+            if oid in st.objs:
+                self.release(st, oid, loc, api, cascade=True, report=False)
+
+    def unpop(self, st: State, oid: str, loc: Loc, api: str) -> None:
+        """The object leaves its chain: the caller owns it (and what it holds) again."""
+        if not self.use(st, oid, loc, api, nullable=True):
+            return
+        o = st.objs[oid]
+        if o.owner:
+            st.objs[oid] = o.step(loc, f"detached from its chain by {api}()", owner="",
+                                  owe=o.owe + 1)
+        for mid, m in list(st.objs.items()):
+            if m.owner == oid and m.origin != BORROW:
+                st.objs[mid] = m.step(loc, f"detached by {api}()", owner="", owe=m.owe + 1)
+
+    def borrow(self, st: State, kind: str, lender: Value, loc: Loc, api: str) -> str:
+        """A new reference owned by lender (invalid once lender is released)."""
+        oid = st.new_id(loc)
+        owner = lender if is_obj(lender) else ""
+        st.objs[oid] = Obj(kind, BORROW, 1, 0, MAYBE, loc, api, owner=owner,
+                           trail=(Step(loc, f"borrowed {kind} reference from {api}()"),))
+        return oid
+
+
+def _slot_values(o: Obj) -> set[str]:
+    return {v for _, v in o.slots}
+
+
+def describe_obj(o: Obj | None) -> str:
+    if o is None:
+        return ""
+    return f"'{o.var}'" if o.var else f"the {o.kind}"

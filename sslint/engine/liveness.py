@@ -1,0 +1,86 @@
+"""Which variables a function may still read after each CFG node: integer facts
+about dead variables are dropped so counters and flags do not multiply states."""
+from __future__ import annotations
+
+import re
+from collections import deque
+
+from sslint import ir
+from sslint.engine.state import State, is_obj
+
+
+def _var_keys(e: ir.Expr | None, out: set[str]) -> None:
+    stack = [e]
+    while stack:
+        e = stack.pop()
+        if e is None:
+            continue
+        if isinstance(e, ir.Var):
+            out.add(e.key)
+        elif isinstance(e, ir.Call):
+            stack.extend(e.args)
+        elif isinstance(e, ir.Opaque):
+            stack.extend(e.children)
+        else:
+            for name in ("base", "operand", "target", "value", "lhs", "rhs", "index", "cond",
+                         "then", "other"):
+                stack.append(getattr(e, name, None))
+
+
+def live_variables(fn: ir.Function) -> list[frozenset[str]]:
+    """Variables that may still be read at or after each node (live-in); a backward
+    fixpoint over bitsets, one bit per variable."""
+    bit: dict[str, int] = {}
+    uses = []
+    for n in fn.nodes:
+        u: set[str] = set()
+        _var_keys(n.expr, u)
+        mask = 0
+        for k in u:
+            mask |= 1 << bit.setdefault(k, len(bit))
+        uses.append(mask)
+    preds: list[list[int]] = [[] for _ in fn.nodes]
+    for n in fn.nodes:
+        for s in n.succ:
+            preds[s].append(n.id)
+    live = list(uses)
+    succs = [n.succ for n in fn.nodes]
+    work = deque(reversed(range(len(fn.nodes))))
+    queued = [True] * len(fn.nodes)
+    while work:
+        i = work.popleft()
+        queued[i] = False
+        new = uses[i]
+        for s in succs[i]:
+            new |= live[s]
+        if new != live[i]:
+            live[i] = new
+            for p in preds[i]:
+                if not queued[p]:
+                    queued[p] = True
+                    work.append(p)
+    names = sorted(bit, key=bit.get)
+    cache: dict[int, frozenset[str]] = {}
+    out = []
+    for mask in live:
+        if mask not in cache:
+            cache[mask] = frozenset(k for i, k in enumerate(names) if mask >> i & 1)
+        out.append(cache[mask])
+    return out
+
+
+def _root(path: str) -> str:
+    return _ROOT_SPLIT.split(path.lstrip("*"), 1)[0]
+
+
+_ROOT_SPLIT = re.compile(r"\.|->")
+
+
+def prune_dead(st: State, live: frozenset[str]) -> None:
+    """Forget integer facts about variables nobody reads any more: otherwise every
+    counter and flag multiplies the states. Handles are kept (leaks need them)."""
+    dead = [k for k, v in st.env.items() if not is_obj(v) and _root(k) not in live]
+    for k in dead:
+        del st.env[k]
+
+

@@ -1,0 +1,122 @@
+"""Handle kinds are table data: a kind added to the API table (with its functions)
+is tracked by the engine and reported by the rules with no Python change."""
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from sslint import runner
+from sslint.analysis import Options
+from sslint.frontend import handles
+from sslint.model import api
+from sslint.model.api import ApiModel, ModelError, parse_table
+from sslint.rule import all_rules
+from sslint.runner import Job, Unit, run_unit
+
+EXTRA_KIND = """
+[handles.X509]
+types = ["X509"]
+records = ["x509_st"]
+prefixes = ["X509_"]
+free = ["X509_free"]
+up_ref = ["X509_up_ref"]
+
+[X509_new]
+args = []
+returns = "acquire:X509"
+man = "X509_new"
+
+[X509_free]
+args = ["release"]
+man = "X509_new"
+"""
+
+C_SOURCE = """\
+#include <openssl/x509.h>
+
+void twice(void)
+{
+    X509 *cert = X509_new();
+    X509_free(cert);
+    X509_free(cert);
+}
+
+void leaks(int fail)
+{
+    X509 *cert = X509_new();
+    if (fail)
+        return;
+    X509_free(cert);
+}
+"""
+
+
+@pytest.fixture
+def table_with_x509(monkeypatch):
+    """The built-in table plus a new handle kind, as if openssl.toml said so."""
+    original = api._table_text
+
+    def patched() -> dict:
+        data = original()
+        extra = tomllib.loads(EXTRA_KIND)
+        data["handles"] = {**data["handles"], **extra.pop("handles")}
+        for name in ("X509_free", "X509_new"):
+            data.pop(name, None)
+        return {**data, **extra}
+
+    def reset() -> None:
+        api._builtin.cache_clear()
+        handles._cache.clear()
+        runner._worker_state = None
+
+    monkeypatch.setattr(api, "_table_text", patched)
+    reset()
+    yield
+    monkeypatch.undo()
+    reset()
+
+
+def test_a_new_kind_is_tracked_from_the_table_alone(tmp_path, table_with_x509):
+    src = tmp_path / "x509.c"
+    src.write_text(C_SOURCE)
+    job = Job(tuple(r.rule.id for r in all_rules()), (), Options())
+    res = run_unit(job, Unit(str(src), str(src), ()))
+    found = {(f.rule_id, f.loc.line) for f in res.findings}
+    assert ("SSL101", 7) in found, res.findings
+    assert ("SSL103", 12) in found, res.findings
+    leak = next(f for f in res.findings if f.rule_id == "SSL103")
+    assert leak.message.startswith("X509 from X509_new()")
+
+
+def test_without_the_kind_nothing_is_reported(tmp_path):
+    src = tmp_path / "x509.c"
+    src.write_text(C_SOURCE)
+    job = Job(tuple(r.rule.id for r in all_rules()), (), Options())
+    res = run_unit(job, Unit(str(src), str(src), ()))
+    assert not [f for f in res.findings if f.rule_id in ("SSL101", "SSL103")]
+
+
+def test_unknown_kind_in_an_entry_is_an_error():
+    with pytest.raises(ModelError, match="unknown handle kind 'FOO'"):
+        parse_table({"f": {"args": ["out-acquire:FOO"]}}, "api")
+
+
+def test_every_kind_names_functions_the_table_models_that_way():
+    model = ApiModel()
+    for kind in model.kinds.by_name.values():
+        for name in kind.free:
+            assert model.lookup(name).verb(0).op in ("release", "release-one"), name
+            assert model.lookup(name).verb(0).kind == kind.name, name
+        for name in kind.up_ref:
+            assert model.lookup(name).verb(0).op == "addref", name
+            assert model.lookup(name).verb(0).kind == kind.name, name
+
+
+def test_verbs_are_parsed_once_with_their_kinds():
+    model = ApiModel()
+    rbio = model.lookup("SSL_set0_rbio").verb(1)
+    assert (rbio.op, rbio.target, rbio.slot, rbio.kind) == ("consume", 0, "rbio", "BIO")
+    assert model.lookup("SSL_get_rbio").result.kind == "BIO"
+    assert model.lookup("SSL_new").verb(0).kind == "SSL_CTX"
+    assert model.lookup("BIO_new_bio_pair").verb(0).kind == "BIO"
