@@ -1,10 +1,12 @@
-"""A BIO is freed while (or after) a BIO chain owns it.
+"""A handle is freed while (or after) a BIO chain owns it.
 
 ## What it does
-Finds a release of a BIO that `BIO_push` appended to another BIO's chain: a
-`BIO_free` of the member while the chain is alive (`BIO_free_all` of the head
-frees it again), or any release after `BIO_free_all` already freed the chain.
-`BIO_pop` takes a member out of its chain and makes it the caller's again.
+Finds a release of a BIO that `BIO_push` or `BIO_set_next` linked into another
+BIO's chain, or of an SSL that `BIO_set_ssl(..., BIO_CLOSE)` handed to an SSL BIO:
+a release while the chain is alive (`BIO_free_all` of the head frees it again),
+or any release after `BIO_free_all` already freed the chain. `BIO_pop` takes a
+member out of its chain and makes it (and the rest of the chain it returns) the
+caller's again; with `BIO_NOCLOSE` the SSL stays the caller's.
 
 ## Why is this bad?
 `BIO_free_all` walks the chain and frees every member (BIO_new(3), BIO_push(3)).
@@ -36,7 +38,7 @@ void chain(void)
 
 ## References
 - BIO_push(3), section DESCRIPTION
-- BIO_new(3) (BIO_free_all)
+- BIO_new(3) (BIO_free_all); BIO_f_ssl(3) (BIO_set_ssl, BIO_CLOSE)
 """
 from sslint.events import Cause, DoubleRelease, ReleaseTransferred
 from sslint.findings import Finding
@@ -47,16 +49,15 @@ from ._text import freed_again, handle_name
 RULE = Rule(
     id="SSL203",
     name="bio-chain-member-freed",
-    summary="BIO freed while or after its chain owns it",
+    summary="Handle freed while or after a BIO chain owns it",
     events=("release-transferred", "double-release"),
-    man=("BIO_push", "BIO_new"),
+    man=("BIO_push", "BIO_new", "BIO_f_ssl"),
     man_section="DESCRIPTION",
     cwe=415,
     level="error",
     precision="high",
     security_severity="8.1",
     tags=("reliability", "openssl"),
-    handles=("BIO",),
 )
 
 

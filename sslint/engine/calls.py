@@ -27,6 +27,7 @@ class _Call:
     spec: FnSpec
     vals: list
     added: str | None = None  # the handle an addref verb took a reference on
+    detached: str | None = None  # what an unpop verb took out of its argument's chain
 
     @property
     def api(self) -> str:
@@ -116,7 +117,7 @@ class Calls:
                 st.objs[first] = replace(o, marks=o.marks | spec.marks)
         if spec.replaces and first is not None and first in st.objs:
             self.life.replace_slots(st, first, spec.replaces, call.loc, c.api)
-        result = self.result(st, call, spec, vals)
+        result = self.result(st, call, spec, vals, c.detached)
         if result is None and (c.added is not None or (spec.marks and first is not None)):
             # A status result: a branch on its failure undoes the marks / the reference.
             result = ("ret", c.added or first, spec.marks, 1 if c.added else 0)
@@ -168,9 +169,12 @@ class Calls:
         if p is not None:
             self.ev.escape_below(st, p[0])
 
-    def result(self, st: State, call: ir.Call, spec: FnSpec, vals: list) -> Value:
+    def result(self, st: State, call: ir.Call, spec: FnSpec, vals: list,
+               c_detached: str | None) -> Value:
         r = spec.result
-        if not r.op:
+        if r.op == "detached" and c_detached is not None and c_detached in st.objs:
+            return c_detached  # BIO_pop: the rest of the chain it let go of
+        if not r.op or r.op == "detached":
             if call.result_handle:  # someone else's handle: watched for double frees only
                 oid = st.new_id(call.loc)
                 st.objs[oid] = Obj(call.result_handle, EXTERNAL, 1, 0, MAYBE, call.loc,
@@ -185,7 +189,11 @@ class Calls:
             return oid
         lender = vals[r.index] if 0 <= r.index < len(vals) else None
         if r.op == "arg":
+            if r.otherwise >= 0 and self.ev.truth(st, lender) is False:
+                other = vals[r.otherwise] if r.otherwise < len(vals) else None
+                return other if not is_addr(other) else None  # BIO_push(NULL, b) is b
             return lender if not is_addr(lender) else None
+
         if r.op == "borrow":
             return self.life.borrow(st, r.kind, lender, call.loc, spec.name)
         if r.op == "slot":
@@ -239,12 +247,21 @@ def _addref(calls: Calls, st: State, oid: str, verb: ArgVerb, c: _Call) -> None:
 
 
 def _consume(calls: Calls, st: State, oid: str, verb: ArgVerb, c: _Call) -> None:
+    cond = c.spec.consume_if
+    if cond >= 0:  # BIO_set_ssl(b, ssl, BIO_CLOSE): taken over only with the flag set
+        flag = c.vals[cond] if cond < len(c.vals) else None
+        if flag == 0:
+            calls.life.use(st, oid, c.call.loc, c.api, nullable=True)
+            return
+        if not isinstance(flag, int):
+            _escape(calls, st, oid, verb, c)
+            return
     owner = c.vals[verb.target] if verb.target < len(c.vals) else None
     calls.life.consume(st, oid, owner, verb.slot, c.call.loc, c.api)
 
 
 def _unpop(calls: Calls, st: State, oid: str, verb: ArgVerb, c: _Call) -> None:
-    calls.life.unpop(st, oid, c.call.loc, c.api)
+    c.detached = calls.life.unpop(st, oid, c.call.loc, c.api)
 
 
 def _escape(calls: Calls, st: State, oid: str, verb: ArgVerb, c: _Call) -> None:

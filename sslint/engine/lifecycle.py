@@ -108,6 +108,8 @@ class Lifecycle:
             return
         if is_addr(owner) or isinstance(owner, tuple):
             owner = None
+        if owner == 0 or (is_obj(owner) and owner in st.objs and st.objs[owner].null == NULL):
+            return  # nothing to take it over (BIO_push(NULL, b)): it stays the caller's
         if not is_obj(owner) or owner not in st.objs or owner == oid:
             st.objs[oid] = o.step(loc, f"handed over by {api}()", escaped=True,
                                   owe=max(0, o.owe - 1))
@@ -173,17 +175,21 @@ class Lifecycle:
             if oid in st.objs:
                 self.release(st, oid, loc, api, cascade=True, report=False)
 
-    def unpop(self, st: State, oid: str, loc: Loc, api: str) -> None:
-        """The object leaves its chain: the caller owns it (and what it holds) again."""
+    def unpop(self, st: State, oid: str, loc: Loc, api: str) -> str | None:
+        """The object leaves its chain: the caller owns it (and what it held) again.
+        Returns the first object it let go of (BIO_pop's result: the rest of the chain)."""
         if not self.use(st, oid, loc, api, nullable=True):
-            return
+            return None
         o = st.objs[oid]
         if o.owner:
             st.objs[oid] = o.step(loc, f"detached from its chain by {api}()", owner="",
                                   owe=o.owe + 1)
+        first = None
         for mid, m in list(st.objs.items()):
             if m.owner == oid and m.origin != BORROW:
                 st.objs[mid] = m.step(loc, f"detached by {api}()", owner="", owe=m.owe + 1)
+                first = first or mid
+        return first
 
     def borrow(self, st: State, kind: str, lender: Value, loc: Loc, api: str) -> str:
         """A new reference owned by lender (invalid once lender is released)."""

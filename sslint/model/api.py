@@ -22,7 +22,8 @@ _ARG_VERB = re.compile(
     r"-|use\??|release(-one)?|addref|escape|unpop|setbio"
     r"|consume:\d+(:[a-z]+)?|out-acquire:[A-Z_0-9]+|out-borrow:[A-Z_0-9]+:\d+"
 )
-_RET = re.compile(r"acquire:[A-Z_0-9]+|borrow:[A-Z_0-9]+:\d+|slot:\d+:[a-z]+|arg:\d+|status")
+_RET = re.compile(r"acquire:[A-Z_0-9]+|borrow:[A-Z_0-9]+:\d+|slot:\d+:[a-z]+|arg:\d+(:\d+)?"
+                  r"|detached|status")
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,14 @@ NO_VERB = ArgVerb("-")
 
 @dataclass(frozen=True)
 class Returns:
-    """What a call returns: op is "" (nothing tracked), acquire, borrow, slot, arg, status."""
+    """What a call returns: op is "" (nothing tracked), acquire, borrow, slot, arg,
+    detached (what an unpop argument let go of), status."""
 
     op: str = ""
     kind: str = ""
     index: int = -1  # borrow: the lender; slot: the owner; arg: the argument returned
     slot: str = ""
+    otherwise: int = -1  # arg:N:M: argument M is returned when argument N is NULL
 
     @staticmethod
     def parse(text: str) -> "Returns":
@@ -73,7 +76,8 @@ class Returns:
         if op == "slot":
             return Returns(op, index=int(parts[1]), slot=parts[2])
         if op == "arg":
-            return Returns(op, index=int(parts[1]))
+            return Returns(op, index=int(parts[1]),
+                           otherwise=int(parts[2]) if len(parts) > 2 else -1)
         return Returns(op)
 
 
@@ -95,6 +99,9 @@ class FnSpec:
     # with its own (SSL_set_fd makes a new socket BIO, freeing the BIOs set before)
     replaces: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()   # per argument, where the C type may not say ("" unknown)
+    # consume verbs apply only when this argument is a non-zero constant (BIO_CLOSE);
+    # when it is zero the handle is only used, when unknown it escapes.
+    consume_if: int = -1
     tags: frozenset[str] = frozenset()  # what a call means to advisory rules ("recycle")
     # Parsed forms of args/returns (filled in by __post_init__; kinds by ApiModel).
     verbs: tuple[ArgVerb, ...] = field(default=(), compare=False)
@@ -111,7 +118,7 @@ class FnSpec:
 
 
 _KEYS = {"args", "returns", "check_return", "man", "expanded", "marks", "attempt_marks",
-         "result_marks", "callback", "replaces", "kinds", "tags"}
+         "result_marks", "callback", "replaces", "kinds", "tags", "consume_if"}
 
 
 def parse_table(data: dict, source: str, kinds: Kinds | None = None) -> dict[str, FnSpec]:
@@ -165,6 +172,9 @@ def _parse_entry(name: str, entry: object, where: str) -> FnSpec:
     if not isinstance(cb, list) or len(cb) not in (0, 3) or not all(
             isinstance(i, int) for i in cb):
         raise ModelError(f"{where}: 'callback' must be [arg, param, owned_when]")
+    cond = entry.get("consume_if", -1)
+    if not isinstance(cond, int) or isinstance(cond, bool):
+        raise ModelError(f"{where}: 'consume_if' must be an argument index")
     rep = entry.get("replaces", [])
     if not isinstance(rep, list) or not all(isinstance(x, str) for x in rep):
         raise ModelError(f"{where}: 'replaces' must be a list of slot names")
@@ -173,7 +183,7 @@ def _parse_entry(name: str, entry: object, where: str) -> FnSpec:
                   result_marks=frozenset(_strings(entry, "result_marks", where)),
                   callback=tuple(cb), replaces=tuple(rep),
                   kinds=tuple(_strings(entry, "kinds", where)),
-                  tags=frozenset(_strings(entry, "tags", where)))
+                  tags=frozenset(_strings(entry, "tags", where)), consume_if=cond)
 
 
 def resolve(spec: FnSpec, kinds: Kinds, where: str = "") -> FnSpec:
