@@ -64,6 +64,7 @@ class Calls:
         naming = self.model.naming
         guess = naming.guess_verb(call.callee) if call.callee else None
         ev, life = self.ev, self.life
+        ev.forget_globals(st)
         for i, v in enumerate(vals):
             const = i < len(call.const_args) and call.const_args[i]
             if is_addr(v):  # &lvalue: the callee may change or keep it
@@ -78,6 +79,7 @@ class Calls:
             if not is_obj(v):
                 if p is not None and guess is None and not const:
                     ev.escape_below(st, p[0])  # a struct pointer: its fields go along
+                    ev.forget_scalars_below(st, p[0])  # ... and may be rewritten
                 continue
             life.use(st, v, call.loc, call.callee or "a call", nullable=True)
             if guess == "escape" or (guess is None and not const):

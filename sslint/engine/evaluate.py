@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from sslint import ir
+from sslint.engine.conditions import COND_PREFIX, comparison_key, mentions, tested_paths
 from sslint.engine.state import (ALLOC, EXTERNAL, MAYBE, NONNULL, NONZERO, NULL, PARAM, Obj,
                                  State, Value, is_obj)
 from sslint.findings import Loc
@@ -82,6 +83,7 @@ class Evaluator:
         self.fn = fn
         self.life = life
         self.calls: CallHandler | None = None
+        self.tested = tested_paths(fn)  # lvalues some condition tests
 
     # ---- reading and writing lvalues ---------------------------------------
     def read(self, st: State, e: ir.Expr) -> Value:
@@ -134,13 +136,16 @@ class Evaluator:
             return
         path, root, through = p
         self.forget_below(st, path)
-        if not is_obj(value) and not _tracks_scalars(target, root, through):
+        if not is_obj(value) and not self.tracks_scalars(target, path, root, through):
             # Facts about other memory (fields, non-handle pointers) multiply the
             # states without helping any rule: leave them unknown.
             st.env.pop(path, None)
             return
         if value is None and root.scope != "global" and not through and not root.handle:
             st.env.pop(path, None)  # unknown and absent read the same for a local scalar
+            return
+        if value is None and not handle_of_expr(target) and (root.scope == "global" or through):
+            st.env.pop(path, None)  # likewise for a tested field or global
             return
         st.env[path] = value
         if is_obj(value):
@@ -160,10 +165,35 @@ class Evaluator:
 
     @staticmethod
     def forget_below(st: State, path: str) -> None:
+        """Facts about what is below path (and comparisons that read path) are gone."""
         dot, arrow = path + ".", path + "->"
         for k in [k for k in st.env if k.startswith(dot) or k.startswith(arrow)
-                  or k == "*" + path]:
+                  or k == "*" + path or (k[0] == COND_PREFIX and mentions(k, path))]:
             del st.env[k]
+
+    @staticmethod
+    def forget_scalars_below(st: State, path: str) -> None:
+        """Integer facts below path are gone (handles stay: they escaped already)."""
+        dot, arrow = path + ".", path + "->"
+        for k in [k for k, v in st.env.items() if not is_obj(v) and (
+                k.startswith(dot) or k.startswith(arrow) or k == "*" + path
+                or (k[0] == COND_PREFIX and mentions(k, path)))]:
+            del st.env[k]
+
+    @staticmethod
+    def forget_globals(st: State) -> None:
+        """Code we cannot see may change any global: its scalar facts are gone."""
+        for k in [k for k, v in st.env.items() if not is_obj(v) and (
+                k.startswith("g:") or (k[0] == COND_PREFIX and "|g:" in k))]:
+            del st.env[k]
+
+    def tracks_scalars(self, target: ir.Expr, path: str, root: ir.Var, through: bool) -> bool:
+        """Which lvalues keep integer/NULL facts: handle-typed ones (NULL matters),
+        local and parameter scalars (flags and return codes that guard frees), and
+        any lvalue a condition of the function tests (`c->use_tls`, a global mode)."""
+        if handle_of_expr(target) or path in self.tested:
+            return True
+        return isinstance(target, ir.Var) and root.scope != "global" and not root.is_pointer
 
     # ---- expressions -------------------------------------------------------
     def ev(self, st: State, e: ir.Expr | None) -> list[tuple[State, Value]]:
@@ -378,6 +408,13 @@ class Evaluator:
         known = self.truth(st, value)
         if known is not None and known != truth:
             return None
+        keyed = comparison_key(cond, truth, handle_of_expr)
+        if keyed is not None:  # the same comparison, tested again on this path
+            key, holds = keyed
+            seen = st.env.get(key)
+            if seen is not None and seen != int(holds):
+                return None
+            st.env[key] = int(holds)
         self.learn_outcome(st, value, truth)
         subject, want_nonzero = _subject(cond, truth)
         if subject is None:
@@ -479,14 +516,6 @@ def _is_ret(v: Value) -> bool:
 
 _NEGATE = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
 _FLIP = {"==": "==", "!=": "!=", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
-
-
-def _tracks_scalars(target: ir.Expr, root: ir.Var, through: bool) -> bool:
-    """Which lvalues keep integer/NULL facts: handle-typed ones (NULL matters) and
-    local and parameter scalars (flags and return codes that guard frees)."""
-    if handle_of_expr(target):
-        return True
-    return isinstance(target, ir.Var) and root.scope != "global" and not root.is_pointer
 
 
 def _named(o: Obj, name: str) -> Obj:

@@ -6,6 +6,7 @@ import re
 from collections import deque
 
 from sslint import ir
+from sslint.engine.conditions import COND_PREFIX, key_operands
 from sslint.engine.state import State, is_obj
 
 
@@ -79,7 +80,9 @@ _ROOT_SPLIT = re.compile(r"\.|->")
 def prune_dead(st: State, live: frozenset[str]) -> None:
     """Forget integer facts about variables nobody reads any more: otherwise every
     counter and flag multiplies the states. Handles are kept (leaks need them)."""
-    dead = [k for k, v in st.env.items() if not is_obj(v) and _root(k) not in live]
+    dead = [k for k, v in st.env.items() if not is_obj(v) and (
+        any(_root(p) not in live for p in key_operands(k)) if k[0] == COND_PREFIX
+        else _root(k) not in live)]
     for k in dead:
         del st.env[k]
 

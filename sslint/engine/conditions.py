@@ -1,0 +1,103 @@
+"""Path feasibility from conditions tested more than once.
+
+C code tests the same condition twice (`if (xml) out = BIO_new(); ... if (xml)
+BIO_free(out);`), re-tests a loop's exit condition after the loop, and keeps mode
+flags in struct fields. Two kinds of facts are kept per path, both only for what
+the function tests at least once (so they cost nothing elsewhere):
+
+- values of the lvalues conditions test (`c->flag`, a global mode), like the
+  facts already kept for local scalars: what a test or an assignment tells;
+- outcomes of comparisons between lvalues (`i < n`, `a == b`), under a canonical
+  key in the environment ("?<|i#1|n#2"), dropped when an operand is written.
+"""
+from __future__ import annotations
+
+from sslint import ir
+
+COND_PREFIX = "?"
+_FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def path_of(e: ir.Expr) -> str | None:
+    """The access path of a pure lvalue (`v`, `v.f`, `p->f`, `*p`), else None."""
+    if isinstance(e, ir.Var):
+        return e.key
+    if isinstance(e, ir.Member):
+        inner = path_of(e.base)
+        return None if inner is None else f"{inner}{'->' if e.arrow else '.'}{e.field}"
+    if isinstance(e, ir.Deref):
+        inner = path_of(e.operand)
+        return None if inner is None else f"*{inner}"
+    return None
+
+
+def _operand(e: ir.Expr) -> str | None:
+    if isinstance(e, ir.Int):
+        return f"#{e.value}"
+    return path_of(e)
+
+
+def comparison_key(cond: ir.Expr, truth: bool, handle_of) -> tuple[str, bool] | None:
+    """(key, truth of the keyed comparison) for a comparison between two pure
+    operands at least one of which is an lvalue, else None. `a > b`, `a >= b`,
+    `a <= b` become `<` keys; `!=` becomes `==`; operands of `==` are ordered.
+    Handles are left out: their objects keep their nullness themselves."""
+    while isinstance(cond, ir.Unary) and cond.op == "!":
+        cond, truth = cond.operand, not truth
+    if not isinstance(cond, ir.Binary) or cond.op not in _FLIP:
+        return None
+    if handle_of(cond.lhs) or handle_of(cond.rhs):
+        return None
+    a, b = _operand(cond.lhs), _operand(cond.rhs)
+    if a is None or b is None or (a.startswith("#") and b.startswith("#")):
+        return None
+    op = cond.op
+    if op == "!=":
+        op, truth = "==", not truth
+    if op == "==":
+        a, b = sorted((a, b))
+    elif op == ">":
+        op, a, b = "<", b, a
+    elif op == ">=":
+        op, truth = "<", not truth
+    elif op == "<=":
+        op, a, b, truth = "<", b, a, not truth
+    return f"{COND_PREFIX}{op}|{a}|{b}", truth
+
+
+def key_operands(key: str) -> list[str]:
+    return [p for p in key[len(COND_PREFIX):].split("|")[1:] if not p.startswith("#")]
+
+
+def mentions(key: str, path: str) -> bool:
+    """Whether a comparison key reads path or something below it."""
+    dot, arrow = path + ".", path + "->"
+    return any(p == path or p.startswith(dot) or p.startswith(arrow) or p == "*" + path
+               for p in key_operands(key))
+
+
+def tested_paths(fn: ir.Function) -> frozenset[str]:
+    """Lvalues that some condition of the function tests (branch and switch nodes):
+    the only field and global scalars whose values are worth keeping."""
+    out: set[str] = set()
+    for n in fn.nodes:
+        if n.kind in ("branch", "switch") and n.expr is not None:
+            _collect(n.expr, out)
+    return frozenset(out)
+
+
+def _collect(e: ir.Expr, out: set[str]) -> None:
+    stack = [e]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, ir.Unary) and e.op == "!":
+            stack.append(e.operand)
+        elif isinstance(e, ir.Binary) and e.op in ("==", "!=", "<", ">", "<=", ">=",
+                                                     "&&", "||", ","):
+            stack.extend((e.lhs, e.rhs))
+        elif isinstance(e, ir.Assign):
+            stack.append(e.target)
+        else:
+            p = path_of(e)
+            if p is not None:
+                out.add(p)
