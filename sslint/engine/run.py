@@ -1,9 +1,10 @@
 """The per-function, path-sensitive worklist over the CFG.
 
 States are kept per CFG node as a set (no merging) up to MAX_STATES_PER_NODE;
-past that bound, new states at that node are dropped (an under-approximation:
-fewer findings, never invented ones) and the function is reported as partially
-analysed. A global step budget bounds the whole function the same way.
+past that bound, new states at that node are dropped, the handles on them are
+withheld from every finding (the cap must not pick the path a report rests on),
+and the function is reported as partially analysed. A global step budget bounds
+the whole function the same way.
 """
 from __future__ import annotations
 
@@ -57,6 +58,7 @@ class Engine:
         self.eval = Evaluator(fn, self.life)
         self.eval.calls = Calls(model, self.eval, self.life)
         self.partial = ""
+        self.withheld: set = set()  # sites of objects on paths the state cap dropped
         self.live = live_variables(fn)
 
     # ---- the worklist ----------------------------------------------------------
@@ -94,10 +96,18 @@ class Engine:
                 if len(bucket) >= self.budget.max_states_per_node:
                     self.partial = (f"more than {self.budget.max_states_per_node} states "
                                     f"at one program point")
+                    # The cap chose which paths go on: say nothing about the handles
+                    # of the paths it dropped (precision lost toward silence).
+                    self.withheld.update(o.site for o in s2.objs.values() if not o.unknown)
                     continue
                 bucket.add(key)
                 work.append((succ, s2))
         events = self.log.sorted()
+        if self.withheld:
+            kept = [e for e in events if e.origin is None or e.origin.loc not in self.withheld]
+            self.partial += (f"; findings about {len(self.withheld)} handle(s) on the "
+                             f"dropped paths were withheld") if len(kept) < len(events) else ""
+            events = kept
         spec = None if self.partial else self.summary.spec()
         return FunctionResult(events, self.partial, steps, spec)
 
