@@ -28,6 +28,7 @@ class _Call:
     vals: list
     added: str | None = None  # the handle an addref verb took a reference on
     detached: str | None = None  # what an unpop verb took out of its argument's chain
+    dead: bool = False  # the call does not return on this path (use! of a NULL)
 
     @property
     def api(self) -> str:
@@ -50,6 +51,8 @@ class Calls:
                 for s2, v in self.ev.ev(s, a):
                     nxt.append((s2, vals + [v]))
             combos = nxt
+        if call.noreturn:
+            return []  # exit(), abort(), a failed assert(): this path ends here
         out = []
         spec = self.model.lookup(call.callee) if call.callee else None
         for s, vals in combos:
@@ -58,6 +61,14 @@ class Calls:
             else:
                 out.extend(self.known_call(s, call, spec, vals))
         return out
+
+    def passthrough(self, call: ir.Call) -> tuple[int, bool] | None:
+        spec = self.model.lookup(call.callee) if call.callee else None
+        if spec is None or spec.result.op not in ("truth", "not", "arg"):
+            return None
+        if spec.expanded:
+            return None  # a macro's own argument order: not worth the bookkeeping
+        return spec.result.index, spec.result.op == "not"
 
     # ---- unknown functions ---------------------------------------------------
     def unknown_call(self, st: State, call: ir.Call, vals: list) -> Value:
@@ -111,6 +122,8 @@ class Calls:
             if not spec.attempt_marks <= o.marks:
                 st.objs[first] = replace(o, marks=o.marks | spec.attempt_marks)
         outs = self.apply_verbs(st, c, args)
+        if c.dead:
+            return []  # it does not return with this argument NULL
         if first is not None and first in st.objs:
             o = st.objs[first]
             self.life.log.emit(CallSeen, st, first, call.loc, c.api, marks=o.marks,
@@ -185,11 +198,18 @@ class Calls:
             return None
         if r.op == "acquire":
             oid = st.new_id(call.loc)
-            st.objs[oid] = Obj(r.kind, ALLOC, 1, 1, MAYBE, call.loc, spec.name,
+            st.objs[oid] = Obj(r.kind, ALLOC, 1, 1, NONNULL if spec.never_null else MAYBE,
+                               call.loc, spec.name,
                                marks=spec.result_marks,
                                trail=(Step(call.loc, f"{r.kind} allocated by {spec.name}()"),))
             return oid
         lender = vals[r.index] if 0 <= r.index < len(vals) else None
+        if r.op in ("truth", "not"):
+            if is_addr(lender):
+                return None
+            return self.ev.negate(st, lender) if r.op == "not" else (
+                lender if not is_obj(lender) else
+                (None if self.ev.truth(st, lender) is None else int(self.ev.truth(st, lender))))
         if r.op == "arg":
             if r.otherwise >= 0 and self.ev.truth(st, lender) is False:
                 other = vals[r.otherwise] if r.otherwise < len(vals) else None
@@ -234,6 +254,13 @@ def _use(calls: Calls, st: State, oid: str, verb: ArgVerb, c: _Call) -> None:
     calls.life.use(st, oid, c.call.loc, c.api, nullable=verb.op == "use?")
 
 
+def _use_or_abort(calls: Calls, st: State, oid: str, verb: ArgVerb, c: _Call) -> None:
+    """The call returns only when the handle is not NULL (it aborts otherwise)."""
+    calls.life.use(st, oid, c.call.loc, c.api, nullable=True)
+    if calls.ev.refine_null(st, oid, want_null=False) is None:
+        c.dead = True
+
+
 def _release(calls: Calls, st: State, oid: str, verb: ArgVerb, c: _Call) -> None:
     calls.life.release(st, oid, c.call.loc, c.api, cascade=verb.op == "release")
 
@@ -272,6 +299,7 @@ def _escape(calls: Calls, st: State, oid: str, verb: ArgVerb, c: _Call) -> None:
 
 
 VERB_HANDLERS: dict[str, Handler] = {
-    "use": _use, "use?": _use, "release": _release, "release-one": _release,
+    "use": _use, "use?": _use, "use!": _use_or_abort,
+    "release": _release, "release-one": _release,
     "addref": _addref, "consume": _consume, "unpop": _unpop, "escape": _escape,
 }

@@ -24,6 +24,10 @@ class CallHandler(Protocol):
 
     def ev_call(self, st: State, call: ir.Call) -> list[tuple[State, Value]]: ...
 
+    def passthrough(self, call: ir.Call) -> tuple[int, bool] | None:
+        """(argument index, negated) when the call's result is the truth of that
+        argument (a test helper such as TEST_ptr), else None."""
+
 
 class Paths:
     """Access paths: `v`, `v.f`, `v->f`, ... rooted at a variable."""
@@ -287,13 +291,7 @@ class Evaluator:
         out = []
         for st2, v in self.ev(st, e.operand):
             if e.op == "!":
-                if _is_ret(v):
-                    v = ("test", v, "==", 0)
-                elif isinstance(v, tuple) and v[0] == "test":
-                    v = ("test", v[1], _NEGATE[v[2]], v[3])
-                else:
-                    v = self.truth_not(st2, v)
-                out.append((st2, v))
+                out.append((st2, self.negate(st2, v)))
             elif e.op in ("++", "--"):
                 self.write(st2, e.operand, None, self.fn.loc)
                 out.append((st2, None))
@@ -302,6 +300,14 @@ class Evaluator:
             else:
                 out.append((st2, None))
         return out
+
+    def negate(self, st: State, v: Value) -> Value:
+        """The value of `!v` (a status test stays a test, to be resolved by a branch)."""
+        if _is_ret(v):
+            return ("test", v, "==", 0)
+        if isinstance(v, tuple) and v[0] == "test":
+            return ("test", v[1], _NEGATE[v[2]], v[3])
+        return self.truth_not(st, v)
 
     def truth_not(self, st: State, v: Value) -> Value:
         t = self.truth(st, v)
@@ -416,7 +422,7 @@ class Evaluator:
                 return None
             st.env[key] = int(holds)
         self.learn_outcome(st, value, truth)
-        subject, want_nonzero = _subject(cond, truth)
+        subject, want_nonzero = _subject(cond, truth, self.calls.passthrough)
         if subject is None:
             return st
         if isinstance(subject, tuple):  # (lvalue, '==', constant)
@@ -482,13 +488,19 @@ class Evaluator:
         return st
 
 
-def _subject(cond: ir.Expr, truth: bool):
+def _subject(cond: ir.Expr, truth: bool, passthrough):
     """What a condition tests: (lvalue, is-nonzero-when-true) or
-    ((lvalue, equal?, constant), None)."""
+    ((lvalue, equal?, constant), None). Calls whose result is the truth of one of
+    their arguments (`TEST_ptr(x = f())`) are seen through."""
     while True:
         if isinstance(cond, ir.Unary) and cond.op == "!":
             cond, truth = cond.operand, not truth
             continue
+        if isinstance(cond, ir.Call):
+            through = passthrough(cond)
+            if through is not None and through[0] < len(cond.args):
+                cond, truth = cond.args[through[0]], truth != through[1]
+                continue
         if isinstance(cond, ir.Assign) and cond.op == "=":
             return cond.target, truth
         if isinstance(cond, ir.Binary) and cond.op == ",":

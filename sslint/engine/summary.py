@@ -10,7 +10,7 @@ stays unknown (the handle escapes), which never invents a finding.
 from __future__ import annotations
 
 from sslint import ir
-from sslint.engine.state import ALLOC, NULL, PARAM, State, is_obj
+from sslint.engine.state import ALLOC, NONNULL, NULL, PARAM, State, is_obj
 from sslint.model.api import FnSpec
 
 SUMMARY_MAN = "(summary of a function in this file)"
@@ -24,6 +24,8 @@ class SummaryCollector:
         self.returns: set[str] = set()
         self.exits = 0
         self.marks: frozenset[str] | None = None  # marks every exit left on the 1st handle
+        self.nonnull = [True for _ in self.params]  # the handle was non-NULL at every exit
+        self.result_nonnull = True  # every acquired result returned was non-NULL
 
     def at_exit(self, st: State, returned: object) -> None:
         self.exits += 1
@@ -31,6 +33,9 @@ class SummaryCollector:
         for i, p in enumerate(self.params):
             if p.handle:
                 self.seen[i].add(_param_status(st, p))
+                obj = _param_obj(st, p)
+                if obj is None or obj.null != NONNULL:
+                    self.nonnull[i] = False
                 if first:
                     obj = _param_obj(st, p)
                     if obj is not None and obj.null != NULL:
@@ -46,6 +51,8 @@ class SummaryCollector:
             fresh = (o.origin == ALLOC and o.owe == 1 and o.refs == 1 and not o.escaped
                      and not o.owner and not o.unknown)
             self.returns.add(f"acquire:{o.kind}" if fresh else "other")
+            if o.null != NONNULL:
+                self.result_nonnull = False
         else:
             self.returns.add("other")
 
@@ -60,6 +67,8 @@ class SummaryCollector:
             s = self.seen[i]
             if "released" in s and s <= {"released", "null"}:
                 args.append("release")
+            elif s == {"used"} and self.nonnull[i]:
+                args.append("use!")  # it returns only when the handle is not NULL
             elif s <= {"used", "null", "unused"}:
                 args.append("use?")
             else:
@@ -68,12 +77,13 @@ class SummaryCollector:
         returns = ""
         if len(acquired) == 1 and self.returns <= acquired | {"null"}:
             returns = acquired.pop()
-        if returns or any(a in ("release", "use?") for a in args):
+        if returns or any(a in ("release", "use?", "use!") for a in args):
             # Marks of a function with a result may hang on that result (a failed
             # handshake): only a void wrapper's marks are unconditional.
             marks = (self.marks or frozenset()) if self.returns == {"void"} else frozenset()
             return FnSpec(self.fn.name, tuple(args), returns, man=SUMMARY_MAN,
-                          attempt_marks=marks)
+                          attempt_marks=marks,
+                          never_null=bool(returns) and self.result_nonnull)
         return None
 
 

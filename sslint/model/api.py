@@ -19,11 +19,11 @@ __all__ = ["ApiModel", "ArgVerb", "FnSpec", "HandleKind", "Kinds", "ModelError",
            "builtin_kinds", "parse_table"]
 
 _ARG_VERB = re.compile(
-    r"-|use\??|release(-one)?|addref|escape|unpop|setbio"
+    r"-|use[?!]?|release(-one)?|addref|escape|unpop|setbio"
     r"|consume:\d+(:[a-z]+)?|out-acquire:[A-Z_0-9]+|out-borrow:[A-Z_0-9]+:\d+"
 )
 _RET = re.compile(r"acquire:[A-Z_0-9]+|borrow:[A-Z_0-9]+:\d+|slot:\d+:[a-z]+|arg:\d+(:\d+)?"
-                  r"|detached|status")
+                  r"|truth:\d+|not:\d+|detached|status")
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,8 @@ NO_VERB = ArgVerb("-")
 @dataclass(frozen=True)
 class Returns:
     """What a call returns: op is "" (nothing tracked), acquire, borrow, slot, arg,
-    detached (what an unpop argument let go of), status."""
+    detached (what an unpop argument let go of), truth / not (whether argument N is
+    non-zero / zero: test helpers), status."""
 
     op: str = ""
     kind: str = ""
@@ -75,6 +76,8 @@ class Returns:
             return Returns(op, parts[1], int(parts[2]))
         if op == "slot":
             return Returns(op, index=int(parts[1]), slot=parts[2])
+        if op in ("truth", "not"):
+            return Returns(op, index=int(parts[1]))
         if op == "arg":
             return Returns(op, index=int(parts[1]),
                            otherwise=int(parts[2]) if len(parts) > 2 else -1)
@@ -102,6 +105,7 @@ class FnSpec:
     # consume verbs apply only when this argument is a non-zero constant (BIO_CLOSE);
     # when it is zero the handle is only used, when unknown it escapes.
     consume_if: int = -1
+    never_null: bool = False  # an acquired result is never NULL (it exits on failure)
     tags: frozenset[str] = frozenset()  # what a call means to advisory rules ("recycle")
     # Parsed forms of args/returns (filled in by __post_init__; kinds by ApiModel).
     verbs: tuple[ArgVerb, ...] = field(default=(), compare=False)
@@ -118,7 +122,8 @@ class FnSpec:
 
 
 _KEYS = {"args", "returns", "check_return", "man", "expanded", "marks", "attempt_marks",
-         "result_marks", "callback", "replaces", "kinds", "tags", "consume_if"}
+         "result_marks", "callback", "replaces", "kinds", "tags", "consume_if",
+         "never_null"}
 
 
 def parse_table(data: dict, source: str, kinds: Kinds | None = None) -> dict[str, FnSpec]:
@@ -172,6 +177,9 @@ def _parse_entry(name: str, entry: object, where: str) -> FnSpec:
     if not isinstance(cb, list) or len(cb) not in (0, 3) or not all(
             isinstance(i, int) for i in cb):
         raise ModelError(f"{where}: 'callback' must be [arg, param, owned_when]")
+    never_null = entry.get("never_null", False)
+    if not isinstance(never_null, bool):
+        raise ModelError(f"{where}: 'never_null' must be true or false")
     cond = entry.get("consume_if", -1)
     if not isinstance(cond, int) or isinstance(cond, bool):
         raise ModelError(f"{where}: 'consume_if' must be an argument index")
@@ -183,7 +191,8 @@ def _parse_entry(name: str, entry: object, where: str) -> FnSpec:
                   result_marks=frozenset(_strings(entry, "result_marks", where)),
                   callback=tuple(cb), replaces=tuple(rep),
                   kinds=tuple(_strings(entry, "kinds", where)),
-                  tags=frozenset(_strings(entry, "tags", where)), consume_if=cond)
+                  tags=frozenset(_strings(entry, "tags", where)), consume_if=cond,
+                  never_null=never_null)
 
 
 def resolve(spec: FnSpec, kinds: Kinds, where: str = "") -> FnSpec:
@@ -262,8 +271,9 @@ class ApiModel:
         """Functions that can start or end a tracked lifetime (or whose result must be
         checked). A function body that reaches none of them cannot produce a finding."""
         return frozenset(n for n, f in self.table.items()
-                         if f.returns or f.check_return
-                         or any(a not in ("-", "use", "use?") for a in f.args))
+                         if (f.returns and f.result.op not in ("truth", "not"))
+                         or f.check_return
+                         or any(a not in ("-", "use", "use?", "use!") for a in f.args))
 
     def callback_registrars(self) -> dict[str, FnSpec]:
         return {n: f for n, f in self.table.items() if f.callback}
