@@ -329,9 +329,12 @@ class Evaluator:
         if e.op in ("&&", "||"):
             return self.ev_logical(st, e)
         out = []
+        # Arithmetic is folded for constants (`1u << 4`) but not for variables: exact
+        # counters (`i = i + 1`) would make a new state on every loop iteration.
+        fold = e.op not in _ARITH or (_constant(e.lhs) and _constant(e.rhs))
         for st2, a in self.ev(st, e.lhs):
             for st3, b in self.ev(st2, e.rhs):
-                out.append((st3, self.compare(st3, e.op, a, b)))
+                out.append((st3, self.compare(st3, e.op, a, b) if fold else None))
         return out
 
     def ev_logical(self, st: State, e: ir.Binary) -> list[tuple[State, Value]]:
@@ -520,6 +523,25 @@ def _subject(cond: ir.Expr, truth: bool, passthrough):
                 eq = (cond.op == "==") == truth
                 return (lhs, eq, rhs.value), None
     return None, None
+
+
+_ARITH = frozenset({"+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>"})
+
+
+def _constant(e: ir.Expr) -> bool:
+    """An expression made of integer constants only (an enum, `1u << 4`, `-1`)."""
+    stack = [e]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, ir.Int):
+            continue
+        if isinstance(e, ir.Unary) and e.op in ("-", "~", "+"):
+            stack.append(e.operand)
+        elif isinstance(e, ir.Binary) and e.op in _ARITH:
+            stack.extend((e.lhs, e.rhs))
+        else:
+            return False
+    return True
 
 
 def _is_ret(v: Value) -> bool:
