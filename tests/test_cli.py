@@ -12,6 +12,9 @@ import jsonschema
 import pytest
 from conftest import ROOT
 
+# Every test runs `python -m sslint` in a subprocess: slow (`pytest -m "not slow"`).
+pytestmark = pytest.mark.slow
+
 SCHEMA = json.loads((ROOT / "tests" / "sarif-schema-2.1.0.json").read_text())
 BUGGY = """#include <openssl/ssl.h>
 void f(SSL_CTX *ctx)

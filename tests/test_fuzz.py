@@ -34,6 +34,9 @@ from sslint.output.sarif import format_sarif
 from sslint.rule import all_rules
 from sslint.runner import Job, Unit, run_unit
 
+# Hundreds of fuzzed parses and a command-line run: the slowest module.
+pytestmark = pytest.mark.slow
+
 SEED = int(os.environ.get("SSLINT_FUZZ_SEED", "20260522"))
 CASES = int(os.environ.get("SSLINT_FUZZ_CASES", "300"))
 TIME_CAP = 75.0        # seconds; later cases are skipped (and said so) on a slow machine

@@ -10,6 +10,9 @@ import sys
 import pytest
 from conftest import ROOT
 
+# Runs sslint over the whole testdata in subprocesses, with worker processes.
+pytestmark = pytest.mark.slow
+
 
 def check(*args: str, seed: str) -> subprocess.CompletedProcess:
     # Different hash seeds: output must not depend on set or dict-of-hash order.

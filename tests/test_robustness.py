@@ -15,6 +15,9 @@ import jsonschema
 import pytest
 from conftest import ROOT
 
+# Every test runs sslint in a subprocess (or a pool of worker processes).
+pytestmark = pytest.mark.slow
+
 SCHEMA = json.loads((ROOT / "tests" / "sarif-schema-2.1.0.json").read_text())
 VALIDATOR = jsonschema.validators.validator_for(SCHEMA)(SCHEMA)
 DOUBLE_FREE = """#include <openssl/ssl.h>
