@@ -22,8 +22,8 @@ def model() -> ApiModel:
     return ApiModel()
 
 
-def run(fn: ir.Function, model: ApiModel, budget: Budget = Budget()) -> FunctionResult:
-    return analyze(fn, model, budget, None, BUGS)
+def run(fn: ir.Function, model: ApiModel, budget: Budget | None = None) -> FunctionResult:
+    return analyze(fn, model, budget or Budget(), None, BUGS)
 
 
 def events(res: FunctionResult) -> list[tuple[str, int, str, str]]:

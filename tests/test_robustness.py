@@ -192,7 +192,8 @@ def test_unreadable_file(tmp_path):
 
 # ---- compile_commands.json -------------------------------------------------------
 
-BUG_IF_DEFINED = DOUBLE_FREE.replace("    SSL_free(s);\n}", "#ifdef BUG\n    SSL_free(s);\n#endif\n}")
+BUG_IF_DEFINED = DOUBLE_FREE.replace("    SSL_free(s);\n}",
+                                     "#ifdef BUG\n    SSL_free(s);\n#endif\n}")
 
 
 def write_db(tmp_path: Path, entries) -> None:
