@@ -65,7 +65,8 @@ def column(sources: Sources, loc_file: str, line: int, byte_col: int, encoding: 
 def lsp_range(sources: Sources, loc: Loc, encoding: str) -> types.Range:
     end_line, end_col = (loc.end_line, loc.end_col) if loc.end_line else (loc.line, loc.col)
     return types.Range(
-        types.Position(max(0, loc.line - 1), column(sources, loc.file, loc.line, loc.col, encoding)),
+        types.Position(max(0, loc.line - 1),
+                       column(sources, loc.file, loc.line, loc.col, encoding)),
         types.Position(max(0, end_line - 1),
                        column(sources, loc.file, end_line, end_col, encoding)))
 

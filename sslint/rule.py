@@ -16,10 +16,10 @@ import importlib.util
 import pkgutil
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Callable
 
 from sslint.events import EVENT_KINDS, Event
 from sslint.findings import Finding

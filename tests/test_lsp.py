@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+# A language server in a subprocess, spoken to over JSON-RPC.
+pytestmark = pytest.mark.slow
+
 TIMEOUT = 60.0  # seconds for the whole session
 BUGGY = """#include <openssl/ssl.h>
 void f(SSL_CTX *ctx)

@@ -112,6 +112,7 @@ def corpus(tmp_path_factory):
     return paths
 
 
+@pytest.mark.slow
 def test_results_identical_with_and_without_pch(corpus, tmp_path):
     before = pch.active()
     try:
@@ -133,6 +134,7 @@ def test_results_identical_with_and_without_pch(corpus, tmp_path):
     assert any(r.parse_errors for r in plain), "the mutations cause parse errors"
 
 
+@pytest.mark.slow
 def test_changed_header_falls_back_to_a_plain_parse(tmp_path):
     inc = tmp_path / "inc"
     inc.mkdir()
@@ -158,6 +160,7 @@ def test_changed_header_falls_back_to_a_plain_parse(tmp_path):
     assert [e.spelling for e in errs] == [expected]
 
 
+@pytest.mark.slow
 def test_cli_output_identical_with_and_without_pch(tmp_path):
     # One hash seed for both runs: this compares the PCH, not set iteration order
     # (tests/test_jobs.py varies the seed on purpose).

@@ -15,6 +15,9 @@ import jsonschema
 import pytest
 from conftest import ROOT
 
+# Every test runs sslint in a subprocess (or a pool of worker processes).
+pytestmark = pytest.mark.slow
+
 SCHEMA = json.loads((ROOT / "tests" / "sarif-schema-2.1.0.json").read_text())
 VALIDATOR = jsonschema.validators.validator_for(SCHEMA)(SCHEMA)
 DOUBLE_FREE = """#include <openssl/ssl.h>
@@ -189,7 +192,8 @@ def test_unreadable_file(tmp_path):
 
 # ---- compile_commands.json -------------------------------------------------------
 
-BUG_IF_DEFINED = DOUBLE_FREE.replace("    SSL_free(s);\n}", "#ifdef BUG\n    SSL_free(s);\n#endif\n}")
+BUG_IF_DEFINED = DOUBLE_FREE.replace("    SSL_free(s);\n}",
+                                     "#ifdef BUG\n    SSL_free(s);\n#endif\n}")
 
 
 def write_db(tmp_path: Path, entries) -> None:

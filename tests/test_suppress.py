@@ -119,6 +119,7 @@ def test_unused_suppression_rule_module():
     ("    SSL_free(s);", "    // sslint: ignore[SSL101] the line above"),
     ("    SSL_free(s);", "    // NOLINTNEXTLINE(sslint-SSL101)"),
 ])
+@pytest.mark.slow
 def test_suppressed_forms(tmp_path, second, above):
     (tmp_path / "x.c").write_text(twice(second, above))
     r = run("check", "x.c", cwd=tmp_path)
@@ -130,12 +131,14 @@ def test_suppressed_forms(tmp_path, second, above):
     "    SSL_free(s); /* NOLINT */",                     # clang-tidy's, not ours
     '    SSL_free(s); puts("// sslint: ignore");',      # in a string
 ])
+@pytest.mark.slow
 def test_not_suppressed(tmp_path, second):
     (tmp_path / "x.c").write_text(twice(second))
     r = run("check", "x.c", cwd=tmp_path)
     assert r.returncode == 1 and "[SSL101]" in r.stdout
 
 
+@pytest.mark.slow
 def test_two_lines_above_is_too_far(tmp_path):
     text = twice("    SSL_free(s);", "    // sslint: ignore[SSL101]\n")
     (tmp_path / "x.c").write_text(text)
@@ -148,6 +151,7 @@ def suppressed(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 def test_show_suppressed_text_and_json(suppressed):
     r = run("check", "x.c", "--show-suppressed", cwd=suppressed)
     assert r.returncode == 0  # shown, but suppressed findings never fail the run
@@ -161,6 +165,7 @@ def test_show_suppressed_text_and_json(suppressed):
     assert f["suppressed"] is True and f["justification"] == "test only"
 
 
+@pytest.mark.slow
 def test_sarif_leaves_suppressed_out_unless_asked(suppressed):
     log = json.loads(run("check", "x.c", "--format", "sarif", cwd=suppressed).stdout)
     assert log["runs"][0]["results"] == []
@@ -171,6 +176,7 @@ def test_sarif_leaves_suppressed_out_unless_asked(suppressed):
     assert result["suppressions"] == [{"kind": "inSource", "justification": "test only"}]
 
 
+@pytest.mark.slow
 def test_report_unused_suppressions(tmp_path):
     (tmp_path / "x.c").write_text(
         "#include <openssl/ssl.h>\n"
