@@ -22,7 +22,7 @@ from sslint.cli import UNUSED_SUPPRESSION, filter_results, units_for
 from sslint.config import ConfigError, enabled_rules
 from sslint.config import resolve as resolve_config
 from sslint.findings import Finding, Loc, Notification
-from sslint.output.sarif import Sources
+from sslint.output.sources import Sources
 from sslint.rule import LoadedRule, all_rules
 from sslint.runner import Job, run_all
 
