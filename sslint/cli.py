@@ -3,7 +3,6 @@
 fatal error (also with --exit-zero)."""
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import shlex
@@ -32,15 +31,13 @@ from sslint.frontend.compdb import CompdbError, find_command, load_compdb
 from sslint.frontend.sources import check_readable, discover, display_path
 from sslint.output import FORMATTERS, Report, write_atomic
 from sslint.output.text import format_notifications
-from sslint.rule import LEVELS, LoadedRule, all_rules, unknown_selectors
+from sslint.rule import LEVELS, AfterSuppressions, LoadedRule, all_rules, unknown_selectors
 from sslint.runner import Job, Unit, default_jobs, run_all
 from sslint.suppress import Suppressed, Suppressions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 LEVEL_ORDER = LEVELS  # note < warning < error, for --fail-on
-UNUSED_SUPPRESSION = "SSL900"
 PROGRESS_MIN_FILES = 20
-INCOMPLETE = frozenset({"time-limit", "too-deep", "internal-error", "partial-analysis"})
 
 _extra_clang_args: list[str] = []
 
@@ -118,8 +115,8 @@ def check(paths, compdb, includes, defines, std, fmt, output, select, ignore, co
     except (ConfigError, BaselineError) as exc:
         _fatal(str(exc))
     rules = enabled_rules(all_rules(), [(cfg.select, cfg.ignore), (select, ignore)])
-    if not report_unused_suppressions:
-        rules = [r for r in rules if r.rule.id != UNUSED_SUPPRESSION]
+    switches = {"report-unused-suppressions"} if report_unused_suppressions else set()
+    rules = [r for r in rules if not r.rule.opt_in or r.rule.opt_in in switches]
     root = os.path.abspath(root or os.getcwd())
     run_notes = [Notification("warning", w, code="config-arg-dropped") for w in cfg.warnings]
     if baseline is not None and baseline.unkeyed:
@@ -147,7 +144,7 @@ def check(paths, compdb, includes, defines, std, fmt, output, select, ignore, co
     results = sorted(results + list(skipped.values()),
                      key=lambda r: order.get(r.path, len(order)))
 
-    suppressed = filter_results(results, rules, cfg, report_unused_suppressions)
+    suppressed = filter_results(results, rules, cfg)
     unchanged: list[Finding] = []
     absent: list[dict] = []
     if baseline is not None:
@@ -232,10 +229,10 @@ def _progress(total: int):
     return show
 
 
-def filter_results(results: list[FileResult], rules: list[LoadedRule], cfg: Config,
-            report_unused: bool) -> list[Suppressed]:
-    """Apply per-file ignores, severity overrides and inline suppressions in place;
-    add unused-suppression findings. Returns the suppressed findings."""
+def filter_results(results: list[FileResult], rules: list[LoadedRule], cfg: Config
+                   ) -> list[Suppressed]:
+    """Apply per-file ignores, severity overrides and inline suppressions in place, then
+    run the enabled post-suppression rules. Returns the suppressed findings."""
     names = {r.rule.id: r.rule.name for r in all_rules()}
     enabled = {r.rule.id for r in rules}
     levels = {rid: level_override(cfg, rid, name) for rid, name in names.items()}
@@ -257,22 +254,17 @@ def filter_results(results: list[FileResult], rules: list[LoadedRule], cfg: Conf
         kept, hidden = sup.split([level(f) for f in r.findings if keep(f)])
         r.findings = kept
         suppressed += hidden
-    if report_unused and UNUSED_SUPPRESSION in enabled:
-        make = _unused_rule_module().unused
-        # Where the analysis stopped early a suppression may only look unused.
-        complete = [r for r in results if r.analyzed
-                    and not any(n.code in INCOMPLETE for n in r.notifications)]
-        for r in complete:
-            extra = [make(u.loc, u.code, u.known)
-                     for u in sup.unused([r.path], enabled - {UNUSED_SUPPRESSION}, names)]
-            r.findings = sorted(r.findings + [level(f) for f in extra if keep(f)],
-                                key=Finding.sort_key)
+    # Rules of the post-suppression stage (SSL900) see which directives were used.
+    state = AfterSuppressions(sup, frozenset(r.rule.id for r in rules
+                                             if r.rule.stage == "analysis"), names)
+    for loaded in rules:
+        if loaded.after_suppressions is None:
+            continue
+        for r in results:
+            extra = [level(f) for f in loaded.after_suppressions(r, state) if keep(f)]
+            if extra:
+                r.findings = sorted(r.findings + extra, key=Finding.sort_key)
     return suppressed
-
-
-def _unused_rule_module():
-    loaded = next(r for r in all_rules() if r.rule.id == UNUSED_SUPPRESSION)
-    return importlib.import_module(loaded.module)
 
 
 def _apply_baseline(baseline, results: list[FileResult], suppressed: list[Suppressed],

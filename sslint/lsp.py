@@ -18,7 +18,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from sslint import __version__
 from sslint.analysis import Options
-from sslint.cli import UNUSED_SUPPRESSION, filter_results, units_for
+from sslint.cli import filter_results, units_for
 from sslint.config import ConfigError, enabled_rules
 from sslint.config import resolve as resolve_config
 from sslint.findings import Finding, Loc, Notification
@@ -38,12 +38,12 @@ def analyse(path: str) -> tuple[list[Finding], list[LoadedRule], list[Notificati
     the rules that ran, and the run's notifications. Raises ConfigError."""
     cfg = resolve_config([path], None, False)
     rules = [r for r in enabled_rules(all_rules(), [(cfg.select, cfg.ignore)])
-             if r.rule.id != UNUSED_SUPPRESSION]
+             if not r.rule.opt_in]
     notes = [Notification("warning", w, code="config-arg-dropped") for w in cfg.warnings]
     units, skipped = units_for([path], None, list(cfg.extra_args), notes)
     job = Job(tuple(r.rule.id for r in rules), cfg.api, Options(root=os.getcwd()))
     results = run_all(job, [u for u in units if u not in skipped], 1) + list(skipped.values())
-    filter_results(results, rules, cfg, False)
+    filter_results(results, rules, cfg)
     findings = [f for r in results for f in r.findings]
     return findings, rules, notes + [n for r in results for n in r.notifications]
 

@@ -210,5 +210,5 @@ def test_no_unused_report_where_the_analysis_stopped_early(tmp_path, code, repor
     result = FileResult(str(path), analyzed=True)
     result.notifications.append(Notification("warning", "stopped", None, code))
     rules = [r for r in all_rules() if r.rule.id in ("SSL101", "SSL900")]
-    cli.filter_results([result], rules, Config(), report_unused=True)
+    cli.filter_results([result], rules, Config())
     assert len(result.findings) == reported
