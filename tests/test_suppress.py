@@ -207,14 +207,14 @@ def test_report_unused_suppressions(tmp_path):
 
 @pytest.mark.parametrize(("code", "reported"), [("parse-error", 1), ("time-limit", 0)])
 def test_no_unused_report_where_the_analysis_stopped_early(tmp_path, code, reported):
-    from sslint import cli
     from sslint.config import Config
     from sslint.findings import FileResult, Notification
+    from sslint.postprocess import filter_results
 
     path = tmp_path / "x.c"
     path.write_text("void f(void) { g(); } // sslint: ignore[SSL101]\n")
     result = FileResult(str(path), analyzed=True)
     result.notifications.append(Notification("warning", "stopped", None, code))
     rules = [r for r in all_rules() if r.rule.id in ("SSL101", "SSL900")]
-    cli.filter_results([result], rules, Config(), report_unused=True)
+    filter_results([result], rules, Config())
     assert len(result.findings) == reported
