@@ -16,7 +16,7 @@ from sslint import watchdog
 from sslint.engine.run import Budget, analyze
 from sslint.findings import Event, FileResult, Finding, Loc, Notification
 from sslint.frontend import clangx, diags, pch
-from sslint.frontend.diags import Diag
+from sslint.frontend.diags import Diagnostic
 from sslint.frontend.localheaders import local_header_texts
 from sslint.frontend.lower import lower_function
 from sslint.frontend.sources import display_path
@@ -85,7 +85,7 @@ def clang_args(args: list[str] | tuple[str, ...]) -> list[str]:
     return list(DEFAULT_ARGS) + ["-fbracket-depth=1024"] + list(args) + builtin_include_args()
 
 
-def parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diag], bool]:
+def parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diagnostic], bool]:
     """Parse with KeepGoing; retry with the OpenSSL fallback shim when the handle
     types are missing. Returns (tu, error diagnostics, used the shim).
 
@@ -101,7 +101,7 @@ def parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diag], b
         watchdog.mark_parsed()  # the file's analysis time limit starts now
 
 
-def _parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diag], bool]:
+def _parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diagnostic], bool]:
     full = clang_args(args)
     bpath = os.fsencode(path)
     bargs = [os.fsencode(a) for a in full]
@@ -117,13 +117,13 @@ def _parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diag], 
             # The token stream is the original one, so errors in the main file are
             # the same either way; anything else (a stale PCH, a header's error) or
             # a case for the shim takes the plain path.
-            if all(e.location.file is not None and e.location.file.name == path
-                   and not _MISSING_OPENSSL.search(e.spelling) for e in errs):
+            if all(e.file == path and not _MISSING_OPENSSL.search(e.message)
+                   for e in errs):
                 return tu, errs, False
             del tu
     tu = index().parse(bpath, args=bargs, options=KEEP_GOING)
     errs = diags.errors(tu, path)
-    if any(_MISSING_OPENSSL.search(d.spelling) for d in errs):
+    if any(_MISSING_OPENSSL.search(d.message) for d in errs):
         shim = os.path.join(_shim_dir(), "sslint_openssl_fallback.h")
         tu2 = index().parse(bpath, args=bargs + [b"-include", os.fsencode(shim)],
                             options=KEEP_GOING)
@@ -233,9 +233,8 @@ _CONTROL = re.compile(rb"\b(return|goto|break|continue|longjmp|exit|abort)\b")
 
 def _error_lines(errs, path: str) -> list[int]:
     main = os.path.abspath(path)
-    return sorted({d.location.line for d in errs
-                   if d.location.file is not None
-                   and os.path.abspath(d.location.file.name) == main})
+    return sorted({d.line for d in errs
+                   if d.file is not None and os.path.abspath(d.file) == main})
 
 
 def _line_starts(source: bytes) -> list[int]:
@@ -354,12 +353,10 @@ def _report_parse_errors(res: FileResult, errs, display: str, path: str, shim: b
     first = []
     for d in errs[:MAX_LISTED_ERRORS]:
         loc = None
-        f = d.location.file
-        if f is not None:
-            name = display if os.path.abspath(f.name) == os.path.abspath(path) else f.name
-            loc = Loc(name, d.location.line, max(1, d.location.column), d.location.line,
-                      max(1, d.location.column) + 1)
-        first.append(Notification("warning", d.spelling, loc, "parse-error"))
+        if d.file is not None:
+            name = display if os.path.abspath(d.file) == os.path.abspath(path) else d.file
+            loc = Loc(name, d.line, max(1, d.col), d.line, max(1, d.col) + 1)
+        first.append(Notification("warning", d.message, loc, "parse-error"))
     more = f" (the first {MAX_LISTED_ERRORS} follow)" if len(errs) > MAX_LISTED_ERRORS else ""
     hint = "; OpenSSL's headers were not found, so handle types were assumed" if shim else ""
     res.notifications.append(Notification(

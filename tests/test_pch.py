@@ -155,7 +155,7 @@ def test_changed_header_falls_back_to_a_plain_parse(tmp_path):
     finally:
         pch.install(before)
     expected = "too few arguments to function call, expected 2, have 1"
-    assert [e.spelling for e in errs] == [expected]
+    assert [e.message for e in errs] == [expected]
 
 
 def test_cli_output_identical_with_and_without_pch(tmp_path):
