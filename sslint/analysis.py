@@ -1,6 +1,7 @@
-"""Analyses one translation unit: parse, lower each function, run the engine,
-hand events to the rules. Errors stay inside the file (or the function) they
-come from and become notifications."""
+"""Analyses one translation unit: parse it (sslint.frontend, the only part of sslint
+that touches libclang), lower each function, run the engine, hand events to the
+rules. Errors stay inside the file (or the function) they come from and become
+notifications."""
 from __future__ import annotations
 
 import dataclasses
@@ -8,33 +9,17 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
-from importlib import resources
 
-import clang.cindex as ci
-
-from sslint import watchdog
 from sslint.engine.run import Budget, analyze
 from sslint.findings import Event, FileResult, Finding, Loc, Notification
-from sslint.frontend import clangx, diags, pch
 from sslint.frontend.diags import Diagnostic
 from sslint.frontend.localheaders import local_header_texts
-from sslint.frontend.lower import lower_function
+from sslint.frontend.parse import FunctionDef, ParseFailure, parse_file
 from sslint.frontend.sources import display_path
-from sslint.frontend.toolchain import builtin_include_args
 from sslint.model.api import ApiModel
 from sslint.rule import LoadedRule
 
-KEEP_GOING = 0x200  # CXTranslationUnit_KeepGoing: keep parsing past fatal errors
 MAX_LISTED_ERRORS = 5
-DEFAULT_ARGS = ("-x", "c", "-std=gnu17", "-Wno-implicit-function-declaration",
-                "-Wno-int-conversion", "-Wno-incompatible-pointer-types",
-                "-Wno-implicit-int", "-ferror-limit=0")
-
-# A missing OpenSSL shows up as these; the file is parsed again with the fallback
-# declarations of the handle types (sslint/shim).
-_MISSING_OPENSSL = re.compile(
-    r"'openssl/[a-z0-9_]+\.h' file not found"
-    r"|(unknown type name|use of undeclared identifier) '(SSL|SSL_CTX|SSL_SESSION|BIO)'")
 
 
 @dataclass
@@ -42,10 +27,6 @@ class Options:
     budget: Budget = field(default_factory=Budget)
     file_timeout: float = 60.0  # seconds of analysis per file after parsing
     root: str = "."
-
-
-def _shim_dir() -> str:
-    return str(resources.files("sslint").joinpath("shim"))
 
 
 class RuleSet:
@@ -66,69 +47,6 @@ class RuleSet:
                 if f is not None:
                     out.append(f)
         return out
-
-
-_index: ci.Index | None = None
-
-
-def index() -> ci.Index:
-    global _index
-    if _index is None:
-        _index = ci.Index.create()
-    return _index
-
-
-def clang_args(args: list[str] | tuple[str, ...]) -> list[str]:
-    """The full libclang arguments for a file with these (sanitized) user arguments.
-    Deep nesting is allowed past clang's default of 256 brackets (machine-generated
-    code); user arguments come later and may lower it again."""
-    return list(DEFAULT_ARGS) + ["-fbracket-depth=1024"] + list(args) + builtin_include_args()
-
-
-def parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diagnostic], bool]:
-    """Parse with KeepGoing; retry with the OpenSSL fallback shim when the handle
-    types are missing. Returns (tu, error diagnostics, used the shim).
-
-    Paths and arguments go to libclang as the OS's bytes (file names need not be
-    UTF-8). With a shared precompiled header for this file's leading #includes
-    (sslint.frontend.pch) the file is parsed against it; if that parse reports an
-    error outside the main file, the file is parsed again without it, so results
-    never depend on the PCH.
-    """
-    try:
-        return _parse(path, args)
-    finally:
-        watchdog.mark_parsed()  # the file's analysis time limit starts now
-
-
-def _parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diagnostic], bool]:
-    full = clang_args(args)
-    bpath = os.fsencode(path)
-    bargs = [os.fsencode(a) for a in full]
-    plan = pch.active().plan(path, full)
-    if plan is not None:
-        try:
-            tu = pch.index().parse(bpath, args=bargs + [os.fsencode(a) for a in plan.args],
-                                   unsaved_files=[(bpath, plan.source)], options=KEEP_GOING)
-        except ci.TranslationUnitLoadError:
-            tu = None
-        if tu is not None:
-            errs = diags.errors(tu, path)
-            # The token stream is the original one, so errors in the main file are
-            # the same either way; anything else (a stale PCH, a header's error) or
-            # a case for the shim takes the plain path.
-            if all(e.file == path and not _MISSING_OPENSSL.search(e.message)
-                   for e in errs):
-                return tu, errs, False
-            del tu
-    tu = index().parse(bpath, args=bargs, options=KEEP_GOING)
-    errs = diags.errors(tu, path)
-    if any(_MISSING_OPENSSL.search(d.message) for d in errs):
-        shim = os.path.join(_shim_dir(), "sslint_openssl_fallback.h")
-        tu2 = index().parse(bpath, args=bargs + [b"-include", os.fsencode(shim)],
-                            options=KEEP_GOING)
-        return tu2, diags.errors(tu2, path), True
-    return tu, errs, False
 
 
 _DEFINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+(\w+)((?:\\\n|.)*)", re.M)
@@ -160,17 +78,16 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
     res = FileResult(display)
     t0 = time.perf_counter()
     try:
-        with open(path, "rb") as fh:
-            source = fh.read()
-        tu, errs, shim = parse(path, args)
-    except ci.TranslationUnitLoadError:
+        parsed = parse_file(path, args)
+    except ParseFailure:
         res.notifications.append(Notification(
             "error", f"libclang could not parse {display_path(display)}",
             Loc(display, 1, 1, 1, 1), "parse-failure"))
         return res
+    source, errs = parsed.source, parsed.errors
     res.parse_seconds = time.perf_counter() - t0
     res.parse_errors = len(errs)
-    _report_parse_errors(res, errs, display, path, shim)
+    _report_parse_errors(res, errs, display, path, parsed.used_shim)
     t1 = time.perf_counter()
     model = model.copy()  # this file's summaries stay with this file
     headers = local_header_texts(path, source, args)
@@ -179,45 +96,44 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
     deadline = t1 + opts.file_timeout
     broken = _error_lines(errs, path)
     starts = _line_starts(source) if broken else []
-    for fn in _callees_first(tu, source):
-        ext = fn.extent
-        contract = callbacks.get(fn.spelling)
-        if contract is None and not words.search(source, ext.start.offset, ext.end.offset):
+    for fn in _callees_first(parsed.functions, source):
+        contract = callbacks.get(fn.name)
+        if contract is None and not words.search(source, fn.start, fn.end):
             continue  # no lifecycle call in this body: no rule can fire
         if time.perf_counter() > deadline:
             res.notifications.append(Notification(
                 "warning", f"time limit of {opts.file_timeout:g}s reached; some functions "
-                f"(from '{fn.spelling}' on) were not analysed", _loc(fn, display),
+                f"(from '{fn.name}' on) were not analysed", _loc(fn, display),
                 "time-limit"))
             break
-        body_line = (source.count(b"\n", 0, max(0, source.find(b"{", ext.start.offset))) + 1
+        body_line = (source.count(b"\n", 0, max(0, source.find(b"{", fn.start))) + 1
                      if broken else 0)  # errors in the signature only lose a parameter type
-        lost = _lost_statement(broken, source, starts, body_line, ext.end.line, words)
+        lost = _lost_statement(broken, source, starts, body_line, fn.end_line, words)
         if lost:
             res.notifications.append(Notification(
-                "note", f"function '{fn.spelling}' was not analysed: the statement at line "
+                "note", f"function '{fn.name}' was not analysed: the statement at line "
                 f"{lost} could not be parsed and may change control flow or a handle",
                 _loc(fn, display), "unparsable-statement"))
             continue
         try:
-            lowered = lower_function(fn, display, model.names, source)
+            lowered = fn.lower(display, model.names)
             budget = dataclasses.replace(opts.budget, deadline=deadline)
             result = analyze(lowered, model, budget, contract, rules.wanted)
         except RecursionError:
             res.notifications.append(Notification(
-                "warning", f"function '{fn.spelling}' nests too deeply to analyse",
+                "warning", f"function '{fn.name}' nests too deeply to analyse",
                 _loc(fn, display), "too-deep"))
             continue
         except Exception as exc:  # noqa: BLE001 - contain internal errors to one function
             res.notifications.append(Notification(
-                "error", f"internal error analysing '{fn.spelling}': "
+                "error", f"internal error analysing '{fn.name}': "
                 f"{type(exc).__name__}: {exc}", _loc(fn, display), "internal-error"))
             continue
         if result.partial:
             res.notifications.append(Notification(
-                "note", f"function '{fn.spelling}' was analysed partially: {result.partial}",
+                "note", f"function '{fn.name}' was analysed partially: {result.partial}",
                 _loc(fn, display), "partial-analysis"))
-        if result.summary is not None and fn.spelling not in _NEVER_SUMMARISE:
+        if result.summary is not None and fn.name not in _NEVER_SUMMARISE:
             model.add(result.summary)
             words = relevant_words(source, model, headers)
         res.findings.extend(rules.findings(result.events))
@@ -231,7 +147,7 @@ _NEVER_SUMMARISE = frozenset({"main"})
 _CONTROL = re.compile(rb"\b(return|goto|break|continue|longjmp|exit|abort)\b")
 
 
-def _error_lines(errs, path: str) -> list[int]:
+def _error_lines(errs: list[Diagnostic], path: str) -> list[int]:
     main = os.path.abspath(path)
     return sorted({d.line for d in errs
                    if d.file is not None and os.path.abspath(d.file) == main})
@@ -305,24 +221,24 @@ def _split_args(source: bytes, start: int) -> list[bytes]:
 _CALL_NAME = re.compile(rb"\b([A-Za-z_]\w*)\s*\(")
 
 
-def _callees_first(tu: ci.TranslationUnit, source: bytes) -> list[ci.Cursor]:
-    """The main file's function definitions, each after the ones it calls (by name,
-    read from the source text; cycles are broken arbitrarily but deterministically)."""
-    fns: dict[str, ci.Cursor] = {}
-    for fn in clangx.main_file_function_definitions(tu):
-        if fn.spelling not in fns:
-            fns[fn.spelling] = fn
+def _callees_first(functions: list[FunctionDef], source: bytes) -> list[FunctionDef]:
+    """The function definitions (the first of each name), each after the ones it
+    calls (by name, read from the source text; cycles are broken arbitrarily but
+    deterministically)."""
+    fns: dict[str, FunctionDef] = {}
+    for fn in functions:
+        if fn.name not in fns:
+            fns[fn.name] = fn
     calls: dict[str, list[str]] = {}
     for name, fn in fns.items():
-        ext = fn.extent
-        body = source[ext.start.offset:ext.end.offset]
+        body = source[fn.start:fn.end]
         seen = []
         for m in _CALL_NAME.finditer(body):
             callee = m.group(1).decode("latin-1")
             if callee in fns and callee != name and callee not in seen:
                 seen.append(callee)
         calls[name] = seen
-    order: list[ci.Cursor] = []
+    order: list[FunctionDef] = []
     state: dict[str, int] = {}  # 1 visiting, 2 done
     for root in fns:
         if root in state:
@@ -342,12 +258,11 @@ def _callees_first(tu: ci.TranslationUnit, source: bytes) -> list[ci.Cursor]:
     return order
 
 
-def _loc(c: ci.Cursor, display: str) -> Loc:
-    s = c.location
-    return Loc(display, s.line, s.column, s.line, s.column + 1)
+def _loc(fn: FunctionDef, display: str) -> Loc:
+    return Loc(display, fn.line, fn.col, fn.line, fn.col + 1)
 
 
-def _report_parse_errors(res: FileResult, errs, display: str, path: str, shim: bool) -> None:
+def _report_parse_errors(res: FileResult, errs: list[Diagnostic], display: str, path: str, shim: bool) -> None:
     if not errs:
         return
     first = []
