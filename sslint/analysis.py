@@ -10,11 +10,11 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from sslint.engine.run import Budget, analyze
+from sslint.engine.run import Budget, FunctionResult, analyze
 from sslint.findings import Event, FileResult, Finding, Loc, Notification
 from sslint.frontend.diags import Diagnostic
 from sslint.frontend.localheaders import local_header_texts
-from sslint.frontend.parse import FunctionDef, ParseFailure, parse_file
+from sslint.frontend.parse import FunctionDef, ParsedFile, ParseFailure, parse_file
 from sslint.frontend.sources import display_path
 from sslint.model.api import ApiModel
 from sslint.rule import LoadedRule
@@ -76,6 +76,22 @@ def relevant_words(source: bytes, model: ApiModel,
 def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model: ApiModel,
                  opts: Options) -> FileResult:
     res = FileResult(display)
+    parsed = _parse(res, path, display, args)
+    if parsed is None:
+        return res
+    _report_parse_errors(res, parsed.errors, display, path, parsed.used_shim)
+    t1 = time.perf_counter()
+    run = _FileRun(res, display, parsed, rules, model.copy(), opts, t1 + opts.file_timeout)
+    plan = _plan(path, args, parsed, run.model)
+    callbacks = registered_callbacks(parsed.source, run.model)
+    run.analyse_each(plan, callbacks)
+    res.analysis_seconds = time.perf_counter() - t1
+    res.analyzed = True
+    res.findings.sort(key=Finding.sort_key)
+    return res
+
+
+def _parse(res: FileResult, path: str, display: str, args: list[str]) -> ParsedFile | None:
     t0 = time.perf_counter()
     try:
         parsed = parse_file(path, args)
@@ -83,64 +99,110 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
         res.notifications.append(Notification(
             "error", f"libclang could not parse {display_path(display)}",
             Loc(display, 1, 1, 1, 1), "parse-failure"))
-        return res
-    source, errs = parsed.source, parsed.errors
+        return None
     res.parse_seconds = time.perf_counter() - t0
-    res.parse_errors = len(errs)
-    _report_parse_errors(res, errs, display, path, parsed.used_shim)
-    t1 = time.perf_counter()
-    model = model.copy()  # this file's summaries stay with this file
-    headers = local_header_texts(path, source, args)
-    words = relevant_words(source, model, headers)
-    callbacks = registered_callbacks(source, model)
-    deadline = t1 + opts.file_timeout
-    broken = _error_lines(errs, path)
-    starts = _line_starts(source) if broken else []
-    for fn in _callees_first(parsed.functions, source):
-        contract = callbacks.get(fn.name)
-        if contract is None and not words.search(source, fn.start, fn.end):
-            continue  # no lifecycle call in this body: no rule can fire
-        if time.perf_counter() > deadline:
-            res.notifications.append(Notification(
-                "warning", f"time limit of {opts.file_timeout:g}s reached; some functions "
-                f"(from '{fn.name}' on) were not analysed", _loc(fn, display),
-                "time-limit"))
-            break
-        body_line = (source.count(b"\n", 0, max(0, source.find(b"{", fn.start))) + 1
-                     if broken else 0)  # errors in the signature only lose a parameter type
-        lost = _lost_statement(broken, source, starts, body_line, fn.end_line, words)
-        if lost:
-            res.notifications.append(Notification(
-                "note", f"function '{fn.name}' was not analysed: the statement at line "
-                f"{lost} could not be parsed and may change control flow or a handle",
-                _loc(fn, display), "unparsable-statement"))
-            continue
+    res.parse_errors = len(parsed.errors)
+    return parsed
+
+
+class Plan:
+    """The file's functions in the order they are analysed (callees first), and the
+    prefilter read from the source text: which bodies are worth analysing, and which
+    lost a statement clang could not parse."""
+
+    def __init__(self, path: str, parsed: ParsedFile, model: ApiModel, headers: list[bytes]):
+        self.source = parsed.source
+        self.headers = headers
+        self.order = _callees_first(parsed.functions, self.source)
+        self.words = relevant_words(self.source, model, headers)
+        self.broken = _error_lines(parsed.errors, path)
+        self.starts = _line_starts(self.source) if self.broken else []
+
+    def relevant(self, fn: FunctionDef) -> bool:
+        """Whether the body names a lifecycle function (or a macro for one): if not,
+        no rule can fire in it."""
+        return bool(self.words.search(self.source, fn.start, fn.end))
+
+    def lost(self, fn: FunctionDef) -> int:
+        """A line of the body where clang dropped a statement that matters, or 0."""
+        if not self.broken:
+            return 0
+        # Errors in the signature only lose a parameter type: start at the body.
+        body_line = self.source.count(b"\n", 0, max(0, self.source.find(b"{", fn.start))) + 1
+        return _lost_statement(self.broken, self.source, self.starts, body_line, fn.end_line,
+                               self.words)
+
+    def learn(self, model: ApiModel) -> None:
+        """The model gained a summary: bodies that call that function are relevant now."""
+        self.words = relevant_words(self.source, model, self.headers)
+
+
+def _plan(path: str, args: list[str], parsed: ParsedFile, model: ApiModel) -> Plan:
+    return Plan(path, parsed, model, local_header_texts(path, parsed.source, args))
+
+
+@dataclass
+class _FileRun:
+    """Analysing the planned functions of one file, each with the summaries of those
+    analysed before it."""
+
+    res: FileResult
+    display: str
+    parsed: ParsedFile
+    rules: RuleSet
+    model: ApiModel  # this file's copy: its summaries stay with this file
+    opts: Options
+    deadline: float
+
+    def analyse_each(self, plan: Plan, callbacks: dict[str, tuple[int, int, str]]) -> None:
+        for fn in plan.order:
+            contract = callbacks.get(fn.name)
+            if contract is None and not plan.relevant(fn):
+                continue  # no lifecycle call in this body: no rule can fire
+            if time.perf_counter() > self.deadline:
+                self.note(fn, "warning", f"time limit of {self.opts.file_timeout:g}s reached; "
+                          f"some functions (from '{fn.name}' on) were not analysed",
+                          "time-limit")
+                break
+            lost = plan.lost(fn)
+            if lost:
+                self.note(fn, "note", f"function '{fn.name}' was not analysed: the statement "
+                          f"at line {lost} could not be parsed and may change control flow "
+                          "or a handle", "unparsable-statement")
+                continue
+            result = self.analyse(fn, contract)
+            if result is not None and self.summarise(fn, result):
+                plan.learn(self.model)
+
+    def analyse(self, fn: FunctionDef, contract: tuple[int, int, str] | None
+                ) -> FunctionResult | None:
+        """Lower and analyse one function; None (and a notification) if that failed."""
         try:
-            lowered = fn.lower(display, model.names)
-            budget = dataclasses.replace(opts.budget, deadline=deadline)
-            result = analyze(lowered, model, budget, contract, rules.wanted)
+            lowered = fn.lower(self.display, self.model.names)
+            budget = dataclasses.replace(self.opts.budget, deadline=self.deadline)
+            return analyze(lowered, self.model, budget, contract, self.rules.wanted)
         except RecursionError:
-            res.notifications.append(Notification(
-                "warning", f"function '{fn.name}' nests too deeply to analyse",
-                _loc(fn, display), "too-deep"))
-            continue
+            self.note(fn, "warning", f"function '{fn.name}' nests too deeply to analyse",
+                      "too-deep")
         except Exception as exc:  # noqa: BLE001 - contain internal errors to one function
-            res.notifications.append(Notification(
-                "error", f"internal error analysing '{fn.name}': "
-                f"{type(exc).__name__}: {exc}", _loc(fn, display), "internal-error"))
-            continue
+            self.note(fn, "error", f"internal error analysing '{fn.name}': "
+                      f"{type(exc).__name__}: {exc}", "internal-error")
+        return None
+
+    def summarise(self, fn: FunctionDef, result: FunctionResult) -> bool:
+        """Keep the function's findings and summary; whether the model gained one."""
         if result.partial:
-            res.notifications.append(Notification(
-                "note", f"function '{fn.name}' was analysed partially: {result.partial}",
-                _loc(fn, display), "partial-analysis"))
-        if result.summary is not None and fn.name not in _NEVER_SUMMARISE:
-            model.add(result.summary)
-            words = relevant_words(source, model, headers)
-        res.findings.extend(rules.findings(result.events))
-    res.analysis_seconds = time.perf_counter() - t1
-    res.analyzed = True
-    res.findings.sort(key=Finding.sort_key)
-    return res
+            self.note(fn, "note", f"function '{fn.name}' was analysed partially: "
+                      f"{result.partial}", "partial-analysis")
+        self.res.findings.extend(self.rules.findings(result.events))
+        if result.summary is None or fn.name in _NEVER_SUMMARISE:
+            return False
+        self.model.add(result.summary)
+        return True
+
+    def note(self, fn: FunctionDef, level: str, message: str, code: str) -> None:
+        self.res.notifications.append(Notification(level, message, _loc(fn, self.display),
+                                                   code))
 
 
 _NEVER_SUMMARISE = frozenset({"main"})
@@ -262,7 +324,8 @@ def _loc(fn: FunctionDef, display: str) -> Loc:
     return Loc(display, fn.line, fn.col, fn.line, fn.col + 1)
 
 
-def _report_parse_errors(res: FileResult, errs: list[Diagnostic], display: str, path: str, shim: bool) -> None:
+def _report_parse_errors(res: FileResult, errs: list[Diagnostic], display: str, path: str,
+                         shim: bool) -> None:
     if not errs:
         return
     first = []
