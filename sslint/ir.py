@@ -7,6 +7,7 @@ calls on the hot path).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from sslint.findings import Loc
 
@@ -92,6 +93,16 @@ class Binary(Expr):
     op: str               # '==', '!=', '<', '&&', '||', ',', '+', ...
     lhs: Expr
     rhs: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class FuncRef(Expr):
+    """A function designator: `cb` in `SSL_CTX_sess_set_new_cb(ctx, cb)` (also behind
+    `&` or a cast). To the engine it is an unknown value, like an Opaque without
+    children; callback registrations are found by it."""
+
+    name: str
+    children: ClassVar[tuple[Expr, ...]] = ()
 
 
 @dataclass(frozen=True, slots=True)

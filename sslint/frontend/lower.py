@@ -133,7 +133,9 @@ class Lowerer:
                            t.kind == ci.TypeKind.POINTER or bool(h))
                 self.globals[r.hash] = v
             return v
-        return ir.Opaque(())  # a function designator or something else harmless
+        if r.kind == K.FUNCTION_DECL:
+            return ir.FuncRef(r.spelling)
+        return ir.Opaque(())  # something else harmless
 
     # ---- statements -------------------------------------------------------
     def stmt(self, c: ci.Cursor) -> None:
