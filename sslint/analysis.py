@@ -8,8 +8,11 @@ import dataclasses
 import os
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from sslint import ir
+from sslint.callbacks import Contract, find_callbacks, registrars
 from sslint.engine.run import Budget, FunctionResult, analyze
 from sslint.findings import Event, FileResult, Finding, Loc, Notification
 from sslint.frontend.diags import Diagnostic
@@ -57,7 +60,14 @@ def relevant_words(source: bytes, model: ApiModel,
     """A pattern for function bodies worth analysing: they name a lifecycle function
     of the model, or a macro of this file or its own headers that (transitively)
     names one."""
-    names = set(model.lifecycle_names())
+    return _words(model.lifecycle_names(), source, headers)
+
+
+def _words(seed: Iterable[str], source: bytes,
+           headers: list[bytes] | None = None) -> re.Pattern[bytes]:
+    """A pattern for these names and the macros of this file or its own headers that
+    (transitively) name one of them."""
+    names = set(seed)
     macros = [(m.group(1).decode("latin-1"), m.group(2))
               for text in [source, *(headers or [])] for m in _DEFINE.finditer(text)]
     grew = True
@@ -81,9 +91,10 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
         return res
     _report_parse_errors(res, parsed.errors, display, path, parsed.used_shim)
     t1 = time.perf_counter()
-    run = _FileRun(res, display, parsed, rules, model.copy(), opts, t1 + opts.file_timeout)
-    plan = _plan(path, args, parsed, run.model)
-    callbacks = registered_callbacks(parsed.source, run.model)
+    run = _FileRun(res, display, rules, model.copy(), opts, t1 + opts.file_timeout)
+    plan = Plan(path, args, parsed, run.model)
+    run.lower_planned(plan)
+    callbacks = find_callbacks(run.lowered_functions(), run.model)
     run.analyse_each(plan, callbacks)
     res.analysis_seconds = time.perf_counter() - t1
     res.analyzed = True
@@ -107,14 +118,16 @@ def _parse(res: FileResult, path: str, display: str, args: list[str]) -> ParsedF
 
 class Plan:
     """The file's functions in the order they are analysed (callees first), and the
-    prefilter read from the source text: which bodies are worth analysing, and which
-    lost a statement clang could not parse."""
+    prefilter read from the source text: which bodies are worth analysing, which may
+    register a callback, and which lost a statement clang could not parse."""
 
-    def __init__(self, path: str, parsed: ParsedFile, model: ApiModel, headers: list[bytes]):
+    def __init__(self, path: str, args: list[str], parsed: ParsedFile, model: ApiModel):
         self.source = parsed.source
-        self.headers = headers
+        self.headers = headers = local_header_texts(path, parsed.source, args)
         self.order = _callees_first(parsed.functions, self.source)
         self.words = relevant_words(self.source, model, headers)
+        names = registrars(model)
+        self.registrars = _words(names, self.source, headers) if names else None
         self.broken = _error_lines(parsed.errors, path)
         self.starts = _line_starts(self.source) if self.broken else []
 
@@ -122,6 +135,11 @@ class Plan:
         """Whether the body names a lifecycle function (or a macro for one): if not,
         no rule can fire in it."""
         return bool(self.words.search(self.source, fn.start, fn.end))
+
+    def registers(self, fn: FunctionDef) -> bool:
+        """Whether the body names a function that registers callbacks (or a macro
+        for one)."""
+        return bool(self.registrars and self.registrars.search(self.source, fn.start, fn.end))
 
     def lost(self, fn: FunctionDef) -> int:
         """A line of the body where clang dropped a statement that matters, or 0."""
@@ -137,10 +155,6 @@ class Plan:
         self.words = relevant_words(self.source, model, self.headers)
 
 
-def _plan(path: str, args: list[str], parsed: ParsedFile, model: ApiModel) -> Plan:
-    return Plan(path, parsed, model, local_header_texts(path, parsed.source, args))
-
-
 @dataclass
 class _FileRun:
     """Analysing the planned functions of one file, each with the summaries of those
@@ -148,13 +162,29 @@ class _FileRun:
 
     res: FileResult
     display: str
-    parsed: ParsedFile
     rules: RuleSet
     model: ApiModel  # this file's copy: its summaries stay with this file
     opts: Options
     deadline: float
+    # Functions lowered ahead of the analysis (an exception: lowering failed).
+    lowered: dict[FunctionDef, ir.Function | Exception] = field(default_factory=dict)
 
-    def analyse_each(self, plan: Plan, callbacks: dict[str, tuple[int, int, str]]) -> None:
+    def lower_planned(self, plan: Plan) -> None:
+        """Lower the functions that may be analysed or may register a callback (past
+        the time limit only the latter: the registrations are still needed to name
+        the first function that was not analysed)."""
+        for fn in plan.order:
+            if plan.registers(fn) or (plan.relevant(fn) and not plan.lost(fn)
+                                      and time.perf_counter() <= self.deadline):
+                try:
+                    self.lowered[fn] = fn.lower(self.display, self.model.names)
+                except Exception as exc:  # noqa: BLE001 - reported if it is analysed
+                    self.lowered[fn] = exc.with_traceback(None)
+
+    def lowered_functions(self) -> list[ir.Function]:
+        return [f for f in self.lowered.values() if isinstance(f, ir.Function)]
+
+    def analyse_each(self, plan: Plan, callbacks: dict[str, Contract]) -> None:
         for fn in plan.order:
             contract = callbacks.get(fn.name)
             if contract is None and not plan.relevant(fn):
@@ -174,11 +204,10 @@ class _FileRun:
             if result is not None and self.summarise(fn, result):
                 plan.learn(self.model)
 
-    def analyse(self, fn: FunctionDef, contract: tuple[int, int, str] | None
-                ) -> FunctionResult | None:
+    def analyse(self, fn: FunctionDef, contract: Contract | None) -> FunctionResult | None:
         """Lower and analyse one function; None (and a notification) if that failed."""
         try:
-            lowered = fn.lower(self.display, self.model.names)
+            lowered = self.lower(fn)
             budget = dataclasses.replace(self.opts.budget, deadline=self.deadline)
             return analyze(lowered, self.model, budget, contract, self.rules.wanted)
         except RecursionError:
@@ -188,6 +217,15 @@ class _FileRun:
             self.note(fn, "error", f"internal error analysing '{fn.name}': "
                       f"{type(exc).__name__}: {exc}", "internal-error")
         return None
+
+    def lower(self, fn: FunctionDef) -> ir.Function:
+        """Its IR as if lowered now, with the summaries the model has now."""
+        early = self.lowered.pop(fn, None)
+        if isinstance(early, Exception):
+            raise early
+        if early is None or early.assumes_unknown & self.model.names:
+            return fn.lower(self.display, self.model.names)
+        return early
 
     def summarise(self, fn: FunctionDef, result: FunctionResult) -> bool:
         """Keep the function's findings and summary; whether the model gained one."""
@@ -248,38 +286,6 @@ def _lost_statement(broken: list[int], source: bytes, starts: list[int], first: 
 _HANDLE_WORD = re.compile(rb"\b(SSL|BIO|SSL_SESSION|SSL_CTX)\b|\b\w*(ssl|bio|sess)\w*\b", re.I)
 
 
-def registered_callbacks(source: bytes, model: ApiModel) -> dict[str, tuple[int, int, str]]:
-    """Functions this file registers through a model entry with `callback`, read from
-    the source text: {function name: (param index, owned_when, registering function)}."""
-    out: dict[str, tuple[int, int, str]] = {}
-    for name, spec in model.table.items():
-        if not spec.callback or name.encode() not in source:
-            continue
-        arg, param, owned = spec.callback
-        for m in re.finditer(rb"\b" + re.escape(name.encode()) + rb"\s*\(", source):
-            args = _split_args(source, m.end())
-            if arg < len(args):
-                ident = re.fullmatch(rb"\s*\(?\s*&?\s*([A-Za-z_]\w*)\s*\)?\s*", args[arg])
-                if ident:
-                    out[ident.group(1).decode("latin-1")] = (param, owned, name)
-    return out
-
-
-def _split_args(source: bytes, start: int) -> list[bytes]:
-    depth, args, cur = 0, [], start
-    for i in range(start, min(len(source), start + 2000)):
-        ch = source[i:i + 1]
-        if ch in b"([{":
-            depth += 1
-        elif ch in b")]}":
-            if depth == 0:
-                args.append(source[cur:i])
-                return args
-            depth -= 1
-        elif ch == b"," and depth == 0:
-            args.append(source[cur:i])
-            cur = i + 1
-    return args
 _CALL_NAME = re.compile(rb"\b([A-Za-z_]\w*)\s*\(")
 
 

@@ -146,3 +146,8 @@ class Function:
     entry: int
     exit: int
     invalid_stmts: int = 0   # statements clang could not parse
+    # Names the lowering took to be unknown to the API model where knowing them would
+    # have changed this IR (a `noreturn` attribute read, a *_ctrl call's macro name
+    # not taken): once the model knows one (a summary), the function must be lowered
+    # again to read as if it had been lowered then.
+    assumes_unknown: frozenset[str] = frozenset()
