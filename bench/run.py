@@ -33,7 +33,7 @@ def child_parse(db: str, use_pch: bool) -> dict:
     sys.path.insert(0, ROOT)
     import clang.cindex as ci
 
-    from sslint.analysis import KEEP_GOING, clang_args
+    from sslint.frontend.parse import KEEP_GOING, clang_args
     from sslint.frontend import pch
     from sslint.frontend.compdb import load_compdb
 

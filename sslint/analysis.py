@@ -1,41 +1,29 @@
-"""Analyses one translation unit: parse, lower each function, run the engine,
-hand events to the rules. Errors stay inside the file (or the function) they
-come from and become notifications."""
+"""Analyses one translation unit: parse it (sslint.frontend, the only part of sslint
+that touches libclang), lower each function, run the engine, hand events to the
+rules. Errors stay inside the file (or the function) they come from and become
+notifications."""
 from __future__ import annotations
 
 import dataclasses
 import os
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 
-import clang.cindex as ci
-
-from sslint import watchdog
-from sslint.engine.run import Budget, analyze
+from sslint import ir
+from sslint.callbacks import Contract, find_callbacks, registrars
+from sslint.engine.run import Budget, FunctionResult, analyze
 from sslint.events import Event
 from sslint.findings import FileResult, Finding, Loc, Notification
-from sslint.frontend import clangx, diags, pch
-from sslint.frontend.diags import Diag
+from sslint.frontend.diags import Diagnostic
 from sslint.frontend.localheaders import local_header_texts
-from sslint.frontend.lower import lower_function
+from sslint.frontend.parse import FunctionDef, ParsedFile, ParseFailure, parse_file
 from sslint.frontend.sources import display_path
-from sslint.frontend.toolchain import builtin_include_args
 from sslint.model.api import ApiModel
 from sslint.rule import LoadedRule
 
-KEEP_GOING = 0x200  # CXTranslationUnit_KeepGoing: keep parsing past fatal errors
 MAX_LISTED_ERRORS = 5
-DEFAULT_ARGS = ("-x", "c", "-std=gnu17", "-Wno-implicit-function-declaration",
-                "-Wno-int-conversion", "-Wno-incompatible-pointer-types",
-                "-Wno-implicit-int", "-ferror-limit=0")
-
-# A missing OpenSSL shows up as these; the file is parsed again with the fallback
-# declarations of the handle types (sslint/shim).
-_MISSING_OPENSSL = re.compile(
-    r"'openssl/[a-z0-9_]+\.h' file not found"
-    r"|(unknown type name|use of undeclared identifier) '(SSL|SSL_CTX|SSL_SESSION|BIO)'")
 
 
 @dataclass
@@ -43,10 +31,6 @@ class Options:
     budget: Budget = field(default_factory=Budget)
     file_timeout: float = 60.0  # seconds of analysis per file after parsing
     root: str = "."
-
-
-def _shim_dir() -> str:
-    return str(resources.files("sslint").joinpath("shim"))
 
 
 class RuleSet:
@@ -69,69 +53,6 @@ class RuleSet:
         return out
 
 
-_index: ci.Index | None = None
-
-
-def index() -> ci.Index:
-    global _index
-    if _index is None:
-        _index = ci.Index.create()
-    return _index
-
-
-def clang_args(args: list[str] | tuple[str, ...]) -> list[str]:
-    """The full libclang arguments for a file with these (sanitized) user arguments.
-    Deep nesting is allowed past clang's default of 256 brackets (machine-generated
-    code); user arguments come later and may lower it again."""
-    return list(DEFAULT_ARGS) + ["-fbracket-depth=1024"] + list(args) + builtin_include_args()
-
-
-def parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diag], bool]:
-    """Parse with KeepGoing; retry with the OpenSSL fallback shim when the handle
-    types are missing. Returns (tu, error diagnostics, used the shim).
-
-    Paths and arguments go to libclang as the OS's bytes (file names need not be
-    UTF-8). With a shared precompiled header for this file's leading #includes
-    (sslint.frontend.pch) the file is parsed against it; if that parse reports an
-    error outside the main file, the file is parsed again without it, so results
-    never depend on the PCH.
-    """
-    try:
-        return _parse(path, args)
-    finally:
-        watchdog.mark_parsed()  # the file's analysis time limit starts now
-
-
-def _parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diag], bool]:
-    full = clang_args(args)
-    bpath = os.fsencode(path)
-    bargs = [os.fsencode(a) for a in full]
-    plan = pch.active().plan(path, full)
-    if plan is not None:
-        try:
-            tu = pch.index().parse(bpath, args=bargs + [os.fsencode(a) for a in plan.args],
-                                   unsaved_files=[(bpath, plan.source)], options=KEEP_GOING)
-        except ci.TranslationUnitLoadError:
-            tu = None
-        if tu is not None:
-            errs = diags.errors(tu, path)
-            # The token stream is the original one, so errors in the main file are
-            # the same either way; anything else (a stale PCH, a header's error) or
-            # a case for the shim takes the plain path.
-            if all(e.location.file is not None and e.location.file.name == path
-                   and not _MISSING_OPENSSL.search(e.spelling) for e in errs):
-                return tu, errs, False
-            del tu
-    tu = index().parse(bpath, args=bargs, options=KEEP_GOING)
-    errs = diags.errors(tu, path)
-    if any(_MISSING_OPENSSL.search(d.spelling) for d in errs):
-        shim = os.path.join(_shim_dir(), "sslint_openssl_fallback.h")
-        tu2 = index().parse(bpath, args=bargs + [b"-include", os.fsencode(shim)],
-                            options=KEEP_GOING)
-        return tu2, diags.errors(tu2, path), True
-    return tu, errs, False
-
-
 _DEFINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+(\w+)((?:\\\n|.)*)", re.M)
 
 
@@ -140,7 +61,14 @@ def relevant_words(source: bytes, model: ApiModel,
     """A pattern for function bodies worth analysing: they name a lifecycle function
     of the model, or a macro of this file or its own headers that (transitively)
     names one."""
-    names = set(model.lifecycle_names())
+    return _words(model.lifecycle_names(), source, headers)
+
+
+def _words(seed: Iterable[str], source: bytes,
+           headers: list[bytes] | None = None) -> re.Pattern[bytes]:
+    """A pattern for these names and the macros of this file or its own headers that
+    (transitively) name one of them."""
+    names = set(seed)
     macros = [(m.group(1).decode("latin-1"), m.group(2))
               for text in [source, *(headers or [])] for m in _DEFINE.finditer(text)]
     grew = True
@@ -159,84 +87,171 @@ def relevant_words(source: bytes, model: ApiModel,
 def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model: ApiModel,
                  opts: Options) -> FileResult:
     res = FileResult(display)
-    t0 = time.perf_counter()
-    try:
-        with open(path, "rb") as fh:
-            source = fh.read()
-        tu, errs, shim = parse(path, args)
-    except ci.TranslationUnitLoadError:
-        res.notifications.append(Notification(
-            "error", f"libclang could not parse {display_path(display)}",
-            Loc(display, 1, 1, 1, 1), "parse-failure"))
+    parsed = _parse(res, path, display, args)
+    if parsed is None:
         return res
-    res.parse_seconds = time.perf_counter() - t0
-    res.parse_errors = len(errs)
-    _report_parse_errors(res, errs, display, path, shim)
+    _report_parse_errors(res, parsed.errors, display, path, parsed.used_shim)
     t1 = time.perf_counter()
-    model = model.copy()  # this file's summaries stay with this file
-    headers = local_header_texts(path, source, args)
-    words = relevant_words(source, model, headers)
-    callbacks = registered_callbacks(source, model)
-    deadline = t1 + opts.file_timeout
-    broken = _error_lines(errs, path)
-    starts = _line_starts(source) if broken else []
-    for fn in _callees_first(tu, source):
-        ext = fn.extent
-        contract = callbacks.get(fn.spelling)
-        if contract is None and not words.search(source, ext.start.offset, ext.end.offset):
-            continue  # no lifecycle call in this body: no rule can fire
-        if time.perf_counter() > deadline:
-            res.notifications.append(Notification(
-                "warning", f"time limit of {opts.file_timeout:g}s reached; some functions "
-                f"(from '{fn.spelling}' on) were not analysed", _loc(fn, display),
-                "time-limit"))
-            break
-        body_line = (source.count(b"\n", 0, max(0, source.find(b"{", ext.start.offset))) + 1
-                     if broken else 0)  # errors in the signature only lose a parameter type
-        lost = _lost_statement(broken, source, starts, body_line, ext.end.line, words)
-        if lost:
-            res.notifications.append(Notification(
-                "note", f"function '{fn.spelling}' was not analysed: the statement at line "
-                f"{lost} could not be parsed and may change control flow or a handle",
-                _loc(fn, display), "unparsable-statement"))
-            continue
-        try:
-            lowered = lower_function(fn, display, model.names, source)
-            budget = dataclasses.replace(opts.budget, deadline=deadline)
-            result = analyze(lowered, model, budget, contract, rules.wanted)
-        except RecursionError:
-            res.notifications.append(Notification(
-                "warning", f"function '{fn.spelling}' nests too deeply to analyse",
-                _loc(fn, display), "too-deep"))
-            continue
-        except Exception as exc:  # noqa: BLE001 - contain internal errors to one function
-            res.notifications.append(Notification(
-                "error", f"internal error analysing '{fn.spelling}': "
-                f"{type(exc).__name__}: {exc}", _loc(fn, display), "internal-error"))
-            continue
-        if result.partial:
-            res.notifications.append(Notification(
-                "note", f"function '{fn.spelling}' was analysed partially: {result.partial}",
-                _loc(fn, display), "partial-analysis"))
-        if result.summary is not None and fn.spelling not in _NEVER_SUMMARISE:
-            model.add(result.summary)
-            words = relevant_words(source, model, headers)
-        res.findings.extend(rules.findings(result.events))
+    run = _FileRun(res, display, rules, model.copy(), opts, t1 + opts.file_timeout)
+    plan = Plan(path, args, parsed, run.model)
+    run.lower_planned(plan)
+    callbacks = find_callbacks(run.lowered_functions(), run.model)
+    run.analyse_each(plan, callbacks)
     res.analysis_seconds = time.perf_counter() - t1
     res.analyzed = True
     res.findings.sort(key=Finding.sort_key)
     return res
 
 
+def _parse(res: FileResult, path: str, display: str, args: list[str]) -> ParsedFile | None:
+    t0 = time.perf_counter()
+    try:
+        parsed = parse_file(path, args)
+    except ParseFailure:
+        res.notifications.append(Notification(
+            "error", f"libclang could not parse {display_path(display)}",
+            Loc(display, 1, 1, 1, 1), "parse-failure"))
+        return None
+    res.parse_seconds = time.perf_counter() - t0
+    res.parse_errors = len(parsed.errors)
+    return parsed
+
+
+class Plan:
+    """The file's functions in the order they are analysed (callees first), and the
+    prefilter read from the source text: which bodies are worth analysing, which may
+    register a callback, and which lost a statement clang could not parse."""
+
+    def __init__(self, path: str, args: list[str], parsed: ParsedFile, model: ApiModel):
+        self.source = parsed.source
+        self.headers = headers = local_header_texts(path, parsed.source, args)
+        self.order = _callees_first(parsed.functions, self.source)
+        self.words = relevant_words(self.source, model, headers)
+        names = registrars(model)
+        self.registrars = _words(names, self.source, headers) if names else None
+        self.broken = _error_lines(parsed.errors, path)
+        self.starts = _line_starts(self.source) if self.broken else []
+
+    def relevant(self, fn: FunctionDef) -> bool:
+        """Whether the body names a lifecycle function (or a macro for one): if not,
+        no rule can fire in it."""
+        return bool(self.words.search(self.source, fn.start, fn.end))
+
+    def registers(self, fn: FunctionDef) -> bool:
+        """Whether the body names a function that registers callbacks (or a macro
+        for one)."""
+        return bool(self.registrars and self.registrars.search(self.source, fn.start, fn.end))
+
+    def lost(self, fn: FunctionDef) -> int:
+        """A line of the body where clang dropped a statement that matters, or 0."""
+        if not self.broken:
+            return 0
+        # Errors in the signature only lose a parameter type: start at the body.
+        body_line = self.source.count(b"\n", 0, max(0, self.source.find(b"{", fn.start))) + 1
+        return _lost_statement(self.broken, self.source, self.starts, body_line, fn.end_line,
+                               self.words)
+
+    def learn(self, model: ApiModel) -> None:
+        """The model gained a summary: bodies that call that function are relevant now."""
+        self.words = relevant_words(self.source, model, self.headers)
+
+
+@dataclass
+class _FileRun:
+    """Analysing the planned functions of one file, each with the summaries of those
+    analysed before it."""
+
+    res: FileResult
+    display: str
+    rules: RuleSet
+    model: ApiModel  # this file's copy: its summaries stay with this file
+    opts: Options
+    deadline: float
+    # Functions lowered ahead of the analysis (an exception: lowering failed).
+    lowered: dict[FunctionDef, ir.Function | Exception] = field(default_factory=dict)
+
+    def lower_planned(self, plan: Plan) -> None:
+        """Lower the functions that may be analysed or may register a callback (past
+        the time limit only the latter: the registrations are still needed to name
+        the first function that was not analysed)."""
+        for fn in plan.order:
+            if plan.registers(fn) or (plan.relevant(fn) and not plan.lost(fn)
+                                      and time.perf_counter() <= self.deadline):
+                try:
+                    self.lowered[fn] = fn.lower(self.display, self.model.names)
+                except Exception as exc:  # noqa: BLE001 - reported if it is analysed
+                    self.lowered[fn] = exc.with_traceback(None)
+
+    def lowered_functions(self) -> list[ir.Function]:
+        return [f for f in self.lowered.values() if isinstance(f, ir.Function)]
+
+    def analyse_each(self, plan: Plan, callbacks: dict[str, Contract]) -> None:
+        for fn in plan.order:
+            contract = callbacks.get(fn.name)
+            if contract is None and not plan.relevant(fn):
+                continue  # no lifecycle call in this body: no rule can fire
+            if time.perf_counter() > self.deadline:
+                self.note(fn, "warning", f"time limit of {self.opts.file_timeout:g}s reached; "
+                          f"some functions (from '{fn.name}' on) were not analysed",
+                          "time-limit")
+                break
+            lost = plan.lost(fn)
+            if lost:
+                self.note(fn, "note", f"function '{fn.name}' was not analysed: the statement "
+                          f"at line {lost} could not be parsed and may change control flow "
+                          "or a handle", "unparsable-statement")
+                continue
+            result = self.analyse(fn, contract)
+            if result is not None and self.summarise(fn, result):
+                plan.learn(self.model)
+
+    def analyse(self, fn: FunctionDef, contract: Contract | None) -> FunctionResult | None:
+        """Lower and analyse one function; None (and a notification) if that failed."""
+        try:
+            lowered = self.lower(fn)
+            budget = dataclasses.replace(self.opts.budget, deadline=self.deadline)
+            return analyze(lowered, self.model, budget, contract, self.rules.wanted)
+        except RecursionError:
+            self.note(fn, "warning", f"function '{fn.name}' nests too deeply to analyse",
+                      "too-deep")
+        except Exception as exc:  # noqa: BLE001 - contain internal errors to one function
+            self.note(fn, "error", f"internal error analysing '{fn.name}': "
+                      f"{type(exc).__name__}: {exc}", "internal-error")
+        return None
+
+    def lower(self, fn: FunctionDef) -> ir.Function:
+        """Its IR as if lowered now, with the summaries the model has now."""
+        early = self.lowered.pop(fn, None)
+        if isinstance(early, Exception):
+            raise early
+        if early is None or early.assumes_unknown & self.model.names:
+            return fn.lower(self.display, self.model.names)
+        return early
+
+    def summarise(self, fn: FunctionDef, result: FunctionResult) -> bool:
+        """Keep the function's findings and summary; whether the model gained one."""
+        if result.partial:
+            self.note(fn, "note", f"function '{fn.name}' was analysed partially: "
+                      f"{result.partial}", "partial-analysis")
+        self.res.findings.extend(self.rules.findings(result.events))
+        if result.summary is None or fn.name in _NEVER_SUMMARISE:
+            return False
+        self.model.add(result.summary)
+        return True
+
+    def note(self, fn: FunctionDef, level: str, message: str, code: str) -> None:
+        self.res.notifications.append(Notification(level, message, _loc(fn, self.display),
+                                                   code))
+
+
 _NEVER_SUMMARISE = frozenset({"main"})
 _CONTROL = re.compile(rb"\b(return|goto|break|continue|longjmp|exit|abort)\b")
 
 
-def _error_lines(errs, path: str) -> list[int]:
+def _error_lines(errs: list[Diagnostic], path: str) -> list[int]:
     main = os.path.abspath(path)
-    return sorted({d.location.line for d in errs
-                   if d.location.file is not None
-                   and os.path.abspath(d.location.file.name) == main})
+    return sorted({d.line for d in errs
+                   if d.file is not None and os.path.abspath(d.file) == main})
 
 
 def _line_starts(source: bytes) -> list[int]:
@@ -272,59 +287,27 @@ def _lost_statement(broken: list[int], source: bytes, starts: list[int], first: 
 _HANDLE_WORD = re.compile(rb"\b(SSL|BIO|SSL_SESSION|SSL_CTX)\b|\b\w*(ssl|bio|sess)\w*\b", re.I)
 
 
-def registered_callbacks(source: bytes, model: ApiModel) -> dict[str, tuple[int, int, str]]:
-    """Functions this file registers through a model entry with `callback`, read from
-    the source text: {function name: (param index, owned_when, registering function)}."""
-    out: dict[str, tuple[int, int, str]] = {}
-    for name, spec in model.table.items():
-        if not spec.callback or name.encode() not in source:
-            continue
-        arg, param, owned = spec.callback
-        for m in re.finditer(rb"\b" + re.escape(name.encode()) + rb"\s*\(", source):
-            args = _split_args(source, m.end())
-            if arg < len(args):
-                ident = re.fullmatch(rb"\s*\(?\s*&?\s*([A-Za-z_]\w*)\s*\)?\s*", args[arg])
-                if ident:
-                    out[ident.group(1).decode("latin-1")] = (param, owned, name)
-    return out
-
-
-def _split_args(source: bytes, start: int) -> list[bytes]:
-    depth, args, cur = 0, [], start
-    for i in range(start, min(len(source), start + 2000)):
-        ch = source[i:i + 1]
-        if ch in b"([{":
-            depth += 1
-        elif ch in b")]}":
-            if depth == 0:
-                args.append(source[cur:i])
-                return args
-            depth -= 1
-        elif ch == b"," and depth == 0:
-            args.append(source[cur:i])
-            cur = i + 1
-    return args
 _CALL_NAME = re.compile(rb"\b([A-Za-z_]\w*)\s*\(")
 
 
-def _callees_first(tu: ci.TranslationUnit, source: bytes) -> list[ci.Cursor]:
-    """The main file's function definitions, each after the ones it calls (by name,
-    read from the source text; cycles are broken arbitrarily but deterministically)."""
-    fns: dict[str, ci.Cursor] = {}
-    for fn in clangx.main_file_function_definitions(tu):
-        if fn.spelling not in fns:
-            fns[fn.spelling] = fn
+def _callees_first(functions: list[FunctionDef], source: bytes) -> list[FunctionDef]:
+    """The function definitions (the first of each name), each after the ones it
+    calls (by name, read from the source text; cycles are broken arbitrarily but
+    deterministically)."""
+    fns: dict[str, FunctionDef] = {}
+    for fn in functions:
+        if fn.name not in fns:
+            fns[fn.name] = fn
     calls: dict[str, list[str]] = {}
     for name, fn in fns.items():
-        ext = fn.extent
-        body = source[ext.start.offset:ext.end.offset]
+        body = source[fn.start:fn.end]
         seen = []
         for m in _CALL_NAME.finditer(body):
             callee = m.group(1).decode("latin-1")
             if callee in fns and callee != name and callee not in seen:
                 seen.append(callee)
         calls[name] = seen
-    order: list[ci.Cursor] = []
+    order: list[FunctionDef] = []
     state: dict[str, int] = {}  # 1 visiting, 2 done
     for root in fns:
         if root in state:
@@ -344,23 +327,21 @@ def _callees_first(tu: ci.TranslationUnit, source: bytes) -> list[ci.Cursor]:
     return order
 
 
-def _loc(c: ci.Cursor, display: str) -> Loc:
-    s = c.location
-    return Loc(display, s.line, s.column, s.line, s.column + 1)
+def _loc(fn: FunctionDef, display: str) -> Loc:
+    return Loc(display, fn.line, fn.col, fn.line, fn.col + 1)
 
 
-def _report_parse_errors(res: FileResult, errs, display: str, path: str, shim: bool) -> None:
+def _report_parse_errors(res: FileResult, errs: list[Diagnostic], display: str, path: str,
+                         shim: bool) -> None:
     if not errs:
         return
     first = []
     for d in errs[:MAX_LISTED_ERRORS]:
         loc = None
-        f = d.location.file
-        if f is not None:
-            name = display if os.path.abspath(f.name) == os.path.abspath(path) else f.name
-            loc = Loc(name, d.location.line, max(1, d.location.column), d.location.line,
-                      max(1, d.location.column) + 1)
-        first.append(Notification("warning", d.spelling, loc, "parse-error"))
+        if d.file is not None:
+            name = display if os.path.abspath(d.file) == os.path.abspath(path) else d.file
+            loc = Loc(name, d.line, max(1, d.col), d.line, max(1, d.col) + 1)
+        first.append(Notification("warning", d.message, loc, "parse-error"))
     more = f" (the first {MAX_LISTED_ERRORS} follow)" if len(errs) > MAX_LISTED_ERRORS else ""
     hint = "; OpenSSL's headers were not found, so handle types were assumed" if shim else ""
     res.notifications.append(Notification(

@@ -22,9 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sslint import watchdog
-from sslint.analysis import Options, RuleSet, analyze_file, clang_args
+from sslint.analysis import Options, RuleSet, analyze_file
 from sslint.findings import FileResult, Loc, Notification
 from sslint.frontend import pch
+from sslint.frontend.parse import clang_args
 from sslint.model.api import ApiModel, FnSpec
 from sslint.pool import Pool, stopped, watched
 from sslint.rule import all_rules

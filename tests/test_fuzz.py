@@ -26,9 +26,10 @@ import jsonschema
 import pytest
 from conftest import ROOT, TESTDATA
 
-from sslint.analysis import Options, clang_args
+from sslint.analysis import Options
 from sslint.engine.run import Budget
 from sslint.frontend import pch
+from sslint.frontend.parse import clang_args
 from sslint.output import Report
 from sslint.output.sarif import format_sarif
 from sslint.rule import all_rules

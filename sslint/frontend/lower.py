@@ -54,6 +54,7 @@ class Lowerer:
         self.locals: dict[int, ir.Var] = {}
         self.globals: dict[int, ir.Var] = {}
         self.invalid = 0
+        self.assumed_unknown: set[str] = set()  # see ir.Function.assumes_unknown
 
     # ---- graph building -------------------------------------------------
     def new(self, kind: str, expr: ir.Expr | None = None, loc: Loc | None = None) -> int:
@@ -98,7 +99,7 @@ class Lowerer:
             if n.kind == "return":
                 n.succ = [exit_id]
         return ir.Function(self.fn.spelling, self.loc(self.fn), tuple(params), self.nodes,
-                           entry, exit_id, self.invalid)
+                           entry, exit_id, self.invalid, frozenset(self.assumed_unknown))
 
     # ---- locations and variables -----------------------------------------
     def loc(self, c: ci.Cursor) -> Loc:
@@ -133,7 +134,9 @@ class Lowerer:
                            t.kind == ci.TypeKind.POINTER or bool(h))
                 self.globals[r.hash] = v
             return v
-        return ir.Opaque(())  # a function designator or something else harmless
+        if r.kind == K.FUNCTION_DECL:
+            return ir.FuncRef(r.spelling)
+        return ir.Opaque(())  # something else harmless
 
     # ---- statements -------------------------------------------------------
     def stmt(self, c: ci.Cursor) -> None:
@@ -487,6 +490,8 @@ class Lowerer:
                 spelled = m.group().decode("ascii")
                 if spelled != name and spelled in self.known:
                     name = spelled
+                elif spelled != name:
+                    self.assumed_unknown.add(spelled)
         const_args: tuple[bool, ...] = ()
         noreturn = name in NORETURN_NAMES
         if name not in self.known and ref is not None and ref.kind == K.FUNCTION_DECL:
@@ -496,6 +501,7 @@ class Lowerer:
                     const_args = tuple(_is_const_pointer(t) for t in ftype.argument_types())
                 if not noreturn and "noreturn" in ftype.spelling:
                     noreturn = True
+                    self.assumed_unknown.add(name)
             except Exception:  # noqa: BLE001 - unusual types: treat as unknown
                 const_args = ()
         return ir.Call(name, args, loc, const_args, noreturn, handle_of_type(c.type))
