@@ -131,6 +131,7 @@ class Plan:
         self.registrars = _words(names, self.source, headers) if names else None
         self.broken = _error_lines(parsed.errors, path)
         self.starts = _line_starts(self.source) if self.broken else []
+        self.handle_words = _handle_words(model) if self.broken else None
 
     def relevant(self, fn: FunctionDef) -> bool:
         """Whether the body names a lifecycle function (or a macro for one): if not,
@@ -149,7 +150,7 @@ class Plan:
         # Errors in the signature only lose a parameter type: start at the body.
         body_line = self.source.count(b"\n", 0, max(0, self.source.find(b"{", fn.start))) + 1
         return _lost_statement(self.broken, self.source, self.starts, body_line, fn.end_line,
-                               self.words)
+                               (self.words, self.handle_words))
 
     def learn(self, model: ApiModel) -> None:
         """The model gained a summary: bodies that call that function are relevant now."""
@@ -264,7 +265,7 @@ def _line_starts(source: bytes) -> list[int]:
 
 
 def _lost_statement(broken: list[int], source: bytes, starts: list[int], first: int,
-                    last: int, words: re.Pattern[bytes]) -> int:
+                    last: int, words: tuple[re.Pattern[bytes], ...]) -> int:
     """A line inside [first, last] where clang dropped a statement that may have
     transferred control or touched a handle (it names a control keyword, a lifecycle
     function or a handle-like identifier); 0 if none. Clang drops a statement whose
@@ -279,12 +280,17 @@ def _lost_statement(broken: list[int], source: bytes, starts: list[int], first: 
                     source.rfind(b"}", 0, at)) + 1
         end = source.find(b";", at)
         text = source[begin:end + 1 if end >= 0 else len(source)][:2000]
-        if _CONTROL.search(text) or words.search(text) or _HANDLE_WORD.search(text):
+        if _CONTROL.search(text) or any(w.search(text) for w in words):
             return line
     return 0
 
 
-_HANDLE_WORD = re.compile(rb"\b(SSL|BIO|SSL_SESSION|SSL_CTX)\b|\b\w*(ssl|bio|sess)\w*\b", re.I)
+def _handle_words(model: ApiModel) -> re.Pattern[bytes]:
+    """Words that suggest a statement touches a handle: the kinds' type names, and
+    variable names containing a kind's hints ('ssl', 'bio', 'sess')."""
+    types = b"|".join(re.escape(t.encode()) for t in model.kinds.type_names())
+    hints = b"|".join(re.escape(h.encode()) for h in model.kinds.var_hints())
+    return re.compile(rb"\b(" + types + rb")\b|\b\w*(" + hints + rb")\w*\b", re.I)
 
 
 _CALL_NAME = re.compile(rb"\b([A-Za-z_]\w*)\s*\(")

@@ -9,14 +9,12 @@ as its functions may still be lowered.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
-from importlib import resources
 
 import clang.cindex as ci
 
 from sslint import ir, watchdog
-from sslint.frontend import clangx, diags, pch
+from sslint.frontend import clangx, diags, fallback, pch
 from sslint.frontend.diags import Diagnostic
 from sslint.frontend.lower import lower_function
 from sslint.frontend.toolchain import builtin_include_args
@@ -26,11 +24,6 @@ DEFAULT_ARGS = ("-x", "c", "-std=gnu17", "-Wno-implicit-function-declaration",
                 "-Wno-int-conversion", "-Wno-incompatible-pointer-types",
                 "-Wno-implicit-int", "-ferror-limit=0")
 
-# A missing OpenSSL shows up as these; the file is parsed again with the fallback
-# declarations of the handle types (sslint/shim).
-_MISSING_OPENSSL = re.compile(
-    r"'openssl/[a-z0-9_]+\.h' file not found"
-    r"|(unknown type name|use of undeclared identifier) '(SSL|SSL_CTX|SSL_SESSION|BIO)'")
 
 
 class ParseFailure(Exception):
@@ -104,10 +97,6 @@ def clang_args(args: list[str] | tuple[str, ...]) -> list[str]:
     return list(DEFAULT_ARGS) + ["-fbracket-depth=1024"] + list(args) + builtin_include_args()
 
 
-def _shim_dir() -> str:
-    return str(resources.files("sslint").joinpath("shim"))
-
-
 def parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diagnostic], bool]:
     """Parse with KeepGoing; retry with the OpenSSL fallback shim when the handle
     types are missing. Returns (tu, error diagnostics, used the shim).
@@ -140,15 +129,16 @@ def _parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diagnos
             # The token stream is the original one, so errors in the main file are
             # the same either way; anything else (a stale PCH, a header's error) or
             # a case for the shim takes the plain path.
-            if all(e.file == path and not _MISSING_OPENSSL.search(e.message)
+            if all(e.file == path and not fallback.missing_openssl().search(e.message)
                    for e in errs):
                 return tu, errs, False
             del tu
     tu = index().parse(bpath, args=bargs, options=KEEP_GOING)
     errs = diags.errors(tu, path)
-    if any(_MISSING_OPENSSL.search(d.message) for d in errs):
-        shim = os.path.join(_shim_dir(), "sslint_openssl_fallback.h")
-        tu2 = index().parse(bpath, args=bargs + [b"-include", os.fsencode(shim)],
-                            options=KEEP_GOING)
+    if any(fallback.missing_openssl().search(d.message) for d in errs):
+        # A missing OpenSSL: parse again with its types declared (frontend.fallback).
+        shim = os.fsencode(fallback.PATH)
+        tu2 = index().parse(bpath, args=bargs + [b"-include", shim],
+                            unsaved_files=[(shim, fallback.header())], options=KEEP_GOING)
         return tu2, diags.errors(tu2, path), True
     return tu, errs, False
