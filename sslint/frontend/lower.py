@@ -16,6 +16,7 @@ from sslint import ir
 from sslint.findings import Loc
 from sslint.frontend import clangx
 from sslint.frontend.handles import handle_of_type
+from sslint.model.api import builtin_naming
 
 K = ci.CursorKind
 
@@ -27,8 +28,6 @@ NORETURN_NAMES = frozenset({
 
 # Calls whose first spelled token names the macro that expanded to them:
 # `BIO_get_ssl(b, &s)` becomes `BIO_ctrl(b, BIO_C_GET_SSL, 0, (char *)(&s))`.
-CTRL_FUNCTIONS = frozenset({"BIO_ctrl", "BIO_int_ctrl", "BIO_ptr_ctrl", "SSL_ctrl",
-                            "SSL_CTX_ctrl", "BIO_callback_ctrl"})
 
 _IDENT = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 _TRANSPARENT = {K.PAREN_EXPR, K.UNEXPOSED_EXPR, K.CSTYLE_CAST_EXPR}
@@ -482,7 +481,7 @@ class Lowerer:
         ref = c.referenced
         args = tuple(self.expr(a) for a in c.get_arguments())
         loc = self.loc(c)
-        if name in CTRL_FUNCTIONS and self.source:
+        if name in builtin_naming().macro_targets and self.source:
             # Tokens of a macro expansion are not available; read the spelled name.
             off = c.extent.start.offset
             m = _IDENT.match(self.source, off, off + 80)

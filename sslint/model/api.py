@@ -231,6 +231,10 @@ def builtin_kinds() -> Kinds:
     return _builtin()[0]
 
 
+def builtin_naming() -> Naming:
+    return _builtin()[1]
+
+
 def builtin_fallback_types() -> dict[str, str]:
     """Opaque OpenSSL types (besides the handle kinds) to declare when its headers
     are missing: typedef name -> struct tag."""
