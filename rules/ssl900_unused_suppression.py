@@ -32,9 +32,9 @@ void close_conn(SSL *ssl)
 - sslint's README, section "Suppressing findings"
 - ruff's unused-noqa (RUF100), which this rule follows
 """
-from sslint.events import Event
-from sslint.findings import FileResult, Finding, Loc
-from sslint.rule import AfterSuppressions, Rule
+from sslint.core.events import Event
+from sslint.core.findings import FileResult, Finding, Loc
+from sslint.core.rule import AfterSuppressions, Rule
 
 RULE = Rule(
     id="SSL900",

@@ -1,4 +1,4 @@
-"""Build sslint IR functions (sslint.ir) by hand, statement by statement, so that
+"""Build sslint IR functions (sslint.core.ir) by hand, statement by statement, so that
 engine tests read like the C they model and need no libclang:
 
     # int f(SSL_CTX *ctx)
@@ -31,8 +31,8 @@ import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sslint import ir
-from sslint.findings import Loc
+from sslint.core import ir
+from sslint.core.findings import Loc
 
 FILE = "hand.c"
 COL = 5

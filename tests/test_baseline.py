@@ -9,8 +9,8 @@ import pytest
 from test_cli import SCHEMA, no_traceback
 from test_cli import run as run_sslint
 
-from sslint.baseline import Baseline, BaselineError, FindingKeys, compare, load_baseline
-from sslint.findings import Finding, Loc
+from sslint.session.baseline import Baseline, BaselineError, FindingKeys, compare, load_baseline
+from sslint.core.findings import Finding, Loc
 from sslint.output import Report
 
 RULES = ("--select", "SSL101,SSL103")  # the rules this legacy code is about

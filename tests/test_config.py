@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from test_cli import BUGGY, CLEAN, no_traceback, run
 
-from sslint import config
-from sslint.config import ConfigError, enabled_rules, find_config, load_config
-from sslint.rule import all_rules
+from sslint.session import config
+from sslint.session.config import ConfigError, enabled_rules, find_config, load_config
+from sslint.core.rule import all_rules
 
 LEAK = CLEAN.replace("    SSL_free(s);\n", "")  # SSL103 only
 WRAPPED = """#include <openssl/ssl.h>

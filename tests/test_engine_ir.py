@@ -1,5 +1,5 @@
 """The engine on hand-built IR (tests/irbuild.py), without libclang: each test
-builds the CFG of the C in its comment, runs sslint.engine.run.analyze on it with
+builds the CFG of the C in its comment, runs sslint.engine.worklist.analyze on it with
 the built-in API model, and checks the events. Line numbers count from the
 function's signature on line 1."""
 from __future__ import annotations
@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from irbuild import NULL, FnBuilder, Int, add, assign, call, eq, lt, not_
 
-from sslint import ir
-from sslint.engine.run import Budget, FunctionResult, analyze
+from sslint.core import ir
+from sslint.engine.worklist import Budget, FunctionResult, analyze
 from sslint.model.api import ApiModel
 
 # What the bug rules read; the advisory 'call'/'release' events and

@@ -1,6 +1,6 @@
 """A seeded mutation fuzzer over testdata/**/*.c: lines and tokens deleted,
 duplicated and swapped, random bytes inserted. A few hundred cases run in-process
-(sslint.runner.run_unit) and a handful through the command line; no exception may
+(sslint.workers.runner.run_unit) and a handful through the command line; no exception may
 escape, every result must be well-formed and the SARIF written for them must
 validate against the 2.1.0 schema. An internal error (a notification with code
 'internal-error': an exception the analysis caught and contained) fails the test too,
@@ -26,14 +26,14 @@ import jsonschema
 import pytest
 from conftest import ROOT, TESTDATA
 
-from sslint.analysis import Options
-from sslint.engine.run import Budget
+from sslint.analysis.unit import Options
+from sslint.engine.worklist import Budget
 from sslint.frontend import pch
 from sslint.frontend.parse import clang_args
 from sslint.output import Report
 from sslint.output.sarif import format_sarif
-from sslint.rule import all_rules
-from sslint.runner import Job, Unit, run_unit
+from sslint.core.rule import all_rules
+from sslint.workers.runner import Job, Unit, run_unit
 
 # Hundreds of fuzzed parses and a command-line run: the slowest module.
 pytestmark = pytest.mark.slow

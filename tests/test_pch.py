@@ -15,11 +15,11 @@ from conftest import ROOT, TESTDATA
 from test_fuzz import mutate
 from test_jobs import normalised_sarif
 
-from sslint.analysis import Options
+from sslint.analysis.unit import Options
 from sslint.frontend import pch
 from sslint.frontend.parse import clang_args, parse_file
-from sslint.rule import all_rules
-from sslint.runner import Job, Unit, run_unit
+from sslint.core.rule import all_rules
+from sslint.workers.runner import Job, Unit, run_unit
 
 SOURCES = sorted(TESTDATA.rglob("*.c"))
 JOB = Job(tuple(r.rule.id for r in all_rules()), (), Options())

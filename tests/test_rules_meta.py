@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from sslint.analysis import Options
-from sslint.docs import rules_markdown
-from sslint.rule import all_rules
-from sslint.runner import Job, Unit, run_unit
+from sslint.analysis.unit import Options
+from sslint.shell.ruledocs import rules_markdown
+from sslint.core.rule import all_rules
+from sslint.workers.runner import Job, Unit, run_unit
 
 RULES = all_rules()
 MAN_DIR = ROOT.parent / "shared" / "openssl-man"

@@ -9,12 +9,12 @@ import sys
 import pytest
 from conftest import ROOT, TESTDATA
 
-from sslint import rule as rule_module
-from sslint.config import Config
-from sslint.findings import FileResult, Finding, Loc
-from sslint.postprocess import filter_results
-from sslint.rule import AfterSuppressions, LoadedRule, Rule, all_rules
-from sslint.session import EXIT_FINDINGS, Request, SessionError, run
+from sslint.core import rule as rule_module
+from sslint.session.config import Config
+from sslint.core.findings import FileResult, Finding, Loc
+from sslint.session.postprocess import filter_results
+from sslint.core.rule import AfterSuppressions, LoadedRule, Rule, all_rules
+from sslint.session.pipeline import EXIT_FINDINGS, Request, SessionError, run
 
 STRAIGHT = TESTDATA / "basic" / "straight_line.c"
 GUARDED = """#include <openssl/ssl.h>
@@ -173,20 +173,36 @@ def _imports(module_file) -> set[str]:
 
 
 def test_baselines_do_not_import_the_sarif_formatter():
-    imported = _imports(ROOT / "sslint" / "baseline.py")
+    imported = _imports(ROOT / "sslint" / "session" / "baseline.py")
     assert "sslint.output.sarif" not in imported
     assert {"sslint.output.fingerprint", "sslint.output.sources"} <= imported
 
 
 def test_the_session_knows_neither_click_nor_the_shells():
-    for name in ("session.py", "postprocess.py", "inputs.py"):
-        imported = _imports(ROOT / "sslint" / name)
-        assert not imported & {"click", "sslint.cli", "sslint.lsp"}, name
+    for name in ("pipeline.py", "postprocess.py", "inputs.py"):
+        imported = _imports(ROOT / "sslint" / "session" / name)
+        assert not imported & {"click", "sslint.shell.cli", "sslint.shell.lsp"}, name
 
 
 def test_the_language_server_does_not_import_the_command_line():
     pytest.importorskip("pygls")
-    code = "import sys, sslint.lsp; print('sslint.cli' in sys.modules)"
+    code = "import sys, sslint.shell.lsp; print('sslint.shell.cli' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True, timeout=60)
     assert out.stdout.strip() == "False"
+
+
+def test_rules_import_nothing_from_engine_front_end_or_model():
+    for path in sorted((ROOT / "rules").glob("*.py")):
+        imported = _imports(path)
+        bad = {m for m in imported if m.startswith(("sslint.engine", "sslint.frontend",
+                                                    "sslint.model", "clang"))}
+        assert not bad, (path.name, bad)
+
+
+def test_only_the_front_end_imports_libclang():
+    for path in sorted((ROOT / "sslint").rglob("*.py")):
+        if "frontend" in path.parts:
+            continue
+        imported = _imports(path)
+        assert not {m for m in imported if m.split(".")[0] == "clang"}, path

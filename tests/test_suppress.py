@@ -9,9 +9,9 @@ import pytest
 from test_cli import no_traceback
 from test_cli import run as run_sslint
 
-from sslint.findings import Finding, Loc
-from sslint.rule import LoadedRule, all_rules
-from sslint.suppress import Suppressions, parse_directives
+from sslint.core.findings import Finding, Loc
+from sslint.core.rule import LoadedRule, all_rules
+from sslint.session.suppress import Suppressions, parse_directives
 
 
 def run(*args: str, cwd: Path):
@@ -207,9 +207,9 @@ def test_report_unused_suppressions(tmp_path):
 
 @pytest.mark.parametrize(("code", "reported"), [("parse-error", 1), ("time-limit", 0)])
 def test_no_unused_report_where_the_analysis_stopped_early(tmp_path, code, reported):
-    from sslint.config import Config
-    from sslint.findings import FileResult, Notification
-    from sslint.postprocess import filter_results
+    from sslint.session.config import Config
+    from sslint.core.findings import FileResult, Notification
+    from sslint.session.postprocess import filter_results
 
     path = tmp_path / "x.c"
     path.write_text("void f(void) { g(); } // sslint: ignore[SSL101]\n")

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
-from sslint import ir
+from sslint.core import ir
 from sslint.engine.state import (ALLOC, EXTERNAL, MAYBE, NONNULL, NONZERO, NULL, PARAM, Obj,
                                  State, Value, is_obj)
-from sslint.findings import Loc
+from sslint.core.findings import Loc
 
 if TYPE_CHECKING:
     from sslint.engine.lifecycle import Lifecycle

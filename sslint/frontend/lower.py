@@ -1,4 +1,4 @@
-"""Lowers one libclang function definition into sslint's IR and CFG (sslint.ir).
+"""Lowers one libclang function definition into sslint's IR and CFG (sslint.core.ir).
 
 Covers all of C's statement-level control flow: if/else, while, do, for, switch
 with fall-through, break/continue, goto/labels, return, `&&`/`||`/`?:`/comma in
@@ -12,8 +12,8 @@ import re
 
 import clang.cindex as ci
 
-from sslint import ir
-from sslint.findings import Loc
+from sslint.core import ir
+from sslint.core.findings import Loc
 from sslint.frontend import clangx
 from sslint.frontend.handles import handle_of_type
 from sslint.model.api import builtin_naming

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import clang.cindex as ci
 
-from sslint import ir, watchdog
+from sslint.core import ir
+from sslint.workers import watchdog
 from sslint.frontend import clangx, diags, fallback, pch
 from sslint.frontend.diags import Diagnostic
 from sslint.frontend.lower import lower_function

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sslint.findings import Finding
+    from sslint.core.findings import Finding
     from sslint.output import Report
     from sslint.output.sources import Sources
 

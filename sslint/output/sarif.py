@@ -19,11 +19,11 @@ import sarif_om as om
 from jschema_to_python.to_json import to_json
 
 import sslint
-from sslint.findings import Finding, Loc, Notification, Step
+from sslint.core.findings import Finding, Loc, Notification, Step
 from sslint.output.fingerprint import partial_fingerprints
 from sslint.output.sources import Sources
-from sslint.rule import LoadedRule
-from sslint.suppress import Suppressed
+from sslint.core.rule import LoadedRule
+from sslint.session.suppress import Suppressed
 
 if TYPE_CHECKING:
     from sslint.output import Report

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from sslint.findings import Loc
+from sslint.core.findings import Loc
 
 
 class Expr:

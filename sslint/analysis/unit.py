@@ -11,17 +11,17 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sslint import ir
-from sslint.callbacks import Contract, find_callbacks, registrars
-from sslint.engine.run import Budget, FunctionResult, analyze
-from sslint.events import Event
-from sslint.findings import FileResult, Finding, Loc, Notification
+from sslint.core import ir
+from sslint.analysis.callbacks import Contract, find_callbacks, registrars
+from sslint.engine.worklist import Budget, FunctionResult, analyze
+from sslint.core.events import Event
+from sslint.core.findings import FileResult, Finding, Loc, Notification
 from sslint.frontend.diags import Diagnostic
 from sslint.frontend.localheaders import local_header_texts
 from sslint.frontend.parse import FunctionDef, ParsedFile, ParseFailure, parse_file
-from sslint.frontend.sources import display_path
+from sslint.frontend.sources import printable_path
 from sslint.model.api import ApiModel
-from sslint.rule import LoadedRule
+from sslint.core.rule import LoadedRule
 
 MAX_LISTED_ERRORS = 5
 
@@ -109,7 +109,7 @@ def _parse(res: FileResult, path: str, display: str, args: list[str]) -> ParsedF
         parsed = parse_file(path, args)
     except ParseFailure:
         res.notifications.append(Notification(
-            "error", f"libclang could not parse {display_path(display)}",
+            "error", f"libclang could not parse {printable_path(display)}",
             Loc(display, 1, 1, 1, 1), "parse-failure"))
         return None
     res.parse_seconds = time.perf_counter() - t0
@@ -351,7 +351,7 @@ def _report_parse_errors(res: FileResult, errs: list[Diagnostic], display: str, 
     more = f" (the first {MAX_LISTED_ERRORS} follow)" if len(errs) > MAX_LISTED_ERRORS else ""
     hint = "; OpenSSL's headers were not found, so handle types were assumed" if shim else ""
     res.notifications.append(Notification(
-        "warning", f"{len(errs)} parse error(s) in {display_path(display)}{hint}; "
+        "warning", f"{len(errs)} parse error(s) in {printable_path(display)}{hint}; "
         "analysed what parsed"
         f"{more}", Loc(display, 1, 1, 1, 1), "parse-errors"))
     res.notifications.extend(first)

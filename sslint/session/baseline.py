@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sslint.findings import Finding
+from sslint.core.findings import Finding
 from sslint.output.fingerprint import FINGERPRINT_KEY, partial_fingerprints
 from sslint.output.sources import Sources
 

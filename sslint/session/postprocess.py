@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sslint.baseline import Baseline, FindingKeys
-from sslint.baseline import compare as compare_baseline
-from sslint.config import Config, ignored_in_file, level_override, rule_matches
-from sslint.findings import FileResult, Finding
+from sslint.session.baseline import Baseline, FindingKeys
+from sslint.session.baseline import compare as compare_baseline
+from sslint.session.config import Config, ignored_in_file, level_override, rule_matches
+from sslint.core.findings import FileResult, Finding
 from sslint.output import Report
-from sslint.rule import AfterSuppressions, LoadedRule, all_rules
-from sslint.suppress import Suppressed, Suppressions
+from sslint.core.rule import AfterSuppressions, LoadedRule, all_rules
+from sslint.session.suppress import Suppressed, Suppressions
 
 
 def filter_results(results: list[FileResult], rules: list[LoadedRule], cfg: Config

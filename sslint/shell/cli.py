@@ -1,4 +1,4 @@
-"""The `sslint` command line (click), a shell around sslint.session: options in, a
+"""The `sslint` command line (click), a shell around sslint.session.pipeline: options in, a
 Request to session.run(), its Report out. Exit codes follow ruff: 0 no findings,
 1 findings (at or above --fail-on, not suppressed, not in the baseline), 2 usage or
 fatal error (also with --exit-zero)."""
@@ -13,14 +13,14 @@ from typing import NoReturn
 import click
 
 from sslint import __version__
-from sslint.engine.run import Budget
-from sslint.frontend.sources import display_path
+from sslint.engine.worklist import Budget
+from sslint.frontend.sources import printable_path
 from sslint.output import FORMATTERS, Report, write_atomic
 from sslint.output.text import format_notifications
-from sslint.rule import LEVELS, all_rules
-from sslint.runner import Unit
-from sslint.session import EXIT_ERROR, Request, SessionError
-from sslint.session import run as run_session
+from sslint.core.rule import LEVELS, all_rules
+from sslint.workers.runner import Unit
+from sslint.session.pipeline import EXIT_ERROR, Request, SessionError
+from sslint.session.pipeline import run as run_session
 
 LEVEL_ORDER = LEVELS  # note < warning < error, for --fail-on
 PROGRESS_MIN_FILES = 20
@@ -94,7 +94,7 @@ def check(obj, paths, fmt, output, select, ignore, report_unused_suppressions, *
         report = run_session(request, _Progress() if show_progress else None)
     except SessionError as exc:
         _die(str(exc))
-    _emit(report, fmt, output)
+    _print_report(report, fmt, output)
     sys.exit(report.exit_code)
 
 
@@ -106,7 +106,7 @@ class _Progress:
             return None
 
         def show(done: int, unit: Unit) -> None:
-            name = display_path(unit.display)
+            name = printable_path(unit.display)
             if len(name) > 60:
                 name = "…" + name[-59:]
             click.echo(f"\r\x1b[K[{done}/{total}] {name}", err=True, nl=False)
@@ -116,7 +116,7 @@ class _Progress:
         click.echo("\r\x1b[K", err=True, nl=False)
 
 
-def _emit(report: Report, fmt: str, output: str | None) -> None:
+def _print_report(report: Report, fmt: str, output: str | None) -> None:
     colour_err = sys.stderr.isatty()
     for line, level in format_notifications(report, colour_err, with_levels=True):
         if not report.quiet or level == "error":
@@ -143,7 +143,7 @@ def _die(message: str) -> NoReturn:
               default="text", show_default=True)
 def rules_cmd(rule_id: str | None, fmt: str) -> None:
     """List every rule, or explain one (RULE_ID: an id such as SSL101, or a name)."""
-    from sslint.docs import explain, rule_record, rules_markdown
+    from sslint.shell.ruledocs import explain, rule_record, rules_markdown
 
     rules = all_rules()
     if rule_id:
@@ -169,7 +169,7 @@ def lsp_cmd() -> None:
     """Run a language server on stdin/stdout that shows findings in an editor on open
     and save (needs pygls: pip install 'sslint[lsp]')."""
     try:
-        from sslint.lsp import serve
+        from sslint.shell.lsp import serve
     except ModuleNotFoundError as exc:
         if (exc.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
             raise

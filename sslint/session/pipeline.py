@@ -2,9 +2,9 @@
 and the language server are shells around run(); problems that keep a run from
 starting are SessionError, never an exit.
 
-The stages: settings and config → translation units (sslint.inputs) → analysis
-(sslint.runner) → ignores, severities, suppressions and post-suppression rules, then
-the baseline (sslint.postprocess) → exit code and Report (→ --write-baseline).
+The stages: settings and config → translation units (sslint.session.inputs) → analysis
+(sslint.workers.runner) → ignores, severities, suppressions and post-suppression rules, then
+the baseline (sslint.session.postprocess) → exit code and Report (→ --write-baseline).
 """
 from __future__ import annotations
 
@@ -14,18 +14,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sslint.analysis import Options
-from sslint.baseline import BaselineError, load_baseline
-from sslint.config import Config, ConfigError, enabled_rules
-from sslint.config import resolve as resolve_config
-from sslint.engine.run import Budget
-from sslint.findings import FileResult, Notification
+from sslint.analysis.unit import Options
+from sslint.session.baseline import BaselineError, load_baseline
+from sslint.session.config import Config, ConfigError, enabled_rules
+from sslint.session.config import resolve as resolve_config
+from sslint.engine.worklist import Budget
+from sslint.core.findings import FileResult, Notification
 from sslint.frontend.compdb import CompdbError
-from sslint.inputs import units_for
+from sslint.session.inputs import units_for
 from sslint.output import FORMATTERS, Report, write_atomic
-from sslint.postprocess import apply_baseline, baseline_snapshot, filter_results
-from sslint.rule import LEVELS, LoadedRule, all_rules, unknown_selectors
-from sslint.runner import Job, Unit, default_jobs, run_all
+from sslint.session.postprocess import apply_baseline, baseline_snapshot, filter_results
+from sslint.core.rule import LEVELS, LoadedRule, all_rules, unknown_selectors
+from sslint.workers.runner import Job, Unit, default_jobs, run_all
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 

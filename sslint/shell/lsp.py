@@ -17,11 +17,11 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from sslint import __version__
-from sslint.findings import Finding, Loc, Notification
+from sslint.core.findings import Finding, Loc, Notification
 from sslint.output.sources import Sources
-from sslint.rule import LoadedRule
-from sslint.session import Request, SessionError
-from sslint.session import run as run_session
+from sslint.core.rule import LoadedRule
+from sslint.session.pipeline import Request, SessionError
+from sslint.session.pipeline import run as run_session
 
 SEVERITY = {"error": types.DiagnosticSeverity.Error,
             "warning": types.DiagnosticSeverity.Warning,

@@ -29,11 +29,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from sslint.events import EVENT_KINDS, Event
-from sslint.findings import FileResult, Finding
+from sslint.core.events import EVENT_KINDS, Event
+from sslint.core.findings import FileResult, Finding
 
 if TYPE_CHECKING:
-    from sslint.suppress import Suppressions
+    from sslint.session.suppress import Suppressions
 
 MAN_BASE = "https://docs.openssl.org/master/man3/"
 LEVELS = ("note", "warning", "error")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sslint.findings import FileResult, Notification
+from sslint.core.findings import FileResult, Notification
 from sslint.frontend.compdb import find_command, load_compdb
-from sslint.frontend.sources import check_readable, discover, display_path
-from sslint.runner import Unit
+from sslint.frontend.sources import check_readable, discover, printable_path
+from sslint.workers.runner import Unit
 
 
 def units_for(paths: Sequence[str], compdb: str | None, base_args: list[str],
@@ -20,7 +20,7 @@ def units_for(paths: Sequence[str], compdb: str | None, base_args: list[str],
         commands = load_compdb(compdb)
         for cmd in commands:
             for w in cmd.warnings:
-                run_notes.append(Notification("warning", f"{display_path(cmd.file)}: {w}",
+                run_notes.append(Notification("warning", f"{printable_path(cmd.file)}: {w}",
                                               code="compdb-flag-dropped"))
         if paths:
             files, notes = discover(list(paths))
@@ -30,7 +30,7 @@ def units_for(paths: Sequence[str], compdb: str | None, base_args: list[str],
                 args = list(cmd.args) if cmd else []
                 if cmd is None:
                     run_notes.append(Notification(
-                        "note", f"{display_path(f)} is not in the compilation database; "
+                        "note", f"{printable_path(f)} is not in the compilation database; "
                         "using default flags", code="not-in-compdb"))
                 units.append(Unit(f, f, tuple(args + base_args)))
         else:

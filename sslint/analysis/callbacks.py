@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from sslint import ir
+from sslint.core import ir
 from sslint.model.api import ApiModel, FnSpec
 
 Contract = tuple[int, int, str]  # (param index, owned_when, registering function)
