@@ -130,7 +130,7 @@ int {self.name('resume')}(SSL_CTX *ctx, int *fds, int n)
                                                 "            break;"),
                                                ("ERR_print_errors_fp(stderr);\n"
                                                 "            done = 1;\n            break;"),
-                                               "break;"]))
+                                               "break;"], strict=False))
         self.emit(f"""
 long {self.name('pump')}(SSL *ssl, char *buf, int len, int max_rounds)
 {{

@@ -33,7 +33,7 @@ def child_parse(db: str, use_pch: bool) -> dict:
     sys.path.insert(0, ROOT)
     import clang.cindex as ci
 
-    from sslint.analysis import KEEP_GOING, clang_args
+    from sslint.frontend.parse import KEEP_GOING, clang_args
     from sslint.frontend import pch
     from sslint.frontend.compdb import load_compdb
 
@@ -70,7 +70,7 @@ def child_check(db: str, jobs: int, use_pch: bool, out: str) -> dict:
     """The real `sslint check` command line, in this process; run_all is wrapped
     only to read each file's parse and analysis times."""
     sys.path.insert(0, ROOT)
-    from sslint import cli
+    from sslint.shell import cli
 
     per_file: dict = {}
     real_run_all = cli.run_all

@@ -1,1 +1,1 @@
-"""Rule modules, one per misuse pattern; discovered by sslint.rule.all_rules()."""
+"""Rule modules, one per misuse pattern; discovered by sslint.core.rule.all_rules()."""

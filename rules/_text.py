@@ -1,8 +1,8 @@
 """Small wording helpers shared by the rule modules."""
 from __future__ import annotations
 
-from sslint.events import Cause, Destroyed, Event
-from sslint.findings import Finding, Related, Step
+from sslint.core.events import Cause, Destroyed, Event
+from sslint.core.findings import Finding, Related, Step
 
 
 def handle_name(event: Event) -> str:

@@ -34,9 +34,9 @@ void close_conn(SSL *ssl)
 - SSL_free(3), section DESCRIPTION
 - BIO_new(3) (BIO_free, BIO_free_all); SSL_SESSION_free(3)
 """
-from sslint.events import Cause, DoubleRelease
-from sslint.findings import Finding, Related
-from sslint.rule import Rule
+from sslint.core.events import Cause, DoubleRelease
+from sslint.core.findings import Finding, Related
+from sslint.core.rule import Rule
 
 RULE = Rule(
     id="SSL101",

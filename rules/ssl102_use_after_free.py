@@ -31,9 +31,9 @@ if (clean)
 - SSL_free(3), section DESCRIPTION
 - BIO_new(3) (BIO_free_all); SSL_set_bio(3); SSL_get_rbio(3)
 """
-from sslint.events import UseAfterRelease
-from sslint.findings import Finding, Related
-from sslint.rule import Rule
+from sslint.core.events import UseAfterRelease
+from sslint.core.findings import Finding, Related
+from sslint.core.rule import Rule
 
 RULE = Rule(
     id="SSL102",

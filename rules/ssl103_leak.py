@@ -46,9 +46,9 @@ SSL *open_conn(SSL_CTX *ctx, int fd)
 - SSL_new(3), section RETURN VALUES
 - SSL_get_session(3) (SSL_get1_session); BIO_new(3); SSL_SESSION_free(3)
 """
-from sslint.events import Leak, Origin
-from sslint.findings import Finding, Related
-from sslint.rule import Rule
+from sslint.core.events import Leak, Origin
+from sslint.core.findings import Finding, Related
+from sslint.core.rule import Rule
 
 RULE = Rule(
     id="SSL103",

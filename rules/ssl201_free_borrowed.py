@@ -37,9 +37,9 @@ void forget_session(SSL *ssl)
 - SSL_SESSION_free(3), section DESCRIPTION (only explicitly acquired references)
 - SSL_get_session(3); SSL_get_rbio(3); SSL_get_SSL_CTX(3); BIO_f_ssl(3)
 """
-from sslint.events import Cause, DoubleRelease, ReleaseBorrowed
-from sslint.findings import Finding
-from sslint.rule import Rule
+from sslint.core.events import Cause, DoubleRelease, ReleaseBorrowed
+from sslint.core.findings import Finding
+from sslint.core.rule import Rule
 
 from ._text import freed_again, handle_name, related_from
 

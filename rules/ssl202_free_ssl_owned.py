@@ -45,9 +45,9 @@ int attach(SSL *ssl, int fd)
 - SSL_set_bio(3), section DESCRIPTION (ownership of rbio and wbio)
 - SSL_free(3)
 """
-from sslint.events import Cause, DoubleRelease, ReleaseTransferred
-from sslint.findings import Finding
-from sslint.rule import Rule
+from sslint.core.events import Cause, DoubleRelease, ReleaseTransferred
+from sslint.core.findings import Finding
+from sslint.core.rule import Rule
 
 from ._text import freed_again, handle_name
 

@@ -40,9 +40,9 @@ void chain(void)
 - BIO_push(3), section DESCRIPTION
 - BIO_new(3) (BIO_free_all); BIO_f_ssl(3) (BIO_set_ssl, BIO_CLOSE)
 """
-from sslint.events import Cause, DoubleRelease, ReleaseTransferred
-from sslint.findings import Finding
-from sslint.rule import Rule
+from sslint.core.events import Cause, DoubleRelease, ReleaseTransferred
+from sslint.core.findings import Finding
+from sslint.core.rule import Rule
 
 from ._text import freed_again, handle_name
 

@@ -41,9 +41,9 @@ int remember(struct cache *c, SSL_SESSION *sess)
 - SSL_SESSION_free(3) (SSL_SESSION_up_ref), section DESCRIPTION
 - SSL_new(3) (SSL_up_ref); BIO_new(3) (BIO_up_ref); SSL_CTX_new(3) (SSL_CTX_up_ref)
 """
-from sslint.events import Leak, Origin
-from sslint.findings import Finding
-from sslint.rule import Rule
+from sslint.core.events import Leak, Origin
+from sslint.core.findings import Finding
+from sslint.core.rule import Rule
 
 from ._text import handle_name, related_from
 

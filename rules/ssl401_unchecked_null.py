@@ -41,9 +41,9 @@ int start(SSL_CTX *ctx, int fd)
 - SSL_new(3), section RETURN VALUES
 - BIO_new(3); SSL_get_session(3); d2i_SSL_SESSION(3); SSL_CTX_new(3)
 """
-from sslint.events import NullUse
-from sslint.findings import Finding
-from sslint.rule import Rule
+from sslint.core.events import NullUse
+from sslint.core.findings import Finding
+from sslint.core.rule import Rule
 
 from ._text import handle_name, related_from
 

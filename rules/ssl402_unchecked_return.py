@@ -38,9 +38,9 @@ int recycle(SSL *ssl)
 - SSL_clear(3), section RETURN VALUES
 - SSL_new(3) (SSL_up_ref); SSL_set_session(3); SSL_stream_conclude(3); BIO_s_bio(3)
 """
-from sslint.events import UncheckedReturn
-from sslint.findings import Finding
-from sslint.rule import Rule
+from sslint.core.events import UncheckedReturn
+from sslint.core.findings import Finding
+from sslint.core.rule import Rule
 
 RULE = Rule(
     id="SSL402",

@@ -41,9 +41,9 @@ SSL *reconnect(SSL_CTX *ctx, SSL *old)
 ## References
 - SSL_clear(3), sections NOTES and WARNINGS
 """
-from sslint.events import CallSeen
-from sslint.findings import Finding
-from sslint.rule import Rule
+from sslint.core.events import CallSeen
+from sslint.core.findings import Finding
+from sslint.core.rule import Rule
 
 RULE = Rule(
     id="SSL501",

@@ -38,9 +38,9 @@ void one_request(SSL *ssl)
 - SSL_free(3), section DESCRIPTION
 - SSL_clear(3); SSL_set_shutdown(3); SSL_shutdown(3)
 """
-from sslint.events import CallSeen, Release
-from sslint.findings import Finding
-from sslint.rule import Rule
+from sslint.core.events import CallSeen, Release
+from sslint.core.findings import Finding
+from sslint.core.rule import Rule
 
 from ._text import handle_name
 

@@ -53,9 +53,9 @@ void setup(SSL_CTX *ctx)
 - SSL_CTX_sess_set_get_cb(3), section DESCRIPTION (sess_new_cb return value)
 - SSL_SESSION_free(3)
 """
-from sslint.events import CallbackReturn
-from sslint.findings import Finding
-from sslint.rule import Rule
+from sslint.core.events import CallbackReturn
+from sslint.core.findings import Finding
+from sslint.core.rule import Rule
 
 RULE = Rule(
     id="SSL503",

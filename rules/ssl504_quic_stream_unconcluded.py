@@ -44,9 +44,9 @@ int send_all(SSL *conn, const void *buf, size_t len)
 - SSL_free(3), section DESCRIPTION (QUIC stream objects)
 - SSL_stream_conclude(3); SSL_new_stream(3); SSL_accept_stream(3)
 """
-from sslint.events import Release
-from sslint.findings import Finding
-from sslint.rule import Rule
+from sslint.core.events import Release
+from sslint.core.findings import Finding
+from sslint.core.rule import Rule
 
 from ._text import handle_name
 

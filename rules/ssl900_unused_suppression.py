@@ -32,26 +32,39 @@ void close_conn(SSL *ssl)
 - sslint's README, section "Suppressing findings"
 - ruff's unused-noqa (RUF100), which this rule follows
 """
-from sslint.events import Event
-from sslint.findings import Finding, Loc
-from sslint.rule import Rule
+from sslint.core.events import Event
+from sslint.core.findings import FileResult, Finding, Loc
+from sslint.core.rule import AfterSuppressions, Rule
 
 RULE = Rule(
     id="SSL900",
     name="unused-suppression",
     summary="Suppression comment that suppresses no finding",
-    events=(),  # not an engine rule: the command line reports it after suppressing
+    events=(),  # not an engine rule: it runs on the suppressions once they are applied
     man=(),
     level="note",
     precision="very-high",
     tags=("maintainability",),
+    stage="post-suppression",
+    opt_in="report-unused-suppressions",
 )
+# Where the analysis stopped early a suppression may only look unused.
+INCOMPLETE = frozenset({"time-limit", "too-deep", "internal-error", "partial-analysis"})
 
 
 def check(event: Event) -> Finding | None:
-    """Subscribes to no events; unused() builds this rule's findings."""
+    """Subscribes to no events; after_suppressions() builds this rule's findings."""
     del event
     return None
+
+
+def after_suppressions(result: FileResult, state: AfterSuppressions) -> list[Finding]:
+    """A finding for each code of result's suppression comments that suppressed nothing,
+    none for a file whose analysis did not finish."""
+    if not result.analyzed or any(n.code in INCOMPLETE for n in result.notifications):
+        return []
+    return [unused(u.loc, u.code, u.known) for u in
+            state.suppressions.unused([result.path], state.suppressible, state.known)]
 
 
 def unused(loc: Loc, code: str, known: bool) -> Finding:

@@ -1,4 +1,4 @@
 """Allows `python -m sslint`."""
-from sslint.cli import main
+from sslint.shell.cli import main
 
 main()

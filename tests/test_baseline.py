@@ -9,8 +9,8 @@ import pytest
 from test_cli import SCHEMA, no_traceback
 from test_cli import run as run_sslint
 
-from sslint.baseline import Baseline, BaselineError, FindingKeys, compare, load_baseline
-from sslint.findings import Finding, Loc
+from sslint.session.baseline import Baseline, BaselineError, FindingKeys, compare, load_baseline
+from sslint.core.findings import Finding, Loc
 from sslint.output import Report
 
 RULES = ("--select", "SSL101,SSL103")  # the rules this legacy code is about
@@ -60,6 +60,7 @@ def results(tmp_path: Path, *args: str) -> list[dict]:
     return log["runs"][0]["results"]
 
 
+@pytest.mark.slow
 def test_baseline_file_is_sarif_with_fingerprints(project):
     log = json.loads((project / "baseline.sarif").read_text())
     jsonschema.validate(log, SCHEMA)
@@ -68,11 +69,13 @@ def test_baseline_file_is_sarif_with_fingerprints(project):
     assert all(r["partialFingerprints"]["sslint/v1"] for r in res)
 
 
+@pytest.mark.slow
 def test_unchanged_code_reports_nothing(project):
     r = run("check", "src", "--baseline", "baseline.sarif", cwd=project)
     assert r.returncode == 0 and r.stdout == "", r.stdout
 
 
+@pytest.mark.slow
 def test_lines_inserted_above_and_appended_below_keep_findings_matched(project):
     src = project / "src" / "legacy.c"
     src.write_text("/* a new file header\n * of three lines */\n\n" + LEGACY + "\nint unrelated;\n")
@@ -81,6 +84,7 @@ def test_lines_inserted_above_and_appended_below_keep_findings_matched(project):
     assert {x["baselineState"] for x in results(project)} == {"unchanged"}
 
 
+@pytest.mark.slow
 def test_only_new_findings_are_reported_and_counted(project):
     src = project / "src" / "legacy.c"
     src.write_text(LEGACY + NEW_BUG)
@@ -97,6 +101,7 @@ def test_only_new_findings_are_reported_and_counted(project):
     assert states == [("new", "SSL101"), ("unchanged", "SSL101"), ("unchanged", "SSL103")]
 
 
+@pytest.mark.slow
 def test_fixed_findings_are_listed_absent(project):
     src = project / "src" / "legacy.c"
     src.write_text(LEGACY.replace("    SSL_free(s);\n    SSL_free(s);\n", "    SSL_free(s);\n"))
@@ -108,6 +113,7 @@ def test_fixed_findings_are_listed_absent(project):
     assert absent["locations"][0]["physicalLocation"]["region"]["startLine"] == 6
 
 
+@pytest.mark.slow
 def test_editing_the_flagged_line_makes_it_new(project):
     src = project / "src" / "legacy.c"
     src.write_text(LEGACY.replace("    SSL_free(s);\n}", "    SSL_free(s );  /* edited */\n}"))
@@ -130,6 +136,7 @@ def test_duplicates_are_counted():
     ("{not json", "not JSON"),
     ('{"version": "2.1.0"}', "not a SARIF log"),
 ])
+@pytest.mark.slow
 def test_bad_baseline_is_a_usage_error(tmp_path, content, needle):
     (tmp_path / "x.c").write_text(LEGACY)
     if content is not None:
@@ -141,6 +148,7 @@ def test_bad_baseline_is_a_usage_error(tmp_path, content, needle):
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and needle in r.stderr
 
 
+@pytest.mark.slow
 def test_foreign_sarif_results_are_ignored_with_a_warning(tmp_path):
     (tmp_path / "x.c").write_text(LEGACY)
     (tmp_path / "b.sarif").write_text(json.dumps({"version": "2.1.0", "runs": [{"results": [

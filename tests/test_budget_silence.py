@@ -2,10 +2,10 @@
 every finding: the cap must not choose the path a report rests on."""
 from __future__ import annotations
 
-from sslint.analysis import Options
-from sslint.engine.run import Budget
-from sslint.rule import all_rules
-from sslint.runner import Job, Unit, run_unit
+from sslint.analysis.unit import Options
+from sslint.engine.worklist import Budget
+from sslint.core.rule import all_rules
+from sslint.workers.runner import Job, Unit, run_unit
 
 SOURCE = """\
 #include <openssl/ssl.h>

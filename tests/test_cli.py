@@ -12,6 +12,9 @@ import jsonschema
 import pytest
 from conftest import ROOT
 
+# Every test runs `python -m sslint` in a subprocess: slow (`pytest -m "not slow"`).
+pytestmark = pytest.mark.slow
+
 SCHEMA = json.loads((ROOT / "tests" / "sarif-schema-2.1.0.json").read_text())
 BUGGY = """#include <openssl/ssl.h>
 void f(SSL_CTX *ctx)
@@ -101,8 +104,8 @@ def test_unknown_selector_is_usage_error(buggy):
 
 
 def test_raw_clang_args_after_double_dash(tmp_path):
-    (tmp_path / "m.c").write_text(CLEAN.replace("    SSL_free(s);\n",
-                                                "    SSL_free(s);\n#ifdef BUG\n    SSL_free(s);\n#endif\n"))
+    (tmp_path / "m.c").write_text(CLEAN.replace(
+        "    SSL_free(s);\n", "    SSL_free(s);\n#ifdef BUG\n    SSL_free(s);\n#endif\n"))
     assert run("check", "m.c", cwd=tmp_path).returncode == 0
     r = run("check", "m.c", "--", "-DBUG", cwd=tmp_path)
     assert r.returncode == 1 and "[SSL101]" in r.stdout
@@ -162,8 +165,8 @@ def test_malformed_compile_commands(tmp_path):
 
 
 def test_compile_commands_flags_are_used(tmp_path):
-    (tmp_path / "m.c").write_text(CLEAN.replace("    SSL_free(s);\n",
-                                                "    SSL_free(s);\n#ifdef BUG\n    SSL_free(s);\n#endif\n"))
+    (tmp_path / "m.c").write_text(CLEAN.replace(
+        "    SSL_free(s);\n", "    SSL_free(s);\n#ifdef BUG\n    SSL_free(s);\n#endif\n"))
     db = [{"directory": str(tmp_path), "file": "m.c", "arguments": ["cc", "-DBUG", "-c", "m.c"]}]
     (tmp_path / "compile_commands.json").write_text(json.dumps(db))
     r = run("check", "-p", str(tmp_path), cwd=tmp_path)

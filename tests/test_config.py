@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from test_cli import BUGGY, CLEAN, no_traceback, run
 
-from sslint import config
-from sslint.config import ConfigError, enabled_rules, find_config, load_config
-from sslint.rule import all_rules
+from sslint.session import config
+from sslint.session.config import ConfigError, enabled_rules, find_config, load_config
+from sslint.core.rule import all_rules
 
 LEAK = CLEAN.replace("    SSL_free(s);\n", "")  # SSL103 only
 WRAPPED = """#include <openssl/ssl.h>
@@ -164,6 +164,7 @@ def test_standalone_file_keys_have_no_prefix(tmp_path):
 
 # ---- through the command line --------------------------------------------------------
 
+@pytest.mark.slow
 def test_cli_malformed_config_exit_2_one_line(tmp_path):
     write(tmp_path / "x.c", CLEAN)
     write(tmp_path / ".sslint.toml", "[api.my_free]\nargs = ['frees']\n")
@@ -174,6 +175,7 @@ def test_cli_malformed_config_exit_2_one_line(tmp_path):
                         "'frees'\n")
 
 
+@pytest.mark.slow
 def test_cli_api_extension_makes_a_wrapper_release(tmp_path):
     write(tmp_path / "src" / "conn.c", WRAPPED)
     only = ("--select", "SSL101,SSL103")
@@ -186,6 +188,7 @@ def test_cli_api_extension_makes_a_wrapper_release(tmp_path):
     assert run("check", "src", "--isolated", *only, cwd=tmp_path).returncode == 0
 
 
+@pytest.mark.slow
 def test_cli_select_severity_and_per_file_ignores(tmp_path):
     write(tmp_path / "src" / "leak.c", LEAK)
     write(tmp_path / "tests" / "leak.c", LEAK)
@@ -206,6 +209,7 @@ severity = { SSL101 = "warning" }
     assert {d["id"] for d in run0["tool"]["driver"]["rules"]} == {"SSL101", "SSL103"}
 
 
+@pytest.mark.slow
 def test_cli_options_win_over_config(tmp_path):
     write(tmp_path / "x.c", BUGGY)
     write(tmp_path / "sslint.toml", "select = ['SSL10']\nignore = ['SSL101']\n")
@@ -220,6 +224,7 @@ def test_cli_options_win_over_config(tmp_path):
     assert r.returncode == 2
 
 
+@pytest.mark.slow
 def test_cli_extra_args_reach_clang_and_plugins_do_not(tmp_path):
     twice_if_bug = "    SSL_free(s);\n#ifdef BUG\n    SSL_free(s);\n#endif\n"
     write(tmp_path / "m.c", CLEAN.replace("    SSL_free(s);\n", twice_if_bug))

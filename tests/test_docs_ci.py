@@ -80,6 +80,7 @@ def test_workflow_shape():
     assert len(sslint_commands()) == 3
 
 
+@pytest.mark.slow
 def test_code_scanning_command_writes_valid_sarif(project):
     (_, argv), = [c for c in sslint_commands() if c[0].startswith("code-scanning")]
     r = run_doc_command(argv, project)
@@ -93,6 +94,7 @@ def test_code_scanning_command_writes_valid_sarif(project):
     assert all(u.startswith("src/") for u in uris)  # relative to the checkout root
 
 
+@pytest.mark.slow
 def test_gate_commands_fail_on_findings_and_accept_a_baseline(project):
     gates = [argv for where, argv in sslint_commands() if not where.startswith("code-scanning")]
     for argv in gates:

@@ -11,7 +11,8 @@ def test_parse_markers():
 
 
 def test_compare_reports_both_directions():
-    exp = parse_expectations("x; /* expect: SSL101 */\ny; /* ok: SSL103 */\nz; /* todo: SSL102 */\n")
+    exp = parse_expectations(
+        "x; /* expect: SSL101 */\ny; /* ok: SSL103 */\nz; /* todo: SSL102 */\n")
     assert compare({(1, "SSL101")}, exp) == []
     assert compare(set(), exp) == ["line 1: expected SSL101, not found"]
     assert "unexpected SSL101" in compare({(1, "SSL101"), (5, "SSL101")}, exp)[0]

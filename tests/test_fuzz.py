@@ -1,11 +1,15 @@
 """A seeded mutation fuzzer over testdata/**/*.c: lines and tokens deleted,
 duplicated and swapped, random bytes inserted. A few hundred cases run in-process
-(sslint.runner.run_unit) and a handful through the command line; no exception may
+(sslint.workers.runner.run_unit) and a handful through the command line; no exception may
 escape, every result must be well-formed and the SARIF written for them must
-validate against the 2.1.0 schema.
+validate against the 2.1.0 schema. An internal error (a notification with code
+'internal-error': an exception the analysis caught and contained) fails the test too,
+and so does a command-line run that exits 2 without saying why.
 
-Reproduce a failure with the printed seed and case number:
-    SSLINT_FUZZ_SEED=<seed> SSLINT_FUZZ_CASES=<n> pytest tests/test_fuzz.py
+A failing case's input is saved (the path is in the failure message, which also
+shows the input) and the seed and case number are printed; reproduce with
+    SSLINT_FUZZ_SEED=<seed> SSLINT_FUZZ_CASES=<case + 1> pytest tests/test_fuzz.py
+or run `sslint check <saved file>`.
 """
 from __future__ import annotations
 
@@ -22,13 +26,17 @@ import jsonschema
 import pytest
 from conftest import ROOT, TESTDATA
 
-from sslint.analysis import Options, clang_args
-from sslint.engine.run import Budget
+from sslint.analysis.unit import Options
+from sslint.engine.worklist import Budget
 from sslint.frontend import pch
+from sslint.frontend.parse import clang_args
 from sslint.output import Report
 from sslint.output.sarif import format_sarif
-from sslint.rule import all_rules
-from sslint.runner import Job, Unit, run_unit
+from sslint.core.rule import all_rules
+from sslint.workers.runner import Job, Unit, run_unit
+
+# Hundreds of fuzzed parses and a command-line run: the slowest module.
+pytestmark = pytest.mark.slow
 
 SEED = int(os.environ.get("SSLINT_FUZZ_SEED", "20260522"))
 CASES = int(os.environ.get("SSLINT_FUZZ_CASES", "300"))
@@ -43,6 +51,7 @@ RULE_IDS = {r.rule.id for r in RULES}
 # Small budgets: a mutated loop must not make one case take a minute.
 JOB = Job(tuple(sorted(RULE_IDS)), (), Options(Budget(16, 5_000), 5.0, str(ROOT)))
 _TOKEN = re.compile(rb"[A-Za-z_]\w*|\d+|\S")
+SHOWN_BYTES = 16_000   # of a failing input, in the failure message (all of any testdata)
 
 
 def mutate(rng: random.Random, src: bytes) -> tuple[bytes, list[str]]:
@@ -121,9 +130,10 @@ def shared_pch(tmp_path_factory):
     pch.install(before)
 
 
-def test_mutated_testdata_in_process(tmp_path, shared_pch):
+def test_mutated_testdata_in_process(tmp_path, tmp_path_factory, shared_pch):
     started = time.monotonic()
     batch, ran, internal = [], 0, []
+    saved = tmp_path_factory.mktemp("fuzz-failures")
     for i, path, src, ops in cases(CASES):
         if time.monotonic() - started > TIME_CAP:
             print(f"fuzz: time cap reached after {ran} of {CASES} cases")
@@ -134,11 +144,13 @@ def test_mutated_testdata_in_process(tmp_path, shared_pch):
         try:
             res = run_unit(JOB, Unit(str(case), str(case), ()))
         except BaseException as exc:  # noqa: BLE001 - that is the failure under test
-            pytest.fail(f"{where}: {type(exc).__name__}: {exc}")
+            pytest.fail(_failure(saved, case.name, src,
+                                 f"{where}: {type(exc).__name__}: {exc}"))
         problems = well_formed(res, str(case), src)
-        assert not problems, f"{where}: {problems}"
-        internal += [f"{where}: {n.message}" for n in res.notifications
-                     if n.code == "internal-error"]
+        assert not problems, _failure(saved, case.name, src, f"{where}: {problems}")
+        errors = [n.message for n in res.notifications if n.code == "internal-error"]
+        if errors:
+            internal.append((case.name, src, f"{where}: {'; '.join(errors)}"))
         batch.append(res)
         ran += 1
         if len(batch) == SARIF_EVERY:
@@ -148,11 +160,30 @@ def test_mutated_testdata_in_process(tmp_path, shared_pch):
                 p.unlink()
     if batch:
         _validate(batch, tmp_path, "the last batch")
-    print(f"fuzz: {ran} cases in {time.monotonic() - started:.1f}s, seed {SEED}; "
-          f"{len(internal)} contained internal error(s)")
-    for line in internal[:20]:
-        print("  " + line)
+    print(f"fuzz: {ran} cases in {time.monotonic() - started:.1f}s, seed {SEED}")
+    if internal:
+        for name, src, _ in internal[1:]:
+            _save(saved, name, src)
+        name, src, first = internal[0]
+        others = "".join(f"\n  {w}" for _, _, w in internal[1:20])
+        pytest.fail(f"{len(internal)} case(s) hit an internal error{others}\n"
+                    + _failure(saved, name, src, first))
     assert ran >= min(CASES, 100)
+
+
+def _save(folder: Path, name: str, src: bytes) -> Path:
+    path = folder / name
+    path.write_bytes(src)
+    return path
+
+
+def _failure(folder: Path, name: str, src: bytes, what: str) -> str:
+    """The failure message: what went wrong, where the input was saved, the input."""
+    path = _save(folder, name, src)
+    text = src[:SHOWN_BYTES].decode("utf-8", "backslashreplace")
+    cut = f"\n... ({len(src) - SHOWN_BYTES} more bytes)" if len(src) > SHOWN_BYTES else ""
+    return (f"{what}\ninput saved as {path} (reproduce: sslint check {path}):\n"
+            f"----\n{text}{cut}\n----")
 
 
 def _validate(results, tmp_path: Path, where: str) -> None:
@@ -176,9 +207,20 @@ def test_mutated_testdata_through_cli(tmp_path):
                         "--jobs", "2", "--format", "sarif", "-o", str(out)],
                        cwd=tmp_path, env=env, capture_output=True, check=False, timeout=300)
     stderr = r.stderr.decode("utf-8", "replace")
-    where = f"seed {SEED}: {names}"
+    where = f"seed {SEED}: {names}\ninputs kept in {tmp_path}"
     assert r.returncode in (0, 1, 2), f"{where}: exit {r.returncode}\n{stderr}"
     assert "Traceback" not in stderr, f"{where}\n{stderr}"
-    if out.exists():
-        errors = sorted(VALIDATOR.iter_errors(json.loads(out.read_text())), key=str)
+    assert "[internal-error]" not in stderr, f"{where}\n{stderr}"
+    sarif = json.loads(out.read_text()) if out.exists() else None
+    if sarif is not None:
+        errors = sorted(VALIDATOR.iter_errors(sarif), key=str)
         assert not errors, f"{where}: {errors[0]}"
+        notes = [n for run in sarif["runs"] for inv in run.get("invocations", [])
+                 for n in inv.get("toolExecutionNotifications", [])]
+        internal = [n["message"]["text"] for n in notes
+                    if n.get("descriptor", {}).get("id") == "internal-error"]
+        assert not internal, f"{where}: {internal}"
+    if r.returncode == 2:  # a usage error or nothing analysable: it must say so
+        said = re.search(r"\berror:", stderr) or (sarif is not None and any(
+            n.get("level") == "error" for n in notes))
+        assert said, f"{where}: exit 2 without an error message\nstderr: {stderr!r}"

@@ -10,12 +10,16 @@ import sys
 import pytest
 from conftest import ROOT
 
+# Runs sslint over the whole testdata in subprocesses, with worker processes.
+pytestmark = pytest.mark.slow
+
 
 def check(*args: str, seed: str) -> subprocess.CompletedProcess:
     # Different hash seeds: output must not depend on set or dict-of-hash order.
     env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1", PYTHONHASHSEED=seed)
     return subprocess.run([sys.executable, "-m", "sslint", "check", "testdata", *args],
-                          cwd=ROOT, env=env, capture_output=True, check=False, text=True, timeout=300)
+                          cwd=ROOT, env=env, capture_output=True, check=False, text=True,
+                          timeout=300)
 
 
 def normalised_sarif(text: str) -> str:

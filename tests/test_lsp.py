@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+# A language server in a subprocess, spoken to over JSON-RPC.
+pytestmark = pytest.mark.slow
+
 TIMEOUT = 60.0  # seconds for the whole session
 BUGGY = """#include <openssl/ssl.h>
 void f(SSL_CTX *ctx)
@@ -164,7 +167,7 @@ def test_publishes_findings_on_open_and_save(tmp_path):
 
 def test_without_pygls_one_line_error_exit_2():
     code = ("import sys; sys.modules['pygls'] = None; sys.argv = ['sslint', 'lsp']; "
-            "from sslint.cli import main; main()")
+            "from sslint.shell.cli import main; main()")
     r = subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True,
                        text=True, timeout=60, check=False)
     assert r.returncode == 2

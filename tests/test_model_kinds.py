@@ -6,13 +6,13 @@ import tomllib
 
 import pytest
 
-from sslint import runner
-from sslint.analysis import Options
+from sslint.workers import runner
+from sslint.analysis.unit import Options
 from sslint.frontend import handles
 from sslint.model import api
 from sslint.model.api import ApiModel, ModelError, parse_table
-from sslint.rule import all_rules
-from sslint.runner import Job, Unit, run_unit
+from sslint.core.rule import all_rules
+from sslint.workers.runner import Job, Unit, run_unit
 
 EXTRA_KIND = """
 [handles.X509]

@@ -6,10 +6,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from sslint.findings import FileResult, Finding, Loc, Notification, Related, Step
+from sslint.core.findings import FileResult, Finding, Loc, Notification, Related, Step
 from sslint.output import FORMATTERS, Report
 from sslint.output.fingerprint import line_hashes
-from sslint.rule import LoadedRule, Rule, all_rules
+from sslint.core.rule import LoadedRule, Rule, all_rules
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((REPO / "tests" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
@@ -25,7 +25,7 @@ void close_conn(SSL *ssl)
 
 
 def enabled_rules() -> list[LoadedRule]:
-    return all_rules()  # finds rules/ in a checkout too (sslint.rule._rules_package)
+    return all_rules()  # finds rules/ in a checkout too (sslint.core.rule._rules_package)
 
 
 # A made-up rule whose default level is "warning", the value sarif_om would drop.

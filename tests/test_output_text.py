@@ -5,16 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from sslint.findings import FileResult, Finding, Loc, Notification, Related
+from sslint.core.findings import FileResult, Finding, Loc, Notification, Related
 from sslint.output import FORMATTERS, Report, write_atomic
 from sslint.output.text import format_notifications
-from sslint.rule import LoadedRule, all_rules
+from sslint.core.rule import LoadedRule, all_rules
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def enabled_rules() -> list[LoadedRule]:
-    return all_rules()  # finds rules/ in a checkout too (sslint.rule._rules_package)
+    return all_rules()  # finds rules/ in a checkout too (sslint.core.rule._rules_package)
 
 
 @pytest.fixture

@@ -15,10 +15,11 @@ from conftest import ROOT, TESTDATA
 from test_fuzz import mutate
 from test_jobs import normalised_sarif
 
-from sslint.analysis import Options, clang_args, parse
+from sslint.analysis.unit import Options
 from sslint.frontend import pch
-from sslint.rule import all_rules
-from sslint.runner import Job, Unit, run_unit
+from sslint.frontend.parse import clang_args, parse_file
+from sslint.core.rule import all_rules
+from sslint.workers.runner import Job, Unit, run_unit
 
 SOURCES = sorted(TESTDATA.rglob("*.c"))
 JOB = Job(tuple(r.rule.id for r in all_rules()), (), Options())
@@ -112,6 +113,7 @@ def corpus(tmp_path_factory):
     return paths
 
 
+@pytest.mark.slow
 def test_results_identical_with_and_without_pch(corpus, tmp_path):
     before = pch.active()
     try:
@@ -133,6 +135,7 @@ def test_results_identical_with_and_without_pch(corpus, tmp_path):
     assert any(r.parse_errors for r in plain), "the mutations cause parse errors"
 
 
+@pytest.mark.slow
 def test_changed_header_falls_back_to_a_plain_parse(tmp_path):
     inc = tmp_path / "inc"
     inc.mkdir()
@@ -151,13 +154,14 @@ def test_changed_header_falls_back_to_a_plain_parse(tmp_path):
         assert pch.active().plan(units[0][0], clang_args(args)) is not None
         time.sleep(1.1)  # a new mtime as well as a new size
         (inc / "hdr.h").write_text("int from_hdr(int, int);\n")
-        _, errs, _ = parse(units[0][0], args)
+        errs = parse_file(units[0][0], args).errors
     finally:
         pch.install(before)
     expected = "too few arguments to function call, expected 2, have 1"
-    assert [e.spelling for e in errs] == [expected]
+    assert [e.message for e in errs] == [expected]
 
 
+@pytest.mark.slow
 def test_cli_output_identical_with_and_without_pch(tmp_path):
     # One hash seed for both runs: this compares the PCH, not set iteration order
     # (tests/test_jobs.py varies the seed on purpose).

@@ -23,6 +23,7 @@ OFFLINE = ("Temporary failure in name resolution", "NewConnectionError", "Networ
            "No matching distribution found", "Could not find a version that satisfies")
 
 pytestmark = [
+    pytest.mark.slow,  # git and pre-commit in subprocesses, pip installs sslint
     pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
     pytest.mark.skipif(importlib.util.find_spec("pre_commit") is None,
                        reason="the pre-commit package is not installed (pip install '.[test]')"),

@@ -15,6 +15,9 @@ import jsonschema
 import pytest
 from conftest import ROOT
 
+# Every test runs sslint in a subprocess (or a pool of worker processes).
+pytestmark = pytest.mark.slow
+
 SCHEMA = json.loads((ROOT / "tests" / "sarif-schema-2.1.0.json").read_text())
 VALIDATOR = jsonschema.validators.validator_for(SCHEMA)(SCHEMA)
 DOUBLE_FREE = """#include <openssl/ssl.h>
@@ -189,7 +192,8 @@ def test_unreadable_file(tmp_path):
 
 # ---- compile_commands.json -------------------------------------------------------
 
-BUG_IF_DEFINED = DOUBLE_FREE.replace("    SSL_free(s);\n}", "#ifdef BUG\n    SSL_free(s);\n#endif\n}")
+BUG_IF_DEFINED = DOUBLE_FREE.replace("    SSL_free(s);\n}",
+                                     "#ifdef BUG\n    SSL_free(s);\n#endif\n}")
 
 
 def write_db(tmp_path: Path, entries) -> None:
@@ -261,11 +265,12 @@ def _crash(payload):
 
 
 def test_crashing_worker_is_contained():
-    from sslint.pool import Pool
+    from sslint.workers.pool import Pool
 
     with Pool(2, {"t": _crash}) as pool:
-        got = pool.run([("t", x, 30.0) for x in ["a", "crash", "b", "exit", "c", "raise", "d"]],
-                       on_error=lambda i, msg, code: (code, msg))
+        inputs = ["a", "crash", "b", "exit", "c", "raise", "d"]
+        got = pool.run_tasks([("t", x, 30.0) for x in inputs],
+                             on_error=lambda i, msg, code: (code, msg))
     assert got[0::2] == ["aa", "bb", "cc", "dd"]
     assert got[1][0] == "crash" and "SIGSEGV" in got[1][1]
     assert got[3][0] == "crash" and "exit status 3" in got[3][1]

@@ -21,6 +21,9 @@ import pytest
 from conftest import ROOT, TESTDATA
 from test_cli import run
 
+# sslint in subprocesses and the SARIF Multitool (npm).
+pytestmark = pytest.mark.slow
+
 VERSION = "5.7.0"
 CACHE = ROOT / ".cache" / "sarif-multitool"
 _PLATFORM = {"linux": "linux", "darwin": "darwin", "win32": "win32"}.get(sys.platform, "")

@@ -6,7 +6,7 @@ import os
 import pytest
 
 from sslint.frontend import sources
-from sslint.frontend.sources import check_readable, discover, display_path
+from sslint.frontend.sources import check_readable, discover, printable_path
 
 
 def _touch(path, text="int x;\n"):
@@ -113,8 +113,8 @@ def test_non_utf8_names(tmp_path):
     assert "\\xff" in message
 
 
-def test_display_path_escapes_control_characters():
-    assert display_path("a\nb\x1b.c") == "a\\nb\\x1b.c"
+def test_printable_path_escapes_control_characters():
+    assert printable_path("a\nb\x1b.c") == "a\\nb\\x1b.c"
 
 
 # --- check_readable --------------------------------------------------------------

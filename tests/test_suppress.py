@@ -9,9 +9,9 @@ import pytest
 from test_cli import no_traceback
 from test_cli import run as run_sslint
 
-from sslint.findings import Finding, Loc
-from sslint.rule import LoadedRule, all_rules
-from sslint.suppress import Suppressions, parse_directives
+from sslint.core.findings import Finding, Loc
+from sslint.core.rule import LoadedRule, all_rules
+from sslint.session.suppress import Suppressions, parse_directives
 
 
 def run(*args: str, cwd: Path):
@@ -119,6 +119,7 @@ def test_unused_suppression_rule_module():
     ("    SSL_free(s);", "    // sslint: ignore[SSL101] the line above"),
     ("    SSL_free(s);", "    // NOLINTNEXTLINE(sslint-SSL101)"),
 ])
+@pytest.mark.slow
 def test_suppressed_forms(tmp_path, second, above):
     (tmp_path / "x.c").write_text(twice(second, above))
     r = run("check", "x.c", cwd=tmp_path)
@@ -130,12 +131,14 @@ def test_suppressed_forms(tmp_path, second, above):
     "    SSL_free(s); /* NOLINT */",                     # clang-tidy's, not ours
     '    SSL_free(s); puts("// sslint: ignore");',      # in a string
 ])
+@pytest.mark.slow
 def test_not_suppressed(tmp_path, second):
     (tmp_path / "x.c").write_text(twice(second))
     r = run("check", "x.c", cwd=tmp_path)
     assert r.returncode == 1 and "[SSL101]" in r.stdout
 
 
+@pytest.mark.slow
 def test_two_lines_above_is_too_far(tmp_path):
     text = twice("    SSL_free(s);", "    // sslint: ignore[SSL101]\n")
     (tmp_path / "x.c").write_text(text)
@@ -148,6 +151,7 @@ def suppressed(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 def test_show_suppressed_text_and_json(suppressed):
     r = run("check", "x.c", "--show-suppressed", cwd=suppressed)
     assert r.returncode == 0  # shown, but suppressed findings never fail the run
@@ -161,6 +165,7 @@ def test_show_suppressed_text_and_json(suppressed):
     assert f["suppressed"] is True and f["justification"] == "test only"
 
 
+@pytest.mark.slow
 def test_sarif_leaves_suppressed_out_unless_asked(suppressed):
     log = json.loads(run("check", "x.c", "--format", "sarif", cwd=suppressed).stdout)
     assert log["runs"][0]["results"] == []
@@ -171,6 +176,7 @@ def test_sarif_leaves_suppressed_out_unless_asked(suppressed):
     assert result["suppressions"] == [{"kind": "inSource", "justification": "test only"}]
 
 
+@pytest.mark.slow
 def test_report_unused_suppressions(tmp_path):
     (tmp_path / "x.c").write_text(
         "#include <openssl/ssl.h>\n"
@@ -201,14 +207,14 @@ def test_report_unused_suppressions(tmp_path):
 
 @pytest.mark.parametrize(("code", "reported"), [("parse-error", 1), ("time-limit", 0)])
 def test_no_unused_report_where_the_analysis_stopped_early(tmp_path, code, reported):
-    from sslint import cli
-    from sslint.config import Config
-    from sslint.findings import FileResult, Notification
+    from sslint.session.config import Config
+    from sslint.core.findings import FileResult, Notification
+    from sslint.session.postprocess import filter_results
 
     path = tmp_path / "x.c"
     path.write_text("void f(void) { g(); } // sslint: ignore[SSL101]\n")
     result = FileResult(str(path), analyzed=True)
     result.notifications.append(Notification("warning", "stopped", None, code))
     rules = [r for r in all_rules() if r.rule.id in ("SSL101", "SSL900")]
-    cli.filter_results([result], rules, Config(), report_unused=True)
+    filter_results([result], rules, Config())
     assert len(result.findings) == reported

@@ -6,9 +6,9 @@ import pytest
 from conftest import TESTDATA
 from expectations import compare, parse_expectations
 
-from sslint.analysis import Options
-from sslint.rule import all_rules
-from sslint.runner import Job, Unit, run_unit
+from sslint.analysis.unit import Options
+from sslint.core.rule import all_rules
+from sslint.workers.runner import Job, Unit, run_unit
 
 FILES = sorted(TESTDATA.rglob("*.c"))
 

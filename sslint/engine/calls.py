@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from sslint import ir
+from sslint.core import ir
 from sslint.engine.evaluate import Evaluator, Paths
 from sslint.engine.lifecycle import Lifecycle
 from sslint.engine.state import ALLOC, EXTERNAL, MAYBE, NONNULL, Obj, State, Value, is_addr, is_obj
-from sslint.events import CallSeen
-from sslint.findings import Step
+from sslint.core.events import CallSeen
+from sslint.core.findings import Step
 from sslint.model.api import ApiModel, ArgVerb, FnSpec
 
 

@@ -12,7 +12,7 @@ the function tests at least once (so they cost nothing elsewhere):
 """
 from __future__ import annotations
 
-from sslint import ir
+from sslint.core import ir
 
 COND_PREFIX = "?"
 _FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
-from sslint import ir
+from sslint.core import ir
 from sslint.engine.conditions import COND_PREFIX, comparison_key, mentions, tested_paths
 from sslint.engine.state import (ALLOC, EXTERNAL, MAYBE, NONNULL, NONZERO, NULL, PARAM, Obj,
                                  State, Value, is_obj)
-from sslint.findings import Loc
+from sslint.core.findings import Loc
 
 if TYPE_CHECKING:
     from sslint.engine.lifecycle import Lifecycle

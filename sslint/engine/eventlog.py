@@ -2,10 +2,10 @@
 the path that led there, and only for the kinds some enabled rule reads."""
 from __future__ import annotations
 
-from sslint import ir
+from sslint.core import ir
 from sslint.engine.state import Obj, State
-from sslint.events import Event, Leak, Release, CallSeen
-from sslint.findings import Loc, Step
+from sslint.core.events import Event, Leak, Release, CallSeen
+from sslint.core.findings import Loc, Step
 
 
 class EventLog:

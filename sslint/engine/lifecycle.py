@@ -9,9 +9,9 @@ from dataclasses import replace
 from sslint.engine.eventlog import EventLog
 from sslint.engine.state import (ALLOC, BORROW, MAYBE, NONNULL, NULL, Obj, State, Value,
                                  is_addr, is_obj)
-from sslint.events import (Cause, DoubleRelease, NullUse, Release, ReleaseBorrowed,
+from sslint.core.events import (Cause, DoubleRelease, NullUse, Release, ReleaseBorrowed,
                            ReleaseTransferred, UseAfterRelease)
-from sslint.findings import Loc, Step
+from sslint.core.findings import Loc, Step
 from sslint.model.kinds import Kinds
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import deque
 
-from sslint import ir
+from sslint.core import ir
 from sslint.engine.conditions import COND_PREFIX, key_operands
 from sslint.engine.state import State, is_obj
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sslint.events import Cause, Nullness, Origin
-from sslint.findings import Loc, Step
+from sslint.core.events import Cause, Nullness, Origin
+from sslint.core.findings import Loc, Step
 
 NULL, NONNULL, MAYBE = Nullness.NULL, Nullness.NONNULL, Nullness.MAYBE
 ALLOC, PARAM, EXTERNAL, BORROW = Origin.ALLOC, Origin.PARAM, Origin.EXTERNAL, Origin.BORROW

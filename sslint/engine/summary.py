@@ -9,7 +9,7 @@ stays unknown (the handle escapes), which never invents a finding.
 """
 from __future__ import annotations
 
-from sslint import ir
+from sslint.core import ir
 from sslint.engine.state import ALLOC, NONNULL, NULL, PARAM, State, is_obj
 from sslint.model.api import FnSpec
 

@@ -6,7 +6,7 @@ tokens for every operator; evaluation gives integer literal values cheaply.
 from __future__ import annotations
 
 import ctypes
-from functools import lru_cache
+from functools import cache
 
 import clang.cindex as ci
 
@@ -40,12 +40,12 @@ def _setup() -> bool:
 HAVE_OPERATOR_KINDS = _setup()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _binop_spelling(kind: int) -> str:
     return ci._CXString.from_result(_lib.clang_getBinaryOperatorKindSpelling(kind))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _unop_spelling(kind: int) -> str:
     return ci._CXString.from_result(_lib.clang_getUnaryOperatorKindSpelling(kind))
 

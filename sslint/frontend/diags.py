@@ -5,8 +5,8 @@ name (or message) holds other bytes raises UnicodeDecodeError when read. Here th
 raw bytes are fetched through the C API and decoded as the OS does (surrogate
 escapes, like os.fsdecode), so the names match the paths Python itself uses.
 
-The values keep the attribute shape of clang.cindex.Diagnostic that callers read:
-`spelling`, `severity`, `location.file.name`, `location.line`, `location.column`.
+The values are plain records (file, line, col, message): nothing outside the front
+end needs libclang to read them.
 """
 from __future__ import annotations
 
@@ -31,41 +31,30 @@ _diag_spelling.restype = ci._CXString
 
 
 @dataclass(frozen=True)
-class DiagFile:
-    name: str
+class Diagnostic:
+    """An error diagnostic: where (file None when clang gives no place) and what."""
 
-
-@dataclass(frozen=True)
-class DiagLocation:
-    file: DiagFile | None
+    file: str | None
     line: int
-    column: int
-
-
-@dataclass(frozen=True)
-class Diag:
-    severity: int
-    spelling: str
-    location: DiagLocation
+    col: int
+    message: str
 
 
 def _raw(cxstring: ci._CXString) -> bytes:
     return _get_cstring(cxstring) or b""  # the _CXString frees itself when collected
 
 
-def _location(d: ci.Diagnostic) -> DiagLocation:
+def _location(d: ci.Diagnostic) -> tuple[str | None, int, int]:
     loc = d.location
     cfile = ci.c_object_p()
     line, col, off = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
     ci.conf.lib.clang_getInstantiationLocation(loc, ctypes.byref(cfile), ctypes.byref(line),
                                                ctypes.byref(col), ctypes.byref(off))
-    name = None
-    if cfile:
-        name = DiagFile(os.fsdecode(_raw(_file_name(ci.File(cfile)))))
-    return DiagLocation(name, line.value, col.value)
+    name = os.fsdecode(_raw(_file_name(ci.File(cfile)))) if cfile else None
+    return name, line.value, col.value
 
 
-def errors(tu: ci.TranslationUnit, main_path: str) -> list[Diag]:
+def errors(tu: ci.TranslationUnit, main_path: str) -> list[Diagnostic]:
     """The diagnostics of severity Error or worse, in libclang's order. The main file
     is named exactly as `main_path` (the caller's spelling of it)."""
     main = os.path.abspath(main_path)
@@ -73,9 +62,9 @@ def errors(tu: ci.TranslationUnit, main_path: str) -> list[Diag]:
     for d in tu.diagnostics:
         if d.severity < ci.Diagnostic.Error:
             continue
-        loc = _location(d)
-        if loc.file is not None and os.path.abspath(loc.file.name) == main:
-            loc = DiagLocation(DiagFile(main_path), loc.line, loc.column)
+        name, line, col = _location(d)
+        if name is not None and os.path.abspath(name) == main:
+            name = main_path
         text = _raw(_diag_spelling(d)).decode("utf-8", "replace")
-        out.append(Diag(d.severity, text, loc))
+        out.append(Diagnostic(name, line, col, text))
     return out

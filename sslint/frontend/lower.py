@@ -1,4 +1,4 @@
-"""Lowers one libclang function definition into sslint's IR and CFG (sslint.ir).
+"""Lowers one libclang function definition into sslint's IR and CFG (sslint.core.ir).
 
 Covers all of C's statement-level control flow: if/else, while, do, for, switch
 with fall-through, break/continue, goto/labels, return, `&&`/`||`/`?:`/comma in
@@ -12,10 +12,11 @@ import re
 
 import clang.cindex as ci
 
-from sslint import ir
-from sslint.findings import Loc
+from sslint.core import ir
+from sslint.core.findings import Loc
 from sslint.frontend import clangx
 from sslint.frontend.handles import handle_of_type
+from sslint.model.api import builtin_naming
 
 K = ci.CursorKind
 
@@ -27,8 +28,6 @@ NORETURN_NAMES = frozenset({
 
 # Calls whose first spelled token names the macro that expanded to them:
 # `BIO_get_ssl(b, &s)` becomes `BIO_ctrl(b, BIO_C_GET_SSL, 0, (char *)(&s))`.
-CTRL_FUNCTIONS = frozenset({"BIO_ctrl", "BIO_int_ctrl", "BIO_ptr_ctrl", "SSL_ctrl",
-                            "SSL_CTX_ctrl", "BIO_callback_ctrl"})
 
 _IDENT = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 _TRANSPARENT = {K.PAREN_EXPR, K.UNEXPOSED_EXPR, K.CSTYLE_CAST_EXPR}
@@ -54,6 +53,7 @@ class Lowerer:
         self.locals: dict[int, ir.Var] = {}
         self.globals: dict[int, ir.Var] = {}
         self.invalid = 0
+        self.assumed_unknown: set[str] = set()  # see ir.Function.assumes_unknown
 
     # ---- graph building -------------------------------------------------
     def new(self, kind: str, expr: ir.Expr | None = None, loc: Loc | None = None) -> int:
@@ -66,14 +66,14 @@ class Lowerer:
             if target not in self.nodes[t].succ:
                 self.nodes[t].succ.append(target)
 
-    def emit(self, kind: str, expr: ir.Expr | None = None, loc: Loc | None = None) -> int:
+    def add_node(self, kind: str, expr: ir.Expr | None = None, loc: Loc | None = None) -> int:
         nid = self.new(kind, expr, loc)
         self.link(self.tails, nid)
         self.tails = [nid]
         return nid
 
     def join(self) -> int:
-        return self.emit("expr")
+        return self.add_node("expr")
 
     def label(self, name: str) -> int:
         if name not in self.labels:
@@ -98,7 +98,7 @@ class Lowerer:
             if n.kind == "return":
                 n.succ = [exit_id]
         return ir.Function(self.fn.spelling, self.loc(self.fn), tuple(params), self.nodes,
-                           entry, exit_id, self.invalid)
+                           entry, exit_id, self.invalid, frozenset(self.assumed_unknown))
 
     # ---- locations and variables -----------------------------------------
     def loc(self, c: ci.Cursor) -> Loc:
@@ -133,7 +133,9 @@ class Lowerer:
                            t.kind == ci.TypeKind.POINTER or bool(h))
                 self.globals[r.hash] = v
             return v
-        return ir.Opaque(())  # a function designator or something else harmless
+        if r.kind == K.FUNCTION_DECL:
+            return ir.FuncRef(r.spelling)
+        return ir.Opaque(())  # something else harmless
 
     # ---- statements -------------------------------------------------------
     def stmt(self, c: ci.Cursor) -> None:
@@ -174,122 +176,131 @@ class Lowerer:
 
     def simple_stmt(self, c: ci.Cursor) -> None:
         k = c.kind
-        if k == K.COMPOUND_STMT:
-            for ch in clangx.children(c):
-                self.stmt(ch)
-        elif k == K.DECL_STMT:
-            for ch in clangx.children(c):
-                if ch.kind == K.VAR_DECL:
-                    self.var_decl(ch)
-        elif k == K.WHILE_STMT:
-            kids = clangx.children(c)
-            head = self.join()
-            t, f = self.cond(kids[0]) if len(kids) > 1 else ([head], [])
-            breaks: list[int] = []
-            self.loops.append((breaks, head))
-            self.tails = t
-            self.stmt(kids[-1])
-            self.link(self.tails, head)
-            self.loops.pop()
-            self.tails = f + breaks
-        elif k == K.DO_STMT:
-            kids = clangx.children(c)
-            top = self.join()
-            cont = self.new("expr")
-            breaks = []
-            self.loops.append((breaks, cont))
-            self.stmt(kids[0])
-            self.loops.pop()
-            self.link(self.tails, cont)
-            self.tails = [cont]
-            if len(kids) > 1:
-                t, f = self.cond(kids[1])
-            else:
-                t, f = [cont], []
-            self.link(t, top)
-            self.tails = f + breaks
-        elif k == K.FOR_STMT:
-            self.for_stmt(c)
-        elif k == K.SWITCH_STMT:
-            kids = clangx.children(c)
-            sw = self.emit("switch", self.expr(kids[0]), self.loc(kids[0]))
-            self.tails = []
-            breaks = []
-            self.loops.append((breaks, self.loops[-1][1] if self.loops else None))
-            self.switches.append(sw)
-            self.switch_has_default.append(False)
-            self.stmt(kids[-1])
-            has_default = self.switch_has_default.pop()
-            self.switches.pop()
-            self.loops.pop()
-            if not has_default:  # no case matched: straight past the switch
-                after = self.new("expr")
-                self.link([sw], after)
-                self.nodes[sw].cases[after] = None
-                self.tails = self.tails + breaks + [after]
-            else:
-                self.tails = self.tails + breaks
-        elif k in (K.CASE_STMT, K.DEFAULT_STMT):
-            j = self.new("expr")
-            self.link(self.tails, j)
-            kids = clangx.children(c)
-            if self.switches:
-                sw = self.switches[-1]
-                self.link([sw], j)
-                if k == K.DEFAULT_STMT:
-                    self.switch_has_default[-1] = True
-                    self.nodes[sw].cases[j] = None
-                elif len(kids) == 2:  # `case K:` (a GNU range `case A ... B:` stays open)
-                    value = clangx.int_value(kids[0])
-                    if value is not None:
-                        self.nodes[sw].cases[j] = value
-            self.tails = [j]
-            if kids:
-                self.stmt(kids[-1])
-        elif k == K.GOTO_STMT:
-            kids = clangx.children(c)
-            name = kids[0].spelling if kids else ""
-            self.link(self.tails, self.label(name))
-            self.tails = []
-        elif k == K.INDIRECT_GOTO_STMT:
-            sink = self.emit("sink", None, self.loc(c))
-            self.tails = []
-            del sink
-        elif k == K.BREAK_STMT:
-            if self.loops:
-                self.loops[-1][0].extend(self.tails)
-            self.tails = []
-        elif k == K.CONTINUE_STMT:
-            target = next((cont for _, cont in reversed(self.loops) if cont is not None), None)
-            if target is not None:
-                self.link(self.tails, target)
-            self.tails = []
-        elif k == K.RETURN_STMT:
-            kids = clangx.children(c)
-            e = self.expr(kids[0]) if kids else None
-            self.emit("return", e, self.loc(c))
-            self.tails = []
-        elif k == K.NULL_STMT:
-            pass
+        handler = _STMT.get(k)
+        if handler is not None:
+            handler(self, c)
         elif k == K.CSTYLE_CAST_EXPR and c.type.kind == ci.TypeKind.VOID:
             # `(void)f();`: the result is ignored on purpose.
             e = ir.Opaque((self.expr(c),))
-            self.emit("expr", e, self.loc(c))
+            self.add_node("expr", e, self.loc(c))
         elif k.is_expression():
             e = self.expr(c)
-            self.emit("expr", e, self.loc(c))
+            self.add_node("expr", e, self.loc(c))
             if _is_noreturn(e):
-                self.emit("sink", None, self.loc(c))
+                self.add_node("sink", None, self.loc(c))
                 self.tails = []
         else:
             self.opaque_stmt(c)
+
+    def compound_stmt(self, c: ci.Cursor) -> None:
+        for ch in clangx.children(c):
+            self.stmt(ch)
+
+    def decl_stmt(self, c: ci.Cursor) -> None:
+        for ch in clangx.children(c):
+            if ch.kind == K.VAR_DECL:
+                self.var_decl(ch)
+
+    def while_stmt(self, c: ci.Cursor) -> None:
+        kids = clangx.children(c)
+        head = self.join()
+        t, f = self.cond(kids[0]) if len(kids) > 1 else ([head], [])
+        breaks: list[int] = []
+        self.loops.append((breaks, head))
+        self.tails = t
+        self.stmt(kids[-1])
+        self.link(self.tails, head)
+        self.loops.pop()
+        self.tails = f + breaks
+
+    def do_stmt(self, c: ci.Cursor) -> None:
+        kids = clangx.children(c)
+        top = self.join()
+        cont = self.new("expr")
+        breaks: list[int] = []
+        self.loops.append((breaks, cont))
+        self.stmt(kids[0])
+        self.loops.pop()
+        self.link(self.tails, cont)
+        self.tails = [cont]
+        t, f = self.cond(kids[1]) if len(kids) > 1 else ([cont], [])
+        self.link(t, top)
+        self.tails = f + breaks
+
+    def switch_stmt(self, c: ci.Cursor) -> None:
+        kids = clangx.children(c)
+        sw = self.add_node("switch", self.expr(kids[0]), self.loc(kids[0]))
+        self.tails = []
+        breaks: list[int] = []
+        self.loops.append((breaks, self.loops[-1][1] if self.loops else None))
+        self.switches.append(sw)
+        self.switch_has_default.append(False)
+        self.stmt(kids[-1])
+        has_default = self.switch_has_default.pop()
+        self.switches.pop()
+        self.loops.pop()
+        if not has_default:  # no case matched: straight past the switch
+            after = self.new("expr")
+            self.link([sw], after)
+            self.nodes[sw].cases[after] = None
+            self.tails = self.tails + breaks + [after]
+        else:
+            self.tails = self.tails + breaks
+
+    def case_stmt(self, c: ci.Cursor) -> None:
+        j = self.new("expr")
+        self.link(self.tails, j)
+        kids = clangx.children(c)
+        if self.switches:
+            sw = self.switches[-1]
+            self.link([sw], j)
+            if c.kind == K.DEFAULT_STMT:
+                self.switch_has_default[-1] = True
+                self.nodes[sw].cases[j] = None
+            elif len(kids) == 2:  # `case K:` (a GNU range `case A ... B:` stays open)
+                value = clangx.int_value(kids[0])
+                if value is not None:
+                    self.nodes[sw].cases[j] = value
+        self.tails = [j]
+        if kids:
+            self.stmt(kids[-1])
+
+    def goto_stmt(self, c: ci.Cursor) -> None:
+        kids = clangx.children(c)
+        name = kids[0].spelling if kids else ""
+        self.link(self.tails, self.label(name))
+        self.tails = []
+
+    def indirect_goto_stmt(self, c: ci.Cursor) -> None:
+        self.add_node("sink", None, self.loc(c))
+        self.tails = []
+
+    def break_stmt(self, c: ci.Cursor) -> None:
+        if self.loops:
+            self.loops[-1][0].extend(self.tails)
+        self.tails = []
+
+    def continue_stmt(self, c: ci.Cursor) -> None:
+        target = next((cont for _, cont in reversed(self.loops) if cont is not None), None)
+        if target is not None:
+            self.link(self.tails, target)
+        self.tails = []
+
+    def return_stmt(self, c: ci.Cursor) -> None:
+        kids = clangx.children(c)
+        e = self.expr(kids[0]) if kids else None
+        self.add_node("return", e, self.loc(c))
+        self.tails = []
+
+    def null_stmt(self, c: ci.Cursor) -> None:
+        pass
 
     def opaque_stmt(self, c: ci.Cursor) -> None:
         # asm, invalid statements, ...: evaluate nested expressions for their calls only.
         self.invalid += 1
         kids = [self.expr(ch) for ch in clangx.children(c) if ch.kind.is_expression()]
         if kids:
-            self.emit("expr", ir.Opaque(tuple(kids), invalid=True), self.loc(c))
+            self.add_node("expr", ir.Opaque(tuple(kids), invalid=True), self.loc(c))
 
     def var_decl(self, c: ci.Cursor) -> None:
         v = self.declare(c, "local")
@@ -302,10 +313,10 @@ class Lowerer:
                 e: ir.Expr = self.expr(init)
             else:
                 e = ir.Assign(v, self.expr(init), self.loc(c))
-            self.emit("expr", e, self.loc(c))
+            self.add_node("expr", e, self.loc(c))
         elif v.handle and v.scope == "local":
             # An uninitialised handle: forget whatever the variable held last iteration.
-            self.emit("expr", ir.Assign(v, ir.Opaque(()), self.loc(c), "decl"), self.loc(c))
+            self.add_node("expr", ir.Assign(v, ir.Opaque(()), self.loc(c), "decl"), self.loc(c))
 
     def for_stmt(self, c: ci.Cursor) -> None:
         init, cond, inc, body = _for_parts(c)
@@ -313,7 +324,7 @@ class Lowerer:
             if init.kind == K.DECL_STMT:
                 self.simple_stmt(init)
             else:
-                self.emit("expr", self.expr(init), self.loc(init))
+                self.add_node("expr", self.expr(init), self.loc(init))
         head = self.join()
         if cond is not None:
             t, f = self.cond(cond)
@@ -349,7 +360,7 @@ class Lowerer:
                 return t1 + t2, f2
             if op == ",":
                 lhs, rhs = clangx.children(c)
-                self.emit("expr", self.expr(lhs), self.loc(lhs))
+                self.add_node("expr", self.expr(lhs), self.loc(lhs))
                 return self.cond(rhs)
         if k == K.UNARY_OPERATOR and clangx.unary_operator(c) == "!":
             kids = clangx.children(c)
@@ -365,7 +376,7 @@ class Lowerer:
                 self.tails = f0
                 t2, f2 = self.cond(kids[2])
                 return t1 + t2, f1 + f2
-        nid = self.emit("branch", self.expr(c), self.loc(c))
+        nid = self.add_node("branch", self.expr(c), self.loc(c))
         t = self.new("expr")
         f = self.new("expr")
         self.nodes[nid].succ = [t, f]
@@ -375,81 +386,85 @@ class Lowerer:
     # ---- expressions ------------------------------------------------------
     def expr(self, c: ci.Cursor) -> ir.Expr:
         c = _strip(c)
-        k = c.kind
-        if k == K.DECL_REF_EXPR:
-            return self.ref(c)
-        if k == K.INTEGER_LITERAL or k == K.CHARACTER_LITERAL:
-            v = clangx.int_value(c)
-            return ir.Int(v) if v is not None else ir.Opaque(())
-        if k == K.CALL_EXPR:
-            return self.call(c)
-        if k == K.MEMBER_REF_EXPR:
-            kids = clangx.children(c)
-            if not kids:
-                return ir.Opaque(())
-            base = self.expr(kids[0])
-            arrow = _strip(kids[0]).type.get_canonical().kind == ci.TypeKind.POINTER
-            return ir.Member(base, c.spelling, arrow, handle_of_type(c.type), self.loc(c))
-        if k == K.BINARY_OPERATOR or k == K.COMPOUND_ASSIGNMENT_OPERATOR:
-            kids = clangx.children(c)
-            if len(kids) != 2:
-                return self.opaque(c)
-            op = clangx.binary_operator(c)
-            if op == "=" or k == K.COMPOUND_ASSIGNMENT_OPERATOR:
-                return ir.Assign(self.expr(kids[0]), self.expr(kids[1]), self.loc(c),
-                                 op or "=")
-            # `a + b + c + ...` nests to the left: walk the spine without recursing.
-            spine = [(op, kids[1])]
-            cur = _strip(kids[0])
-            while cur.kind == K.BINARY_OPERATOR:
-                sub = clangx.children(cur)
-                sub_op = clangx.binary_operator(cur) if len(sub) == 2 else "="
-                if sub_op == "=":
-                    break
-                spine.append((sub_op, sub[1]))
-                cur = _strip(sub[0])
-            left = self.expr(cur)
-            for sub_op, rhs in reversed(spine):
-                left = ir.Binary(sub_op, left, self.expr(rhs))
-            return left
-        if k == K.UNARY_OPERATOR:
-            # `- - - x` and `!!x` chains: collect the operators without recursing.
-            ops: list[tuple[str, ci.Cursor]] = []
-            cur = c
-            while cur.kind == K.UNARY_OPERATOR:
-                sub = clangx.children(cur)
-                if not sub:
-                    break
-                ops.append((clangx.unary_operator(cur), cur))
-                cur = _strip(sub[0])
-            if not ops:
-                return self.opaque(c)
-            inner = self.expr(cur)
-            for op, node in reversed(ops):
-                if op == "&":
-                    inner = ir.AddrOf(inner)
-                elif op == "*":
-                    inner = ir.Deref(inner, self.loc(node))
-                else:
-                    inner = ir.Unary(op, inner)
-            return inner
-        if k == K.ARRAY_SUBSCRIPT_EXPR:
-            kids = clangx.children(c)
-            if len(kids) == 2:
-                return ir.Index(self.expr(kids[0]), self.expr(kids[1]))
-            return self.opaque(c)
-        if k == K.CONDITIONAL_OPERATOR:
-            kids = [self.expr(ch) for ch in clangx.children(c)]
-            if len(kids) == 3:
-                return ir.CondExpr(kids[0], kids[1], kids[2])
-            if len(kids) == 2:
-                return ir.CondExpr(kids[0], None, kids[1])
-            return ir.Opaque(tuple(kids))
-        if k == K.GNU_NULL_EXPR or k == K.CXX_NULL_PTR_LITERAL_EXPR:
-            return ir.Int(0)
-        if k.name == "StmtExpr":
+        handler = _EXPR.get(c.kind)
+        if handler is not None:
+            return handler(self, c)
+        if c.kind.name == "StmtExpr":
             return self.stmt_expr(c)
         return self.opaque(c)
+
+    def int_literal(self, c: ci.Cursor) -> ir.Expr:
+        v = clangx.int_value(c)
+        return ir.Int(v) if v is not None else ir.Opaque(())
+
+    def null_literal(self, c: ci.Cursor) -> ir.Expr:
+        return ir.Int(0)
+
+    def member(self, c: ci.Cursor) -> ir.Expr:
+        kids = clangx.children(c)
+        if not kids:
+            return ir.Opaque(())
+        base = self.expr(kids[0])
+        arrow = _strip(kids[0]).type.get_canonical().kind == ci.TypeKind.POINTER
+        return ir.Member(base, c.spelling, arrow, handle_of_type(c.type), self.loc(c))
+
+    def binary(self, c: ci.Cursor) -> ir.Expr:
+        kids = clangx.children(c)
+        if len(kids) != 2:
+            return self.opaque(c)
+        op = clangx.binary_operator(c)
+        if op == "=" or c.kind == K.COMPOUND_ASSIGNMENT_OPERATOR:
+            return ir.Assign(self.expr(kids[0]), self.expr(kids[1]), self.loc(c), op or "=")
+        # `a + b + c + ...` nests to the left: walk the spine without recursing.
+        spine = [(op, kids[1])]
+        cur = _strip(kids[0])
+        while cur.kind == K.BINARY_OPERATOR:
+            sub = clangx.children(cur)
+            sub_op = clangx.binary_operator(cur) if len(sub) == 2 else "="
+            if sub_op == "=":
+                break
+            spine.append((sub_op, sub[1]))
+            cur = _strip(sub[0])
+        left = self.expr(cur)
+        for sub_op, rhs in reversed(spine):
+            left = ir.Binary(sub_op, left, self.expr(rhs))
+        return left
+
+    def unary(self, c: ci.Cursor) -> ir.Expr:
+        # `- - - x` and `!!x` chains: collect the operators without recursing.
+        ops: list[tuple[str, ci.Cursor]] = []
+        cur = c
+        while cur.kind == K.UNARY_OPERATOR:
+            sub = clangx.children(cur)
+            if not sub:
+                break
+            ops.append((clangx.unary_operator(cur), cur))
+            cur = _strip(sub[0])
+        if not ops:
+            return self.opaque(c)
+        inner = self.expr(cur)
+        for op, node in reversed(ops):
+            if op == "&":
+                inner = ir.AddrOf(inner)
+            elif op == "*":
+                inner = ir.Deref(inner, self.loc(node))
+            else:
+                inner = ir.Unary(op, inner)
+        return inner
+
+    def subscript(self, c: ci.Cursor) -> ir.Expr:
+        kids = clangx.children(c)
+        if len(kids) == 2:
+            return ir.Index(self.expr(kids[0]), self.expr(kids[1]))
+        return self.opaque(c)
+
+    def conditional(self, c: ci.Cursor) -> ir.Expr:
+        kids = [self.expr(ch) for ch in clangx.children(c)]
+        if len(kids) == 3:
+            return ir.CondExpr(kids[0], kids[1], kids[2])
+        if len(kids) == 2:
+            return ir.CondExpr(kids[0], None, kids[1])
+        return ir.Opaque(tuple(kids))
 
     def opaque(self, c: ci.Cursor) -> ir.Expr:
         kids = tuple(self.expr(ch) for ch in clangx.children(c) if ch.kind.is_expression())
@@ -479,7 +494,7 @@ class Lowerer:
         ref = c.referenced
         args = tuple(self.expr(a) for a in c.get_arguments())
         loc = self.loc(c)
-        if name in CTRL_FUNCTIONS and self.source:
+        if name in builtin_naming().macro_targets and self.source:
             # Tokens of a macro expansion are not available; read the spelled name.
             off = c.extent.start.offset
             m = _IDENT.match(self.source, off, off + 80)
@@ -487,6 +502,8 @@ class Lowerer:
                 spelled = m.group().decode("ascii")
                 if spelled != name and spelled in self.known:
                     name = spelled
+                elif spelled != name:
+                    self.assumed_unknown.add(spelled)
         const_args: tuple[bool, ...] = ()
         noreturn = name in NORETURN_NAMES
         if name not in self.known and ref is not None and ref.kind == K.FUNCTION_DECL:
@@ -496,9 +513,30 @@ class Lowerer:
                     const_args = tuple(_is_const_pointer(t) for t in ftype.argument_types())
                 if not noreturn and "noreturn" in ftype.spelling:
                     noreturn = True
+                    self.assumed_unknown.add(name)
             except Exception:  # noqa: BLE001 - unusual types: treat as unknown
                 const_args = ()
         return ir.Call(name, args, loc, const_args, noreturn, handle_of_type(c.type))
+
+
+# One method per statement and expression kind (everything else: see simple_stmt/expr).
+_STMT = {
+    K.COMPOUND_STMT: Lowerer.compound_stmt, K.DECL_STMT: Lowerer.decl_stmt,
+    K.WHILE_STMT: Lowerer.while_stmt, K.DO_STMT: Lowerer.do_stmt, K.FOR_STMT: Lowerer.for_stmt,
+    K.SWITCH_STMT: Lowerer.switch_stmt, K.CASE_STMT: Lowerer.case_stmt,
+    K.DEFAULT_STMT: Lowerer.case_stmt, K.GOTO_STMT: Lowerer.goto_stmt,
+    K.INDIRECT_GOTO_STMT: Lowerer.indirect_goto_stmt, K.BREAK_STMT: Lowerer.break_stmt,
+    K.CONTINUE_STMT: Lowerer.continue_stmt, K.RETURN_STMT: Lowerer.return_stmt,
+    K.NULL_STMT: Lowerer.null_stmt,
+}
+_EXPR = {
+    K.DECL_REF_EXPR: Lowerer.ref, K.INTEGER_LITERAL: Lowerer.int_literal,
+    K.CHARACTER_LITERAL: Lowerer.int_literal, K.CALL_EXPR: Lowerer.call,
+    K.MEMBER_REF_EXPR: Lowerer.member, K.BINARY_OPERATOR: Lowerer.binary,
+    K.COMPOUND_ASSIGNMENT_OPERATOR: Lowerer.binary, K.UNARY_OPERATOR: Lowerer.unary,
+    K.ARRAY_SUBSCRIPT_EXPR: Lowerer.subscript, K.CONDITIONAL_OPERATOR: Lowerer.conditional,
+    K.GNU_NULL_EXPR: Lowerer.null_literal, K.CXX_NULL_PTR_LITERAL_EXPR: Lowerer.null_literal,
+}
 
 
 def _is_const_pointer(t: ci.Type) -> bool:

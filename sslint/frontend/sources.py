@@ -8,13 +8,13 @@ from __future__ import annotations
 import os
 import stat
 
-from sslint.findings import Notification
+from sslint.core.findings import Notification
 
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 _SNIFF_BYTES = 8 * 1024
 
 
-def display_path(path: str) -> str:
+def printable_path(path: str) -> str:
     """`path` made safe to print: undecodable bytes and control characters escaped."""
     text = os.fsencode(path).decode("utf-8", "backslashreplace")
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
@@ -33,7 +33,7 @@ def _c_files_under(top: str, notes: list[Notification]) -> list[str]:
     links: list[str] = []
 
     def unreadable(exc: OSError) -> None:
-        where = display_path(exc.filename or top)
+        where = printable_path(exc.filename or top)
         notes.append(Notification("warning", f"cannot list {where}: {exc.strerror}",
                                   code="unreadable-dir"))
 
@@ -76,13 +76,14 @@ def discover(paths: list[str]) -> tuple[list[str], list[Notification]]:
         if os.path.isdir(path):
             below = _c_files_under(path, notes)
             if not below:
-                notes.append(Notification("warning", f"no C files found under {display_path(path)}",
-                                          code="no-c-files"))
+                notes.append(Notification(
+                    "warning", f"no C files found under {printable_path(path)}",
+                    code="no-c-files"))
             files += below
         elif os.path.lexists(path):
             files.append(path)  # check_readable reports FIFOs, dangling links, …
         else:
-            notes.append(Notification("error", f"{display_path(path)}: no such file or directory",
+            notes.append(Notification("error", f"{printable_path(path)}: no such file or directory",
                                       code="missing-path"))
     seen: set[str] = set()
     unique = []
@@ -96,7 +97,7 @@ def discover(paths: list[str]) -> tuple[list[str], list[Notification]]:
 
 def check_readable(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str | None:
     """Why `path` cannot be analysed, or None when it looks like a readable text file."""
-    shown = display_path(path)
+    shown = printable_path(path)
     try:
         info = os.stat(path)
         # Checked before opening: opening a FIFO or device could block.

@@ -233,13 +233,32 @@ def _builtin() -> tuple[Kinds, Naming, dict[str, FnSpec]]:
     data = dict(_table_text())
     kinds = Kinds(parse_kinds(data.pop("handles", {}), "openssl.toml"))
     naming = parse_naming(data.pop("naming", {}), "openssl.toml")
+    fallback = data.pop("fallback_types", {})
+    if not isinstance(fallback, dict) or not all(isinstance(v, str) for v in fallback.values()):
+        raise ModelError("openssl.toml: [fallback_types] must map type names to struct tags")
+    _FALLBACK.clear()
+    _FALLBACK.update(fallback)
     table = {name: resolve(spec, kinds, f"openssl.toml: [{name}]")
              for name, spec in parse_table(data, "openssl.toml", kinds).items()}
     return kinds, naming, table
 
 
+_FALLBACK: dict[str, str] = {}
+
+
 def builtin_kinds() -> Kinds:
     return _builtin()[0]
+
+
+def builtin_naming() -> Naming:
+    return _builtin()[1]
+
+
+def builtin_fallback_types() -> dict[str, str]:
+    """Opaque OpenSSL types (besides the handle kinds) to declare when its headers
+    are missing: typedef name -> struct tag."""
+    _builtin()
+    return dict(_FALLBACK)
 
 
 class ApiModel:

@@ -14,6 +14,9 @@ class Naming:
     prefix: re.Pattern[str] = re.compile(r"(?!)")
     takes_ownership: re.Pattern[str] = re.compile(r"(?!)")
     returns_new: re.Pattern[str] = re.compile(r"(?!)")
+    # What OpenSSL's function-like macros expand to (BIO_get_ssl is a BIO_ctrl call):
+    # a call to one of these is known by the macro's name spelled at the call.
+    macro_targets: frozenset[str] = frozenset()
 
     def is_openssl(self, name: str) -> bool:
         return bool(self.prefix.match(name))
@@ -35,17 +38,20 @@ class Naming:
 
 def parse_naming(data: dict, source: str) -> Naming:
     where = f"{source}: [naming]"
-    unknown = set(data) - {"prefixes", "takes_ownership", "returns_new"}
+    unknown = set(data) - {"prefixes", "takes_ownership", "returns_new", "macro_targets"}
     if unknown:
         raise ModelError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
     prefixes = data.get("prefixes", [])
     if not isinstance(prefixes, list) or not all(isinstance(p, str) for p in prefixes):
         raise ModelError(f"{where}: 'prefixes' must be a list of strings")
+    targets = data.get("macro_targets", [])
+    if not isinstance(targets, list) or not all(isinstance(p, str) for p in targets):
+        raise ModelError(f"{where}: 'macro_targets' must be a list of strings")
     try:
         return Naming(
             re.compile(r"^(" + "|".join(re.escape(p) for p in prefixes) + r")_")
             if prefixes else Naming.prefix,
             re.compile(data.get("takes_ownership", r"(?!)")),
-            re.compile(data.get("returns_new", r"(?!)")))
+            re.compile(data.get("returns_new", r"(?!)")), frozenset(targets))
     except re.error as exc:
         raise ModelError(f"{where}: bad pattern: {exc}") from None

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sslint.findings import FileResult, Finding, Notification
+from sslint.core.findings import FileResult, Finding, Notification
 from sslint.output import json_fmt, sarif, text  # they name Report only in annotations
-from sslint.rule import LoadedRule
-from sslint.suppress import Suppressed
+from sslint.core.rule import LoadedRule
+from sslint.session.suppress import Suppressed
 
 
 def _now() -> datetime:

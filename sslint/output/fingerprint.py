@@ -15,7 +15,15 @@ appeared so far, top to bottom.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sslint.core.findings import Finding
+    from sslint.output import Report
+    from sslint.output.sources import Sources
 
 WINDOW = 100
 BASE = 37
@@ -100,3 +108,15 @@ def finding_fingerprint(rule_id: str, path: str, function: str, line: bytes) -> 
     key = f"{rule_id}\x00{path}\x00{function}\x00{text}".encode("utf-8", "surrogateescape")
     digest = hashlib.sha256(key)
     return digest.hexdigest()[:32]
+
+
+def partial_fingerprints(report: Report, sources: Sources, f: Finding) -> dict[str, str] | None:
+    """GitHub's primaryLocationLineHash and sslint/v1 (what baselines match on); None
+    when the source cannot be read."""
+    line = sources.line(f.loc.file, f.loc.line)
+    line_hash = sources.line_hash(f.loc.file, f.loc.line)
+    if line is None or line_hash is None:
+        return None
+    where = report.relative(f.loc.file) or Path(os.path.abspath(f.loc.file)).as_uri()
+    return {"primaryLocationLineHash": line_hash,
+            FINGERPRINT_KEY: finding_fingerprint(f.rule_id, where, f.function, line)}

@@ -12,7 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import sslint
-from sslint.findings import Finding, Loc, Notification
+from sslint.core.findings import Finding, Loc, Notification
 
 if TYPE_CHECKING:
     from sslint.output import Report

@@ -19,10 +19,11 @@ import sarif_om as om
 from jschema_to_python.to_json import to_json
 
 import sslint
-from sslint.findings import Finding, Loc, Notification, Step
-from sslint.output.fingerprint import FINGERPRINT_KEY, finding_fingerprint, line_hashes
-from sslint.rule import LoadedRule
-from sslint.suppress import Suppressed
+from sslint.core.findings import Finding, Loc, Notification, Step
+from sslint.output.fingerprint import partial_fingerprints
+from sslint.output.sources import Sources
+from sslint.core.rule import LoadedRule
+from sslint.session.suppress import Suppressed
 
 if TYPE_CHECKING:
     from sslint.output import Report
@@ -44,66 +45,6 @@ _KEY_ORDER = {k: i for i, k in enumerate((
     "startLine", "startColumn", "endLine", "endColumn", "logicalLocations",
     "relatedLocations", "codeFlows", "threadFlows", "partialFingerprints", "baselineState",
     "suppressions", "justification"))}
-
-
-class Sources:
-    """Source files read once, for byte→code-point columns and line fingerprints."""
-
-    def __init__(self, root: str) -> None:
-        self.root = root
-        self._data: dict[str, bytes | None] = {}
-        self._lines: dict[str, list[bytes] | None] = {}
-        self._hashes: dict[str, list[str] | None] = {}
-
-    def _read(self, path: str) -> bytes | None:
-        if path not in self._data:
-            self._data[path] = None
-            for candidate in (path, os.path.join(self.root, path)):
-                try:
-                    with open(candidate, "rb") as fh:
-                        self._data[path] = fh.read()
-                    break
-                except OSError:
-                    continue
-        return self._data[path]
-
-    def line(self, path: str, line: int) -> bytes | None:
-        """Line `line` (1-based) of path without its line break, None when unknown."""
-        if path not in self._lines:
-            data = self._read(path)
-            # bytes.splitlines breaks at LF, CRLF and CR only, as clang counts lines.
-            self._lines[path] = data.splitlines() if data is not None else None
-        lines = self._lines[path]
-        return lines[line - 1] if lines is not None and 1 <= line <= len(lines) else None
-
-    def column(self, path: str, line: int, byte_col: int) -> int:
-        """libclang's 1-based byte column as a 1-based Unicode code point column."""
-        raw = self.line(path, line)
-        if raw is None or byte_col < 1:
-            return byte_col
-        prefix = raw[: byte_col - 1]
-        beyond = max(0, byte_col - 1 - len(raw))  # e.g. an end column just past the line
-        return len(prefix.decode("utf-8", errors="replace")) + beyond + 1
-
-    def line_hash(self, path: str, line: int) -> str | None:
-        if path not in self._hashes:
-            data = self._read(path)
-            text = data.decode("utf-8", errors="replace") if data is not None else None
-            self._hashes[path] = line_hashes(text) if text is not None else None
-        hashes = self._hashes[path]
-        return hashes[line - 1] if hashes and 1 <= line <= len(hashes) else None
-
-
-def partial_fingerprints(report: Report, sources: Sources, f: Finding) -> dict[str, str] | None:
-    """GitHub's primaryLocationLineHash and sslint/v1 (what baselines match on); None
-    when the source cannot be read."""
-    line = sources.line(f.loc.file, f.loc.line)
-    line_hash = sources.line_hash(f.loc.file, f.loc.line)
-    if line is None or line_hash is None:
-        return None
-    where = report.relative(f.loc.file) or Path(os.path.abspath(f.loc.file)).as_uri()
-    return {"primaryLocationLineHash": line_hash,
-            FINGERPRINT_KEY: finding_fingerprint(f.rule_id, where, f.function, line)}
 
 
 def _plain(markdown: str) -> str:

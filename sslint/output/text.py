@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from sslint.findings import Loc, Notification
+from sslint.core.findings import Loc, Notification
 
 if TYPE_CHECKING:
     from sslint.output import Report

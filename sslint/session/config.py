@@ -16,9 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sslint.frontend.compdb import sanitize_args
-from sslint.frontend.sources import display_path
+from sslint.frontend.sources import printable_path
 from sslint.model.api import FnSpec, ModelError, parse_table
-from sslint.rule import LEVELS, LoadedRule, unknown_selectors
+from sslint.core.rule import LEVELS, LoadedRule, unknown_selectors
 
 CONFIG_NAMES = (".sslint.toml", "sslint.toml", "pyproject.toml")
 KEYS = ("select", "ignore", "per-file-ignores", "severity", "extra-args", "api")
@@ -121,11 +121,11 @@ def load_config(path: str) -> Config:
     if found is None:  # an explicit --config pyproject.toml without [tool.sslint]
         return Config(path=path)
     data, prefix = found
-    name = display_path(shown(path))
+    name = printable_path(shown(path))
 
     def where(key: str) -> str:
         # Keys come from the file, which may come from a stranger: no terminal escapes.
-        return f"{name}: '{prefix}{display_path(key)}'"
+        return f"{name}: '{prefix}{printable_path(key)}'"
 
     for key in data:
         if key not in KEYS:

@@ -7,8 +7,9 @@ calls on the hot path).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
-from sslint.findings import Loc
+from sslint.core.findings import Loc
 
 
 class Expr:
@@ -95,6 +96,16 @@ class Binary(Expr):
 
 
 @dataclass(frozen=True, slots=True)
+class FuncRef(Expr):
+    """A function designator: `cb` in `SSL_CTX_sess_set_new_cb(ctx, cb)` (also behind
+    `&` or a cast). To the engine it is an unknown value, like an Opaque without
+    children; callback registrations are found by it."""
+
+    name: str
+    children: ClassVar[tuple[Expr, ...]] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Opaque(Expr):
     """Anything the engine need not understand; children are still evaluated
     (for their calls and assignments) in order."""
@@ -135,3 +146,8 @@ class Function:
     entry: int
     exit: int
     invalid_stmts: int = 0   # statements clang could not parse
+    # Names the lowering took to be unknown to the API model where knowing them would
+    # have changed this IR (a `noreturn` attribute read, a *_ctrl call's macro name
+    # not taken): once the model knows one (a summary), the function must be lowered
+    # again to read as if it had been lowered then.
+    assumes_unknown: frozenset[str] = frozenset()

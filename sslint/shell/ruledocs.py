@@ -2,7 +2,7 @@
 (`sslint rules ID`), JSON (`--format json`) and docs/rules.md."""
 from __future__ import annotations
 
-from sslint.rule import LoadedRule
+from sslint.core.rule import LoadedRule
 
 
 def rule_record(r: LoadedRule) -> dict:

@@ -14,12 +14,14 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sslint.findings import Finding
-from sslint.output import Report
-from sslint.output.fingerprint import FINGERPRINT_KEY
-from sslint.output.sarif import Sources, partial_fingerprints
+from sslint.core.findings import Finding
+from sslint.output.fingerprint import FINGERPRINT_KEY, partial_fingerprints
+from sslint.output.sources import Sources
+
+if TYPE_CHECKING:
+    from sslint.output import Report  # only its root and relative()
 
 Key = str  # partialFingerprints["sslint/v1"]
 

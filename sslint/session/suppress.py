@@ -17,8 +17,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sslint.findings import Finding, Loc
-from sslint.frontend.sources import display_path
+from sslint.core.findings import Finding, Loc
+from sslint.frontend.sources import printable_path
 
 _SSLINT = re.compile(r"\bsslint:[ \t]*ignore\b(?:\[(?P<codes>[^\]\n]*)\])?(?P<why>[^\n]*)")
 _NOLINT = re.compile(r"\bNOLINT(?:NEXTLINE)?\((?P<codes>[^)\n]*)\)(?P<why>[^\n]*)")
@@ -104,7 +104,7 @@ def parse_directives(data: bytes, path: str) -> list[Directive]:
             out.append(Directive(loc_of(start + m.start(), start + m.end() - len(why)),
                                  codes or (_ALL,), _utf8(_clean(why))))
         for m in _NOLINT.finditer(body):
-            codes = tuple(display_path(c[len("sslint-"):].upper()) or _ALL for c in
+            codes = tuple(printable_path(c[len("sslint-"):].upper()) or _ALL for c in
                           (p.strip() for p in m.group("codes").split(","))
                           if c.lower().startswith("sslint-"))
             if codes:
@@ -116,7 +116,7 @@ def parse_directives(data: bytes, path: str) -> list[Directive]:
 
 def _codes(raw: str) -> tuple[str, ...]:
     # A code may be echoed in an SSL900 message: no terminal escapes from the source.
-    return tuple(display_path(c.strip().upper()) for c in raw.split(",") if c.strip())
+    return tuple(printable_path(c.strip().upper()) for c in raw.split(",") if c.strip())
 
 
 def _utf8(latin: str) -> str:

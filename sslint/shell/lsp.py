@@ -17,14 +17,11 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from sslint import __version__
-from sslint.analysis import Options
-from sslint.cli import UNUSED_SUPPRESSION, filter_results, units_for
-from sslint.config import ConfigError, enabled_rules
-from sslint.config import resolve as resolve_config
-from sslint.findings import Finding, Loc, Notification
-from sslint.output.sarif import Sources
-from sslint.rule import LoadedRule, all_rules
-from sslint.runner import Job, run_all
+from sslint.core.findings import Finding, Loc, Notification
+from sslint.output.sources import Sources
+from sslint.core.rule import LoadedRule
+from sslint.session.pipeline import Request, SessionError
+from sslint.session.pipeline import run as run_session
 
 SEVERITY = {"error": types.DiagnosticSeverity.Error,
             "warning": types.DiagnosticSeverity.Warning,
@@ -35,17 +32,11 @@ MESSAGE_TYPE = {"error": types.MessageType.Error, "warning": types.MessageType.W
 
 def analyse(path: str) -> tuple[list[Finding], list[LoadedRule], list[Notification]]:
     """Findings in path that `sslint check path` would report (suppressed ones left out),
-    the rules that ran, and the run's notifications. Raises ConfigError."""
-    cfg = resolve_config([path], None, False)
-    rules = [r for r in enabled_rules(all_rules(), [(cfg.select, cfg.ignore)])
-             if r.rule.id != UNUSED_SUPPRESSION]
-    notes = [Notification("warning", w, code="config-arg-dropped") for w in cfg.warnings]
-    units, skipped = units_for([path], None, list(cfg.extra_args), notes)
-    job = Job(tuple(r.rule.id for r in rules), cfg.api, Options(root=os.getcwd()))
-    results = run_all(job, [u for u in units if u not in skipped], 1) + list(skipped.values())
-    filter_results(results, rules, cfg, False)
-    findings = [f for r in results for f in r.findings]
-    return findings, rules, notes + [n for r in results for n in r.notifications]
+    the rules that ran, and the run's notifications. Raises SessionError."""
+    report = run_session(Request(paths=(path,), root=os.getcwd(), jobs=1, use_pch=False))
+    findings = [f for r in report.results for f in r.findings]
+    notes = report.run_notifications + [n for r in report.results for n in r.notifications]
+    return findings, report.rules, notes
 
 
 def column(sources: Sources, loc_file: str, line: int, byte_col: int, encoding: str) -> int:
@@ -65,7 +56,8 @@ def column(sources: Sources, loc_file: str, line: int, byte_col: int, encoding: 
 def lsp_range(sources: Sources, loc: Loc, encoding: str) -> types.Range:
     end_line, end_col = (loc.end_line, loc.end_col) if loc.end_line else (loc.line, loc.col)
     return types.Range(
-        types.Position(max(0, loc.line - 1), column(sources, loc.file, loc.line, loc.col, encoding)),
+        types.Position(max(0, loc.line - 1),
+                       column(sources, loc.file, loc.line, loc.col, encoding)),
         types.Position(max(0, end_line - 1),
                        column(sources, loc.file, end_line, end_col, encoding)))
 
@@ -107,7 +99,7 @@ def create_server() -> LanguageServer:
                 return
             try:
                 findings, rules, notes = await asyncio.to_thread(analyse, path)
-            except ConfigError as exc:
+            except SessionError as exc:
                 log("error", f"sslint: {exc}")
                 publish(uri, [])
                 return

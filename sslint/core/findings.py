@@ -1,7 +1,7 @@
 """Plain data passed between the engine, the rules and the output layer.
 
 Nothing here knows libclang or OpenSSL: locations are file/line/column, findings are
-what a rule decided to report (the events rules read are in sslint.events).
+what a rule decided to report (the events rules read are in sslint.core.events).
 """
 from __future__ import annotations
 

@@ -8,6 +8,13 @@ A rule module in `rules/` (installed as `sslint.rules`) defines:
 and its docstring is the rule's documentation (ruff's headings: What it does /
 Why is this bad? / Example / Use instead / References). Rules never see libclang
 cursors: the engine hands them Events.
+
+A rule with `stage="post-suppression"` sees no events; it runs once inline
+suppressions have been applied, through its module's
+
+    def after_suppressions(result: FileResult, state: AfterSuppressions) -> list[Finding]
+
+(SSL900 reports the suppressions that suppressed nothing that way).
 """
 from __future__ import annotations
 
@@ -16,17 +23,22 @@ import importlib.util
 import pkgutil
 import re
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Callable
+from typing import TYPE_CHECKING
 
-from sslint.events import EVENT_KINDS, Event
-from sslint.findings import Finding
+from sslint.core.events import EVENT_KINDS, Event
+from sslint.core.findings import FileResult, Finding
+
+if TYPE_CHECKING:
+    from sslint.session.suppress import Suppressions
 
 MAN_BASE = "https://docs.openssl.org/master/man3/"
 LEVELS = ("note", "warning", "error")
 PRECISIONS = ("very-high", "high", "medium", "low")
+STAGES = ("analysis", "post-suppression")  # when a rule runs
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,8 @@ class Rule:
     tags: tuple[str, ...] = ()
     since: str = "0.1.0"
     handles: tuple[str, ...] = ()  # empty: all handle kinds
+    stage: str = "analysis"      # "post-suppression": after_suppressions(), not events
+    opt_in: str = ""             # a run switch the rule needs to run at all, "" for none
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"SSL\d{3}", self.id):
@@ -55,6 +69,8 @@ class Rule:
         unknown = set(self.events) - set(EVENT_KINDS)
         if unknown:
             raise ValueError(f"rule {self.id}: unknown events {sorted(unknown)}")
+        if self.stage not in STAGES or (self.stage != "analysis" and self.events):
+            raise ValueError(f"rule {self.id}: bad stage {self.stage!r} for its events")
 
     @property
     def help_uri(self) -> str:
@@ -71,11 +87,24 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class AfterSuppressions:
+    """What a post-suppression rule sees once inline suppressions have been applied."""
+
+    suppressions: Suppressions   # the directives read so far, marked with the codes used
+    suppressible: frozenset[str]  # enabled rules whose findings the directives could hide
+    known: Mapping[str, str]     # every rule id -> name
+
+
+PostSuppressionHook = Callable[[FileResult, AfterSuppressions], list[Finding]]
+
+
+@dataclass(frozen=True)
 class LoadedRule:
     rule: Rule
     check: Callable[[Event], Finding | None]
     doc: str = field(repr=False)
     module: str = ""
+    after_suppressions: PostSuppressionHook | None = field(default=None, repr=False)
 
     def sections(self) -> dict[str, str]:
         """The docstring split on its `## ` headings; key '' is the title paragraph."""
@@ -137,7 +166,13 @@ def all_rules() -> list[LoadedRule]:
             check = getattr(mod, "check", None)
             if not isinstance(rule, Rule) or not callable(check):
                 raise RuntimeError(f"{mod.__name__}: a rule module needs RULE and check()")
-            loaded.append(LoadedRule(rule, check, (mod.__doc__ or "").strip(), mod.__name__))
+            hook = getattr(mod, "after_suppressions", None) \
+                if rule.stage == "post-suppression" else None
+            if rule.stage == "post-suppression" and not callable(hook):
+                raise RuntimeError(f"{mod.__name__}: a post-suppression rule needs "
+                                   "after_suppressions()")
+            loaded.append(LoadedRule(rule, check, (mod.__doc__ or "").strip(), mod.__name__,
+                                     hook))
         loaded.sort(key=lambda r: r.rule.id)
         ids = [r.rule.id for r in loaded]
         if len(ids) != len(set(ids)):

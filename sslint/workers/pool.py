@@ -4,7 +4,7 @@ libclang can crash (deep recursion in its parser overflows the stack), loop for
 minutes on pathological input, and a parse cannot be interrupted. So files are
 analysed in worker processes that the parent supervises:
 
-* A worker runs each file on a big-stack thread and watches it (sslint.watchdog).
+* A worker runs each file on a big-stack thread and watches it (sslint.workers.watchdog).
   Past the file's limits it sends a result with a notification that names the file
   (and the function, when the engine is in one), then ends itself: a thread cannot
   be stopped, a process can.
@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Self
 
-from sslint import watchdog
-from sslint.frontend.sources import display_path
-from sslint.findings import FileResult, Loc, Notification
+from sslint.workers import watchdog
+from sslint.frontend.sources import printable_path
+from sslint.core.findings import FileResult, Loc, Notification
 
 POLL_SECONDS = 0.1
 UNITS_PER_WORKER = 200  # then a fresh process: memory stays flat over big runs
@@ -108,7 +108,7 @@ def watched(fn: Callable[..., FileResult], args: tuple, display: str, stack_byte
                 break
             why = watchdog.overrun(t, started, limits, file_timeout)
             if why is not None:
-                return stopped(display, f"{display_path(display)}: {why}", "time-limit"), True
+                return stopped(display, f"{printable_path(display)}: {why}", "time-limit"), True
     finally:
         watchdog.forget(t.ident)
     if "error" in box:
@@ -178,7 +178,7 @@ class Pool:
         for w in list(self.workers):
             self._retire(w, kill=w.task is not None)
 
-    def run(self, tasks: list[tuple[str, Any, float]],
+    def run_tasks(self, tasks: list[tuple[str, Any, float]],
             on_error: Callable[[int, str, str], Any],
             on_result: Callable[[int, Any], None] | None = None) -> list[Any]:
         """Run (kind, payload, limit) tasks; returns their results in order. A task

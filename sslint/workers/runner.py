@@ -4,7 +4,7 @@ Results come back in input order whatever the number of jobs, so output is
 identical for --jobs 1 and --jobs N. Each unit runs on a thread with a large
 stack, and libclang parses on that thread too (LIBCLANG_NOTHREADS): deeply nested
 C must neither hit Python's recursion limit nor overflow libclang's own 8 MiB
-parser thread. Workers are processes even for --jobs 1 (sslint.pool), so a file
+parser thread. Workers are processes even for --jobs 1 (sslint.workers.pool), so a file
 that crashes or hangs libclang costs that file only.
 
 With `Job.pch`, precompiled headers of the #include blocks that several files
@@ -21,13 +21,14 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sslint import watchdog
-from sslint.analysis import Options, RuleSet, analyze_file, clang_args
-from sslint.findings import FileResult, Loc, Notification
+from sslint.workers import watchdog
+from sslint.analysis.unit import Options, RuleSet, analyze_file
+from sslint.core.findings import FileResult, Loc, Notification
 from sslint.frontend import pch
+from sslint.frontend.parse import clang_args
 from sslint.model.api import ApiModel, FnSpec
-from sslint.pool import Pool, stopped, watched
-from sslint.rule import all_rules
+from sslint.workers.pool import Pool, stopped, watched
+from sslint.core.rule import all_rules
 
 STACK_BYTES = 512 * 1024 * 1024
 RECURSION_LIMIT = 100_000
@@ -127,7 +128,7 @@ def _build_pchs(pool: Pool, units: list[Unit], tmpdir: str) -> tuple[tuple[str, 
     builds = pch.plan_builds([(u.path, tuple(clang_args(u.args))) for u in units])
     if not builds:
         return ()
-    got = pool.run([("pch", (b, tmpdir), PCH_BUILD_LIMIT) for b in builds],
+    got = pool.run_tasks([("pch", (b, tmpdir), PCH_BUILD_LIMIT) for b in builds],
                    on_error=lambda i, _msg, _code: (builds[i].key, None, 0.0))
     return tuple((key, path) for key, path, _ in got if path)
 
@@ -160,7 +161,7 @@ def run_all(job: Job, units: list[Unit], jobs: int,
         with Pool(max(1, min(jobs, len(units))), HANDLERS) as pool:
             table = _build_pchs(pool, units, tmpdir) if tmpdir else ()
             tasks = [("unit", (job, u, table), limit) for u in units]
-            return pool.run(tasks, on_error, on_result)
+            return pool.run_tasks(tasks, on_error, on_result)
     finally:
         if tmpdir:
             shutil.rmtree(tmpdir, ignore_errors=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum, IntEnum
 from typing import ClassVar
 
-from sslint.findings import Loc, Step
+from sslint.core.findings import Loc, Step
 
 
 class Origin(str, Enum):

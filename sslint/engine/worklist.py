@@ -12,7 +12,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
-from sslint import ir
+from sslint.core import ir
 from sslint.engine.calls import Calls
 from sslint.engine.evaluate import Evaluator
 from sslint.engine.eventlog import EventLog
@@ -20,8 +20,8 @@ from sslint.engine.lifecycle import Lifecycle
 from sslint.engine.liveness import live_variables, prune_dead
 from sslint.engine.state import NULL, PARAM, Obj, State, is_obj
 from sslint.engine.summary import SummaryCollector
-from sslint.events import CallbackReturn, Event, Leak, UncheckedReturn
-from sslint.findings import Loc, Step
+from sslint.core.events import CallbackReturn, Event, Leak, UncheckedReturn
+from sslint.core.findings import Loc, Step
 from sslint.model.api import ApiModel, FnSpec
 
 
@@ -62,7 +62,7 @@ class Engine:
         self.live = live_variables(fn)
 
     # ---- the worklist ----------------------------------------------------------
-    def run(self) -> FunctionResult:
+    def explore(self) -> FunctionResult:
         nodes = self.fn.nodes
         seen: list[set] = [set() for _ in nodes]
         npred = [0] * len(nodes)
@@ -275,7 +275,7 @@ def _fan(out: list[tuple[int, State]]) -> list[tuple[int, State]]:
 def analyze(fn: ir.Function, model: ApiModel, budget: Budget = Budget(),
             contract: tuple[int, int, str] | None = None,
             wanted: frozenset[str] | None = None) -> FunctionResult:
-    return Engine(fn, model, budget, contract, wanted).run()
+    return Engine(fn, model, budget, contract, wanted).explore()
 
 
 __all__ = ["analyze", "Budget", "Engine", "FunctionResult"]

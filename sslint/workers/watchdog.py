@@ -4,7 +4,7 @@ The analysis itself stops between functions once --file-timeout has passed after
 parsing; it cannot stop inside one function, and nothing can stop a libclang parse.
 A worker process therefore watches its analysis thread: parse() marks when parsing
 ended, and `overrun` says when the file is past its limits and what it was doing,
-so the worker can report it and end itself (sslint.pool).
+so the worker can report it and end itself (sslint.workers.pool).
 """
 from __future__ import annotations
 

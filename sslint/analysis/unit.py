@@ -1,0 +1,357 @@
+"""Analyses one translation unit: parse it (sslint.frontend, the only part of sslint
+that touches libclang), lower each function, run the engine, hand events to the
+rules. Errors stay inside the file (or the function) they come from and become
+notifications."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sslint.core import ir
+from sslint.analysis.callbacks import Contract, find_callbacks, registrars
+from sslint.engine.worklist import Budget, FunctionResult, analyze
+from sslint.core.events import Event
+from sslint.core.findings import FileResult, Finding, Loc, Notification
+from sslint.frontend.diags import Diagnostic
+from sslint.frontend.localheaders import local_header_texts
+from sslint.frontend.parse import FunctionDef, ParsedFile, ParseFailure, parse_file
+from sslint.frontend.sources import printable_path
+from sslint.model.api import ApiModel
+from sslint.core.rule import LoadedRule
+
+MAX_LISTED_ERRORS = 5
+
+
+@dataclass
+class Options:
+    budget: Budget = field(default_factory=Budget)
+    file_timeout: float = 60.0  # seconds of analysis per file after parsing
+    root: str = "."
+
+
+class RuleSet:
+    def __init__(self, rules: list[LoadedRule]):
+        self.by_event: dict[str, list[LoadedRule]] = {}
+        for r in rules:
+            for ev in r.rule.events:
+                self.by_event.setdefault(ev, []).append(r)
+        self.wanted = frozenset(self.by_event)
+
+    def findings(self, events: list[Event]) -> list[Finding]:
+        out = []
+        for ev in events:
+            for r in self.by_event.get(ev.kind, ()):
+                if r.rule.handles and ev.handle not in r.rule.handles:
+                    continue
+                f = r.check(ev)
+                if f is not None:
+                    out.append(f)
+        return out
+
+
+_DEFINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+(\w+)((?:\\\n|.)*)", re.M)
+
+
+def relevant_words(source: bytes, model: ApiModel,
+                   headers: list[bytes] | None = None) -> re.Pattern[bytes]:
+    """A pattern for function bodies worth analysing: they name a lifecycle function
+    of the model, or a macro of this file or its own headers that (transitively)
+    names one."""
+    return _words(model.lifecycle_names(), source, headers)
+
+
+def _words(seed: Iterable[str], source: bytes,
+           headers: list[bytes] | None = None) -> re.Pattern[bytes]:
+    """A pattern for these names and the macros of this file or its own headers that
+    (transitively) name one of them."""
+    names = set(seed)
+    macros = [(m.group(1).decode("latin-1"), m.group(2))
+              for text in [source, *(headers or [])] for m in _DEFINE.finditer(text)]
+    grew = True
+    while grew:
+        grew = False
+        pat = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in sorted(names))
+                         + rb")\b")
+        for name, body in macros:
+            if name not in names and pat.search(body):
+                names.add(name)
+                grew = True
+    return re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in sorted(names))
+                      + rb")\b")
+
+
+def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model: ApiModel,
+                 opts: Options) -> FileResult:
+    res = FileResult(display)
+    parsed = _parse(res, path, display, args)
+    if parsed is None:
+        return res
+    _report_parse_errors(res, parsed.errors, display, path, parsed.used_shim)
+    t1 = time.perf_counter()
+    run = _FileRun(res, display, rules, model.copy(), opts, t1 + opts.file_timeout)
+    plan = Plan(path, args, parsed, run.model)
+    run.lower_planned(plan)
+    callbacks = find_callbacks(run.lowered_functions(), run.model)
+    run.analyse_each(plan, callbacks)
+    res.analysis_seconds = time.perf_counter() - t1
+    res.analyzed = True
+    res.findings.sort(key=Finding.sort_key)
+    return res
+
+
+def _parse(res: FileResult, path: str, display: str, args: list[str]) -> ParsedFile | None:
+    t0 = time.perf_counter()
+    try:
+        parsed = parse_file(path, args)
+    except ParseFailure:
+        res.notifications.append(Notification(
+            "error", f"libclang could not parse {printable_path(display)}",
+            Loc(display, 1, 1, 1, 1), "parse-failure"))
+        return None
+    res.parse_seconds = time.perf_counter() - t0
+    res.parse_errors = len(parsed.errors)
+    return parsed
+
+
+class Plan:
+    """The file's functions in the order they are analysed (callees first), and the
+    prefilter read from the source text: which bodies are worth analysing, which may
+    register a callback, and which lost a statement clang could not parse."""
+
+    def __init__(self, path: str, args: list[str], parsed: ParsedFile, model: ApiModel):
+        self.source = parsed.source
+        self.headers = headers = local_header_texts(path, parsed.source, args)
+        self.order = _callees_first(parsed.functions, self.source)
+        self.words = relevant_words(self.source, model, headers)
+        names = registrars(model)
+        self.registrars = _words(names, self.source, headers) if names else None
+        self.broken = _error_lines(parsed.errors, path)
+        self.starts = _line_starts(self.source) if self.broken else []
+        self.handle_words = _handle_words(model) if self.broken else None
+
+    def relevant(self, fn: FunctionDef) -> bool:
+        """Whether the body names a lifecycle function (or a macro for one): if not,
+        no rule can fire in it."""
+        return bool(self.words.search(self.source, fn.start, fn.end))
+
+    def registers(self, fn: FunctionDef) -> bool:
+        """Whether the body names a function that registers callbacks (or a macro
+        for one)."""
+        return bool(self.registrars and self.registrars.search(self.source, fn.start, fn.end))
+
+    def lost(self, fn: FunctionDef) -> int:
+        """A line of the body where clang dropped a statement that matters, or 0."""
+        if not self.broken:
+            return 0
+        # Errors in the signature only lose a parameter type: start at the body.
+        body_line = self.source.count(b"\n", 0, max(0, self.source.find(b"{", fn.start))) + 1
+        return _lost_statement(self.broken, self.source, self.starts, body_line, fn.end_line,
+                               (self.words, self.handle_words))
+
+    def learn(self, model: ApiModel) -> None:
+        """The model gained a summary: bodies that call that function are relevant now."""
+        self.words = relevant_words(self.source, model, self.headers)
+
+
+@dataclass
+class _FileRun:
+    """Analysing the planned functions of one file, each with the summaries of those
+    analysed before it."""
+
+    res: FileResult
+    display: str
+    rules: RuleSet
+    model: ApiModel  # this file's copy: its summaries stay with this file
+    opts: Options
+    deadline: float
+    # Functions lowered ahead of the analysis (an exception: lowering failed).
+    lowered: dict[FunctionDef, ir.Function | Exception] = field(default_factory=dict)
+
+    def lower_planned(self, plan: Plan) -> None:
+        """Lower the functions that may be analysed or may register a callback (past
+        the time limit only the latter: the registrations are still needed to name
+        the first function that was not analysed)."""
+        for fn in plan.order:
+            if plan.registers(fn) or (plan.relevant(fn) and not plan.lost(fn)
+                                      and time.perf_counter() <= self.deadline):
+                try:
+                    self.lowered[fn] = fn.lower(self.display, self.model.names)
+                except Exception as exc:  # noqa: BLE001 - reported if it is analysed
+                    self.lowered[fn] = exc.with_traceback(None)
+
+    def lowered_functions(self) -> list[ir.Function]:
+        return [f for f in self.lowered.values() if isinstance(f, ir.Function)]
+
+    def analyse_each(self, plan: Plan, callbacks: dict[str, Contract]) -> None:
+        for fn in plan.order:
+            contract = callbacks.get(fn.name)
+            if contract is None and not plan.relevant(fn):
+                continue  # no lifecycle call in this body: no rule can fire
+            if time.perf_counter() > self.deadline:
+                self.note(fn, "warning", f"time limit of {self.opts.file_timeout:g}s reached; "
+                          f"some functions (from '{fn.name}' on) were not analysed",
+                          "time-limit")
+                break
+            lost = plan.lost(fn)
+            if lost:
+                self.note(fn, "note", f"function '{fn.name}' was not analysed: the statement "
+                          f"at line {lost} could not be parsed and may change control flow "
+                          "or a handle", "unparsable-statement")
+                continue
+            result = self.analyse(fn, contract)
+            if result is not None and self.summarise(fn, result):
+                plan.learn(self.model)
+
+    def analyse(self, fn: FunctionDef, contract: Contract | None) -> FunctionResult | None:
+        """Lower and analyse one function; None (and a notification) if that failed."""
+        try:
+            lowered = self.lower(fn)
+            budget = dataclasses.replace(self.opts.budget, deadline=self.deadline)
+            return analyze(lowered, self.model, budget, contract, self.rules.wanted)
+        except RecursionError:
+            self.note(fn, "warning", f"function '{fn.name}' nests too deeply to analyse",
+                      "too-deep")
+        except Exception as exc:  # noqa: BLE001 - contain internal errors to one function
+            self.note(fn, "error", f"internal error analysing '{fn.name}': "
+                      f"{type(exc).__name__}: {exc}", "internal-error")
+        return None
+
+    def lower(self, fn: FunctionDef) -> ir.Function:
+        """Its IR as if lowered now, with the summaries the model has now."""
+        early = self.lowered.pop(fn, None)
+        if isinstance(early, Exception):
+            raise early
+        if early is None or early.assumes_unknown & self.model.names:
+            return fn.lower(self.display, self.model.names)
+        return early
+
+    def summarise(self, fn: FunctionDef, result: FunctionResult) -> bool:
+        """Keep the function's findings and summary; whether the model gained one."""
+        if result.partial:
+            self.note(fn, "note", f"function '{fn.name}' was analysed partially: "
+                      f"{result.partial}", "partial-analysis")
+        self.res.findings.extend(self.rules.findings(result.events))
+        if result.summary is None or fn.name in _NEVER_SUMMARISE:
+            return False
+        self.model.add(result.summary)
+        return True
+
+    def note(self, fn: FunctionDef, level: str, message: str, code: str) -> None:
+        self.res.notifications.append(Notification(level, message, _loc(fn, self.display),
+                                                   code))
+
+
+_NEVER_SUMMARISE = frozenset({"main"})
+_CONTROL = re.compile(rb"\b(return|goto|break|continue|longjmp|exit|abort)\b")
+
+
+def _error_lines(errs: list[Diagnostic], path: str) -> list[int]:
+    main = os.path.abspath(path)
+    return sorted({d.line for d in errs
+                   if d.file is not None and os.path.abspath(d.file) == main})
+
+
+def _line_starts(source: bytes) -> list[int]:
+    starts = [0]
+    i = source.find(b"\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = source.find(b"\n", i + 1)
+    return starts
+
+
+def _lost_statement(broken: list[int], source: bytes, starts: list[int], first: int,
+                    last: int, words: tuple[re.Pattern[bytes], ...]) -> int:
+    """A line inside [first, last] where clang dropped a statement that may have
+    transferred control or touched a handle (it names a control keyword, a lifecycle
+    function or a handle-like identifier); 0 if none. Clang drops a statement whose
+    expression is invalid, so `return NGX_OK;` with NGX_OK undeclared simply
+    vanishes: analysing the rest would invent paths."""
+    for line in broken:
+        if line < first or line > last or line > len(starts):
+            continue
+        at = starts[line - 1]
+        # The statement around the error: from the previous `;`, `{` or `}` to the next `;`.
+        begin = max(source.rfind(b";", 0, at), source.rfind(b"{", 0, at),
+                    source.rfind(b"}", 0, at)) + 1
+        end = source.find(b";", at)
+        text = source[begin:end + 1 if end >= 0 else len(source)][:2000]
+        if _CONTROL.search(text) or any(w.search(text) for w in words):
+            return line
+    return 0
+
+
+def _handle_words(model: ApiModel) -> re.Pattern[bytes]:
+    """Words that suggest a statement touches a handle: the kinds' type names, and
+    variable names containing a kind's hints ('ssl', 'bio', 'sess')."""
+    types = b"|".join(re.escape(t.encode()) for t in model.kinds.type_names())
+    hints = b"|".join(re.escape(h.encode()) for h in model.kinds.var_hints())
+    return re.compile(rb"\b(" + types + rb")\b|\b\w*(" + hints + rb")\w*\b", re.I)
+
+
+_CALL_NAME = re.compile(rb"\b([A-Za-z_]\w*)\s*\(")
+
+
+def _callees_first(functions: list[FunctionDef], source: bytes) -> list[FunctionDef]:
+    """The function definitions (the first of each name), each after the ones it
+    calls (by name, read from the source text; cycles are broken arbitrarily but
+    deterministically)."""
+    fns: dict[str, FunctionDef] = {}
+    for fn in functions:
+        if fn.name not in fns:
+            fns[fn.name] = fn
+    calls: dict[str, list[str]] = {}
+    for name, fn in fns.items():
+        body = source[fn.start:fn.end]
+        seen = []
+        for m in _CALL_NAME.finditer(body):
+            callee = m.group(1).decode("latin-1")
+            if callee in fns and callee != name and callee not in seen:
+                seen.append(callee)
+        calls[name] = seen
+    order: list[FunctionDef] = []
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+    for root in fns:
+        if root in state:
+            continue
+        stack = [(root, iter(calls[root]))]
+        state[root] = 1
+        while stack:
+            name, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                stack.pop()
+                state[name] = 2
+                order.append(fns[name])
+            elif nxt not in state:
+                state[nxt] = 1
+                stack.append((nxt, iter(calls[nxt])))
+    return order
+
+
+def _loc(fn: FunctionDef, display: str) -> Loc:
+    return Loc(display, fn.line, fn.col, fn.line, fn.col + 1)
+
+
+def _report_parse_errors(res: FileResult, errs: list[Diagnostic], display: str, path: str,
+                         shim: bool) -> None:
+    if not errs:
+        return
+    first = []
+    for d in errs[:MAX_LISTED_ERRORS]:
+        loc = None
+        if d.file is not None:
+            name = display if os.path.abspath(d.file) == os.path.abspath(path) else d.file
+            loc = Loc(name, d.line, max(1, d.col), d.line, max(1, d.col) + 1)
+        first.append(Notification("warning", d.message, loc, "parse-error"))
+    more = f" (the first {MAX_LISTED_ERRORS} follow)" if len(errs) > MAX_LISTED_ERRORS else ""
+    hint = "; OpenSSL's headers were not found, so handle types were assumed" if shim else ""
+    res.notifications.append(Notification(
+        "warning", f"{len(errs)} parse error(s) in {printable_path(display)}{hint}; "
+        "analysed what parsed"
+        f"{more}", Loc(display, 1, 1, 1, 1), "parse-errors"))
+    res.notifications.extend(first)

@@ -1,0 +1,145 @@
+"""Parses one C file with libclang and hands back plain data.
+
+This is where a file meets libclang; the rest of sslint reads a ParsedFile: the
+main file's function definitions (FunctionDef: name, place, extent offsets, and
+`lower()` to sslint's IR) and its error diagnostics (diags.Diagnostic: file, line,
+col, message). The translation unit stays alive inside the ParsedFile for as long
+as its functions may still be lowered.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import clang.cindex as ci
+
+from sslint.core import ir
+from sslint.workers import watchdog
+from sslint.frontend import clangx, diags, fallback, pch
+from sslint.frontend.diags import Diagnostic
+from sslint.frontend.lower import lower_function
+from sslint.frontend.toolchain import builtin_include_args
+
+KEEP_GOING = 0x200  # CXTranslationUnit_KeepGoing: keep parsing past fatal errors
+DEFAULT_ARGS = ("-x", "c", "-std=gnu17", "-Wno-implicit-function-declaration",
+                "-Wno-int-conversion", "-Wno-incompatible-pointer-types",
+                "-Wno-implicit-int", "-ferror-limit=0")
+
+
+
+class ParseFailure(Exception):
+    """libclang produced no translation unit at all."""
+
+
+@dataclass(frozen=True, eq=False)
+class FunctionDef:
+    """A function defined in the main file."""
+
+    name: str
+    line: int        # where its name is
+    col: int
+    start: int       # byte offsets of the whole definition in the source
+    end: int
+    end_line: int    # the line of its closing brace
+    _cursor: ci.Cursor = field(repr=False)
+    _source: bytes = field(repr=False)
+
+    def lower(self, path: str, known_calls: frozenset[str]) -> ir.Function:
+        """Its IR and CFG; `path` names the file in the IR's locations."""
+        return lower_function(self._cursor, path, known_calls, self._source)
+
+
+@dataclass(eq=False)
+class ParsedFile:
+    source: bytes
+    functions: list[FunctionDef]  # the main file's definitions, in source order
+    errors: list[Diagnostic]      # severity error or worse, in libclang's order
+    used_shim: bool               # OpenSSL's headers were missing: handle types assumed
+    _tu: ci.TranslationUnit = field(repr=False)
+
+
+def parse_file(path: str, args: list[str]) -> ParsedFile:
+    """Read and parse `path` with these (sanitized) user arguments. Raises OSError
+    when it cannot be read, ParseFailure when libclang cannot parse it."""
+    with open(path, "rb") as fh:
+        source = fh.read()
+    try:
+        tu, errs, shim = parse(path, args)
+    except ci.TranslationUnitLoadError as exc:
+        raise ParseFailure(str(exc)) from None
+    return ParsedFile(source, _definitions(tu, source), errs, shim, tu)
+
+
+def _definitions(tu: ci.TranslationUnit, source: bytes) -> list[FunctionDef]:
+    out = []
+    for c in clangx.main_file_function_definitions(tu):
+        loc, ext = c.location, c.extent
+        out.append(FunctionDef(c.spelling, loc.line, loc.column, ext.start.offset,
+                               ext.end.offset, ext.end.line, c, source))
+    return out
+
+
+# ---- libclang ---------------------------------------------------------------------
+
+_index: ci.Index | None = None
+
+
+def index() -> ci.Index:
+    global _index
+    if _index is None:
+        _index = ci.Index.create()
+    return _index
+
+
+def clang_args(args: list[str] | tuple[str, ...]) -> list[str]:
+    """The full libclang arguments for a file with these (sanitized) user arguments.
+    Deep nesting is allowed past clang's default of 256 brackets (machine-generated
+    code); user arguments come later and may lower it again."""
+    return list(DEFAULT_ARGS) + ["-fbracket-depth=1024"] + list(args) + builtin_include_args()
+
+
+def parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diagnostic], bool]:
+    """Parse with KeepGoing; retry with the OpenSSL fallback shim when the handle
+    types are missing. Returns (tu, error diagnostics, used the shim).
+
+    Paths and arguments go to libclang as the OS's bytes (file names need not be
+    UTF-8). With a shared precompiled header for this file's leading #includes
+    (sslint.frontend.pch) the file is parsed against it; if that parse reports an
+    error outside the main file, the file is parsed again without it, so results
+    never depend on the PCH.
+    """
+    try:
+        return _parse(path, args)
+    finally:
+        watchdog.mark_parsed()  # the file's analysis time limit starts now
+
+
+def _parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diagnostic], bool]:
+    full = clang_args(args)
+    bpath = os.fsencode(path)
+    bargs = [os.fsencode(a) for a in full]
+    plan = pch.active().plan(path, full)
+    if plan is not None:
+        try:
+            tu = pch.index().parse(bpath, args=bargs + [os.fsencode(a) for a in plan.args],
+                                   unsaved_files=[(bpath, plan.source)], options=KEEP_GOING)
+        except ci.TranslationUnitLoadError:
+            tu = None
+        if tu is not None:
+            errs = diags.errors(tu, path)
+            # The token stream is the original one, so errors in the main file are
+            # the same either way; anything else (a stale PCH, a header's error) or
+            # a case for the shim takes the plain path.
+            if all(e.file == path and not fallback.missing_openssl().search(e.message)
+                   for e in errs):
+                return tu, errs, False
+            del tu
+    tu = index().parse(bpath, args=bargs, options=KEEP_GOING)
+    errs = diags.errors(tu, path)
+    if any(fallback.missing_openssl().search(d.message) for d in errs):
+        # A missing OpenSSL: parse again with its types declared (frontend.fallback).
+        shim = os.fsencode(fallback.PATH)
+        tu2 = index().parse(bpath, args=bargs + [b"-include", shim],
+                            unsaved_files=[(shim, fallback.header())], options=KEEP_GOING)
+        return tu2, diags.errors(tu2, path), True
+    return tu, errs, False

@@ -1,0 +1,172 @@
+"""One run of sslint, whoever asked for it: a Request in, a Report out. `sslint check`
+and the language server are shells around run(); problems that keep a run from
+starting are SessionError, never an exit.
+
+The stages: settings and config → translation units (sslint.session.inputs) → analysis
+(sslint.workers.runner) → ignores, severities, suppressions and post-suppression rules, then
+the baseline (sslint.session.postprocess) → exit code and Report (→ --write-baseline).
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from sslint.analysis.unit import Options
+from sslint.session.baseline import BaselineError, load_baseline
+from sslint.session.config import Config, ConfigError, enabled_rules
+from sslint.session.config import resolve as resolve_config
+from sslint.engine.worklist import Budget
+from sslint.core.findings import FileResult, Notification
+from sslint.frontend.compdb import CompdbError
+from sslint.session.inputs import units_for
+from sslint.output import FORMATTERS, Report, write_atomic
+from sslint.session.postprocess import apply_baseline, baseline_snapshot, filter_results
+from sslint.core.rule import LEVELS, LoadedRule, all_rules, unknown_selectors
+from sslint.workers.runner import Job, Unit, default_jobs, run_all
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class SessionError(Exception):
+    """A run that cannot start or finish: bad settings, a config, baseline or compilation
+    database sslint cannot use, a baseline it cannot write. The message is one line."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to analyse and how, as `sslint check` options say it."""
+
+    paths: tuple[str, ...] = ()
+    compdb: str | None = None              # -p: compile_commands.json or its folder
+    includes: tuple[str, ...] = ()         # -I
+    defines: tuple[str, ...] = ()          # -D, NAME or NAME=VALUE
+    std: str | None = None                 # --std
+    clang_args: tuple[str, ...] = ()       # raw clang arguments (after `--`), added last
+    select: tuple[str, ...] = ()           # rule ids, id prefixes or names
+    ignore: tuple[str, ...] = ()
+    config_file: str | None = None         # --config; None: search from the paths
+    isolated: bool = False                 # no config file at all
+    opt_in: frozenset[str] = frozenset()   # switches for rules with Rule.opt_in
+    fail_on: str = "note"                  # lowest level that makes the exit code 1
+    exit_zero: bool = False
+    show_suppressed: bool = False
+    baseline_file: str | None = None       # report only findings not in this SARIF log
+    write_baseline: str | None = None      # write the accepted findings here (exit 0)
+    quiet: bool = False
+    root: str | None = None                # output paths are relative to it (default: cwd)
+    jobs: int | None = None                # worker processes; None: one per core
+    category: str = ""                     # SARIF automationDetails.id
+    max_states: int = Budget.max_states_per_node
+    max_steps: int = Budget.max_steps
+    file_timeout: float = Options.file_timeout
+    use_pch: bool = True
+    command_line: str = ""                 # SARIF invocations[0].commandLine
+
+
+class Progress(Protocol):
+    """How a shell shows the analysis going on; run() calls stop() only after a start()
+    that returned a callback."""
+
+    def start(self, total: int) -> Callable[[int, Unit], None] | None: ...
+
+    def stop(self) -> None: ...
+
+
+def run(request: Request, progress: Progress | None = None) -> Report:
+    """Analyse what request names and report it; report.exit_code is what `sslint check`
+    exits with. Raises SessionError."""
+    started = datetime.now(UTC)
+    bad = unknown_selectors(request.select + request.ignore)
+    if bad:
+        raise SessionError(f"unknown rule selector(s): {', '.join(bad)} (see `sslint rules`)")
+    if request.config_file and request.isolated:
+        raise SessionError("--config and --isolated exclude each other")
+    paths, compdb = request.paths, request.compdb
+    try:
+        cfg = resolve_config(list(paths) or ([compdb] if compdb else []) + [os.getcwd()],
+                             request.config_file, request.isolated)
+        baseline = load_baseline(request.baseline_file) if request.baseline_file else None
+    except (ConfigError, BaselineError) as exc:
+        raise SessionError(str(exc)) from exc
+    rules = _rules(request, cfg)
+    root = os.path.abspath(request.root or os.getcwd())
+    run_notes = [Notification("warning", w, code="config-arg-dropped") for w in cfg.warnings]
+    if baseline is not None and baseline.unkeyed:
+        run_notes.append(Notification(
+            "warning", f"{request.baseline_file}: {baseline.unkeyed} result(s) without an "
+            "sslint/v1 fingerprint were ignored (write the baseline with --write-baseline)",
+            code="baseline-unkeyed"))
+
+    base_args = list(cfg.extra_args) + [f"-I{i}" for i in request.includes] + \
+        [f"-D{d}" for d in request.defines]
+    if request.std:
+        base_args.append(f"-std={request.std}")
+    base_args += request.clang_args
+    if not compdb and not paths:
+        raise SessionError(
+            "no paths given (try `sslint check FILE.c` or `sslint check -p build/`)")
+    try:
+        units, skipped = units_for(paths, compdb, base_args, run_notes)
+    except CompdbError as exc:
+        raise SessionError(str(exc)) from exc
+
+    ready = [u for u in units if u not in skipped]
+    opts = Options(Budget(request.max_states, request.max_steps), request.file_timeout, root)
+    job = Job(tuple(r.rule.id for r in rules if r.rule.stage == "analysis"), cfg.api, opts,
+              pch=request.use_pch)
+    step = progress.start(len(ready)) if progress else None
+    results = run_all(job, ready, request.jobs or default_jobs(), step)
+    if progress and step:
+        progress.stop()
+    order = {u.display: i for i, u in enumerate(units)}
+    results = sorted(results + list(skipped.values()),
+                     key=lambda r: order.get(r.path, len(order)))
+
+    suppressed = filter_results(results, rules, cfg)
+    unchanged, absent = [], []
+    if baseline is not None:
+        unchanged, absent, suppressed = apply_baseline(baseline, results, suppressed, root)
+
+    code = _exit_code(request, results, rules, run_notes)
+    report = Report(results, rules, root, code, run_notes, started, datetime.now(UTC),
+                    request.command_line, request.category, quiet=request.quiet,
+                    suppressed=suppressed, show_suppressed=request.show_suppressed,
+                    baseline=request.baseline_file or "", unchanged=unchanged, absent=absent)
+    if request.write_baseline:
+        write_baseline(report, request.write_baseline)
+    return report
+
+
+def _rules(request: Request, cfg: Config) -> list[LoadedRule]:
+    """The enabled rules: config, then the request; opt-in rules only when switched on."""
+    rules = enabled_rules(all_rules(), [(cfg.select, cfg.ignore), (request.select, request.ignore)])
+    return [r for r in rules if not r.rule.opt_in or r.rule.opt_in in request.opt_in]
+
+
+def _exit_code(request: Request, results: list[FileResult], rules: list[LoadedRule],
+               run_notes: list[Notification]) -> int:
+    """0, 1 (findings at or above fail_on) or 2 (nothing analysed; then an error note
+    says so unless one already does)."""
+    levels = {r.rule.id: r.rule.level for r in rules}
+    failing = [f for r in results for f in r.findings
+               if LEVELS.index(f.level or levels.get(f.rule_id, "warning"))
+               >= LEVELS.index(request.fail_on)]
+    if sum(1 for r in results if r.analyzed) == 0:
+        if not any(n.level == "error" for n in run_notes) \
+                and not any(n.level == "error" for r in results for n in r.notifications):
+            run_notes.append(Notification("error", "no C files were analysed", code="nothing"))
+        return EXIT_ERROR
+    if failing and not request.exit_zero and not request.write_baseline:
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def write_baseline(report: Report, path: str) -> None:
+    """Every finding of report that is not suppressed, as a SARIF log at path."""
+    try:
+        write_atomic(path, FORMATTERS["sarif"](baseline_snapshot(report), False))
+    except OSError as exc:
+        raise SessionError(f"cannot write {path}: {exc.strerror or exc}") from exc
