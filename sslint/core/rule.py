@@ -131,7 +131,7 @@ def _rules_package() -> ModuleType:
         import sslint.rules as pkg
     except ModuleNotFoundError:
         # A source checkout: rules/ sits beside sslint/ (an install maps it to sslint.rules).
-        path = Path(__file__).resolve().parent.parent / "rules"
+        path = Path(__file__).resolve().parents[2] / "rules"
         spec = importlib.util.spec_from_file_location(
             "sslint.rules", path / "__init__.py", submodule_search_locations=[str(path)])
         if spec is None or spec.loader is None:
