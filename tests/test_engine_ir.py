@@ -200,9 +200,6 @@ def test_alloc_and_free_in_a_loop_is_clean(model):
     assert not res.partial
 
 
-@pytest.mark.xfail(strict=True, reason="the engine keeps exact integer values, so "
-                   "`i = i + 1` against an unknown bound makes a new state each time "
-                   "round: 'more than 64 states at one program point'")
 def test_a_loop_counting_with_i_plus_1_is_analysed_fully(model):
     res = run(_counting_loop("i = i + 1"), model)
     assert events(res) == []
