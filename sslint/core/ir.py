@@ -39,6 +39,7 @@ class Call(Expr):
     const_args: tuple[bool, ...] = ()  # per arg: callee's parameter is pointer-to-const
     noreturn: bool = False
     result_handle: str = ""  # handle kind of the call's result type, if any
+    defined_here: bool = False  # the callee's definition is in this translation unit
 
 
 @dataclass(frozen=True, slots=True)

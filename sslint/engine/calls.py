@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from sslint.core import ir
-from sslint.engine.evaluate import Evaluator, Paths
+from sslint.engine.evaluate import Evaluator, Paths, is_constant
 from sslint.engine.lifecycle import Lifecycle
 from sslint.engine.state import ALLOC, EXTERNAL, MAYBE, NONNULL, Obj, State, Value, is_addr, is_obj
 from sslint.core.events import CallSeen
@@ -53,6 +53,9 @@ class Calls:
             combos = nxt
         if call.noreturn:
             return []  # exit(), abort(), a failed assert(): this path ends here
+        if call.callee == "__builtin_constant_p":  # folded by the compiler
+            known = 1 if call.args and is_constant(call.args[0]) else None
+            return [(s, known) for s, _ in combos]
         out = []
         spec = self.model.lookup(call.callee) if call.callee else None
         for s, vals in combos:
@@ -73,9 +76,11 @@ class Calls:
     # ---- unknown functions ---------------------------------------------------
     def unknown_call(self, st: State, call: ir.Call, vals: list) -> Value:
         naming = self.model.naming
-        guess = naming.guess_verb(call.callee) if call.callee else None
+        # A function of this translation unit is not OpenSSL's, whatever its name.
+        guess = naming.guess_verb(call.callee) if call.callee and not call.defined_here \
+            else None
         ev, life = self.ev, self.life
-        ev.forget_globals(st)
+        ev.forget_globals(st, statics_too=call.defined_here or not call.callee)
         for i, v in enumerate(vals):
             const = i < len(call.const_args) and call.const_args[i]
             if is_addr(v):  # &lvalue: the callee may change or keep it
@@ -100,7 +105,7 @@ class Calls:
         if not call.result_handle:
             return None
         oid = st.new_id(call.loc)
-        if naming.guess_result(call.callee):
+        if not call.defined_here and naming.guess_result(call.callee):
             st.objs[oid] = Obj(call.result_handle, ALLOC, 1, 1, MAYBE, call.loc, call.callee,
                                trail=(Step(call.loc, f"{call.result_handle} allocated by "
                                                      f"{call.callee}()"),))

@@ -10,7 +10,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from sslint.core import ir
-from sslint.engine.conditions import COND_PREFIX, comparison_key, mentions, tested_paths
+from sslint.engine.conditions import (COND_PREFIX, comparison_key, key_operands, mentions,
+                                     tested_paths)
 from sslint.engine.state import (ALLOC, EXTERNAL, MAYBE, NONNULL, NONZERO, NULL, PARAM, Obj,
                                  State, Value, is_obj)
 from sslint.core.findings import Loc
@@ -185,10 +186,15 @@ class Evaluator:
             del st.env[k]
 
     @staticmethod
-    def forget_globals(st: State) -> None:
-        """Code we cannot see may change any global: its scalar facts are gone."""
-        for k in [k for k, v in st.env.items() if not is_obj(v) and (
-                k.startswith("g:") or (k[0] == COND_PREFIX and "|g:" in k))]:
+    def forget_globals(st: State, statics_too: bool) -> None:
+        """Code we cannot see may change any global (a file's statics only from this
+        file or through a function pointer): its scalar facts are gone."""
+        def touched(k: str) -> bool:
+            if k[0] == COND_PREFIX:
+                return any(_global_changed(p, statics_too) for p in key_operands(k))
+            return _global_changed(k, statics_too)
+
+        for k in [k for k, v in st.env.items() if not is_obj(v) and touched(k)]:
             del st.env[k]
 
     def tracks_scalars(self, target: ir.Expr, path: str, root: ir.Var, through: bool) -> bool:
@@ -331,7 +337,7 @@ class Evaluator:
         out = []
         # Arithmetic is folded for constants (`1u << 4`) but not for variables: exact
         # counters (`i = i + 1`) would make a new state on every loop iteration.
-        fold = e.op not in _ARITH or (_constant(e.lhs) and _constant(e.rhs))
+        fold = e.op not in _ARITH or (is_constant(e.lhs) and is_constant(e.rhs))
         for st2, a in self.ev(st, e.lhs):
             for st3, b in self.ev(st2, e.rhs):
                 out.append((st3, self.compare(st3, e.op, a, b) if fold else None))
@@ -525,10 +531,14 @@ def _subject(cond: ir.Expr, truth: bool, passthrough):
     return None, None
 
 
+def _global_changed(path: str, statics_too: bool) -> bool:
+    return path.startswith("g:") and (statics_too or not path.startswith("g:s:"))
+
+
 _ARITH = frozenset({"+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>"})
 
 
-def _constant(e: ir.Expr) -> bool:
+def is_constant(e: ir.Expr) -> bool:
     """An expression made of integer constants only (an enum, `1u << 4`, `-1`)."""
     stack = [e]
     while stack:

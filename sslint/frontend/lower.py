@@ -111,7 +111,7 @@ class Lowerer:
         h = handle_of_type(t)
         if scope == "local" and c.storage_class in (ci.StorageClass.STATIC, ci.StorageClass.EXTERN):
             scope = "global"
-        key = f"g:{c.spelling}#{c.hash}" if scope == "global" else f"{c.spelling}#{c.hash}"
+        key = (_global_key(c) if scope == "global" else f"{c.spelling}#{c.hash}")
         v = ir.Var(key, c.spelling, h, scope,
                    t.kind == ci.TypeKind.POINTER or bool(h), None)
         self.locals[c.hash] = v
@@ -129,7 +129,7 @@ class Lowerer:
             if v is None:
                 t = r.type
                 h = handle_of_type(t)
-                v = ir.Var(f"g:{r.spelling}#{r.hash}", r.spelling, h, "global",
+                v = ir.Var(_global_key(r), r.spelling, h, "global",
                            t.kind == ci.TypeKind.POINTER or bool(h))
                 self.globals[r.hash] = v
             return v
@@ -506,6 +506,20 @@ class Lowerer:
                     self.assumed_unknown.add(spelled)
         const_args: tuple[bool, ...] = ()
         noreturn = name in NORETURN_NAMES
+        defined_here = False
+        if ref is not None and ref.kind == K.FUNCTION_DECL:
+            try:  # defined by the project (not, say, an inline function of <openssl/…>)
+                d = ref.get_definition()
+                defined_here = d is not None and not d.location.is_in_system_header
+            except Exception:  # noqa: BLE001 - no definition to be had
+                defined_here = False
+        elif ref is not None and ref.kind in (K.VAR_DECL, K.PARM_DECL, K.FIELD_DECL):
+            # A call through a function pointer declared noreturn (`extern fail_f *Fail
+            # __attribute__((noreturn))`, an assertion hook).
+            try:
+                noreturn = noreturn or "noreturn" in ref.type.spelling
+            except Exception:  # noqa: BLE001 - unusual types: not noreturn
+                pass
         if name not in self.known and ref is not None and ref.kind == K.FUNCTION_DECL:
             try:
                 ftype = ref.type
@@ -516,7 +530,8 @@ class Lowerer:
                     self.assumed_unknown.add(name)
             except Exception:  # noqa: BLE001 - unusual types: treat as unknown
                 const_args = ()
-        return ir.Call(name, args, loc, const_args, noreturn, handle_of_type(c.type))
+        return ir.Call(name, args, loc, const_args, noreturn, handle_of_type(c.type),
+                       defined_here)
 
 
 # One method per statement and expression kind (everything else: see simple_stmt/expr).
@@ -537,6 +552,16 @@ _EXPR = {
     K.ARRAY_SUBSCRIPT_EXPR: Lowerer.subscript, K.CONDITIONAL_OPERATOR: Lowerer.conditional,
     K.GNU_NULL_EXPR: Lowerer.null_literal, K.CXX_NULL_PTR_LITERAL_EXPR: Lowerer.null_literal,
 }
+
+
+def _global_key(c: ci.Cursor) -> str:
+    """Globals' keys start with "g:"; those only this file can name (static) with
+    "g:s:", so that calls into other files need not forget what is known of them."""
+    try:
+        static = c.storage_class == ci.StorageClass.STATIC
+    except Exception:  # noqa: BLE001 - unusual declarations: not static
+        static = False
+    return f"g:{'s:' if static else ''}{c.spelling}#{c.hash}"
 
 
 def _is_const_pointer(t: ci.Type) -> bool:
