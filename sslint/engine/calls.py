@@ -61,9 +61,21 @@ class Calls:
         for s, vals in combos:
             if spec is None:
                 out.append((s, self.unknown_call(s, call, vals)))
-            else:
-                out.extend(self.known_call(s, call, spec, vals))
+                continue
+            for s2 in self.split_on_null(s, spec, vals):
+                out.extend(self.known_call(s2, call, spec, vals))
         return out
+
+    def split_on_null(self, st: State, spec: FnSpec, vals: list) -> list[State]:
+        """A call that behaves differently when an argument is NULL (BIO_push(NULL, b)
+        returns b and links nothing) is followed on both sides of a maybe-NULL one."""
+        i = spec.result.index if spec.result.otherwise >= 0 else -1
+        v = vals[i] if 0 <= i < len(vals) else None
+        if not is_obj(v) or self.ev.truth(st, v) is not None:
+            return [st]
+        null = self.ev.refine_null(st.copy(), v, want_null=True)
+        other = self.ev.refine_null(st, v, want_null=False)
+        return [x for x in (other, null) if x is not None]
 
     def passthrough(self, call: ir.Call) -> tuple[int, bool] | None:
         spec = self.model.lookup(call.callee) if call.callee else None
@@ -274,6 +286,10 @@ def _addref(calls: Calls, st: State, oid: str, verb: ArgVerb, c: _Call) -> None:
     loc = c.call.loc
     if calls.life.use(st, oid, loc, c.api, nullable=False):
         o = st.objs[oid]
+        if o.unpaid and o.owner:  # BIO_set_next(b, x); BIO_up_ref(x): the chain's own
+            st.objs[oid] = o.step(loc, f"{c.api}() takes the reference its owner holds",
+                                  refs=o.refs + 1, unpaid=False)
+            return
         st.objs[oid] = o.step(loc, f"{c.api}() takes one more reference",
                               refs=o.refs + 1, owe=o.owe + 1, ref_site=loc,
                               escaped=False)  # this reference is the function's

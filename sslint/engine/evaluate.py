@@ -398,8 +398,9 @@ class Evaluator:
                 return True
             if {oa.null, ob.null} == {NULL, NONNULL}:
                 return False
-            # A fresh allocation differs from every other live object.
-            if oa.null == ob.null == NONNULL and ALLOC in (oa.origin, ob.origin):
+            # A fresh allocation differs from every other object (NULL or not).
+            if (oa.origin == ALLOC and oa.null == NONNULL) or (
+                    ob.origin == ALLOC and ob.null == NONNULL):
                 return False
         return None
 

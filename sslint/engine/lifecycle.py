@@ -84,10 +84,14 @@ class Lifecycle:
         while todo:
             cur = todo.pop()
             owner_kind = st.objs[cur].kind
+            in_slots = _slot_values(st.objs[cur])
             for mid, m in list(st.objs.items()):
                 if m.owner != cur or m.destroyed:
                     continue
-                if m.origin == BORROW or cascade or self.kinds.frees_members(owner_kind):
+                # What it holds in a named slot goes with it (an SSL BIO's SSL); the
+                # rest of a chain only with a release that cascades (BIO_free_all).
+                if m.origin == BORROW or cascade or mid in in_slots \
+                        or self.kinds.frees_members(owner_kind):
                     borrowed = m.origin == BORROW
                     why = (f"invalidated: the object it was borrowed from was released by {api}()"
                            if borrowed else f"released with its owner by {api}()")
@@ -97,7 +101,8 @@ class Lifecycle:
                     todo.append(mid)
                 else:  # BIO_free of a chain head: the rest of the chain is ours again
                     st.objs[mid] = m.step(loc, f"left behind when {api}() freed its chain head",
-                                          owner="", owe=m.owe + 1)
+                                          owner="", owe=m.owe + (0 if m.unpaid else 1),
+                                          unpaid=False)
 
     def consume(self, st: State, oid: str, owner: Value, slot: str, loc: Loc, api: str) -> None:
         """The reference moves into owner (into one of its slots, freeing what was there)."""
@@ -122,8 +127,10 @@ class Lifecycle:
                           owner_kind=ow.kind, overcommit=True)
             st.objs[oid] = replace(o, unknown=True)
             return
+        # With no reference of its own to hand over (a borrowed or the caller's BIO),
+        # the owner holds one nobody gave: a later up_ref pays it, a detach owes none.
         st.objs[oid] = o.step(loc, f"now owned by '{ow.var or ow.kind}' ({api}())",
-                              owner=owner, owe=max(0, o.owe - 1))
+                              owner=owner, owe=max(0, o.owe - 1), unpaid=o.owe == 0)
         if slot:
             old = ow.slot(slot)
             st.objs[owner] = ow.with_slot(slot, oid)
@@ -183,11 +190,12 @@ class Lifecycle:
         o = st.objs[oid]
         if o.owner:
             st.objs[oid] = o.step(loc, f"detached from its chain by {api}()", owner="",
-                                  owe=o.owe + 1)
+                                  owe=o.owe + (0 if o.unpaid else 1), unpaid=False)
         first = None
         for mid, m in list(st.objs.items()):
             if m.owner == oid and m.origin != BORROW:
-                st.objs[mid] = m.step(loc, f"detached by {api}()", owner="", owe=m.owe + 1)
+                st.objs[mid] = m.step(loc, f"detached by {api}()", owner="",
+                                      owe=m.owe + (0 if m.unpaid else 1), unpaid=False)
                 first = first or mid
         return first
 

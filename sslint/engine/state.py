@@ -34,6 +34,7 @@ class Obj:
     owner_kind: str = ""       # Cause.OWNER: the kind of the owner that took it down
     marks: frozenset[str] = frozenset()  # model-defined facts, e.g. "handshake", "shutdown"
     ref_site: Loc | None = None  # where the last extra reference (up_ref) was taken
+    unpaid: bool = False       # its owner holds it without a reference handed over
     slots: tuple[tuple[str, str], ...] = ()
     trail: tuple[Step, ...] = ()
 
@@ -44,7 +45,7 @@ class Obj:
     def key(self) -> tuple:
         return (self.kind, self.origin, self.refs, self.owe, self.null, self.site,
                 self.owner, self.escaped, self.unknown, self.released is None, self.slots,
-                self.marks)
+                self.marks, self.unpaid)
 
     def step(self, loc: Loc, message: str, **changes) -> "Obj":
         trail = self.trail if len(self.trail) >= 40 else self.trail + (Step(loc, message),)

@@ -161,3 +161,63 @@ void set_ssl_unknown_flag(SSL_CTX *ctx, long flag)
     BIO_set_ssl(b, ssl, flag);
     BIO_free_all(b);
 }
+
+int push_onto_maybe_null(const char *data, int len, char *buf)
+{
+    BIO *b64 = BIO_new(BIO_f_base64()); /* ok: SSL401, SSL103 */
+    BIO *mem = BIO_new_mem_buf(data, len); /* ok: SSL103 */
+    int n;
+    if (mem == NULL) {
+        BIO_free(b64);
+        return -1;
+    }
+    b64 = BIO_push(b64, mem); /* mem itself when b64 is NULL */
+    n = BIO_read(b64, buf, len);
+    BIO_free_all(b64);
+    return n;
+}
+
+int pop_of_a_borrowed_member(BIO *next, char *buf, int len)
+{
+    BIO *b64 = BIO_new(BIO_f_base64());
+    int n;
+    if (b64 == NULL)
+        return -1;
+    BIO_push(b64, next); /* the caller's BIO joins for a while */
+    n = BIO_read(b64, buf, len);
+    BIO_pop(b64); /* ok: SSL301 */
+    BIO_free(b64);
+    return n;
+}
+
+/* OpenSSL's own bio_ssl.c order: link the read BIO, then take the chain's reference. */
+int link_then_up_ref(BIO *filter, SSL *ssl)
+{
+    BIO *rbio = SSL_get_rbio(ssl);
+    BIO_set_next(filter, rbio);
+    if (!BIO_up_ref(rbio)) /* ok: SSL301 */
+        return 0;
+    return 1;
+}
+
+int up_ref_then_link(BIO *filter, SSL *ssl)
+{
+    BIO *rbio = SSL_get_rbio(ssl);
+    if (!BIO_up_ref(rbio)) /* ok: SSL301 */
+        return 0;
+    BIO_set_next(filter, rbio);
+    return 1;
+}
+
+void ssl_bio_freed_alone_frees_its_ssl(SSL_CTX *ctx)
+{
+    SSL *ssl = SSL_new(ctx); /* ok: SSL103 */
+    BIO *b = BIO_new(BIO_f_ssl());
+    if (ssl == NULL || b == NULL) {
+        SSL_free(ssl);
+        BIO_free(b);
+        return;
+    }
+    BIO_set_ssl(b, ssl, BIO_CLOSE);
+    BIO_free(b); /* not only BIO_free_all: ssl_free() frees the SSL */
+}
