@@ -18,9 +18,11 @@ from sslint.core.events import Event
 from sslint.core.findings import FileResult, Finding, Loc, Notification
 from sslint.frontend.diags import Diagnostic
 from sslint.frontend.localheaders import local_header_texts
+from sslint.engine.summary import SUMMARY_MAN, can_return
+from sslint.frontend.lower import NORETURN_NAMES
 from sslint.frontend.parse import FunctionDef, ParsedFile, ParseFailure, parse_file
 from sslint.frontend.sources import printable_path
-from sslint.model.api import ApiModel
+from sslint.model.api import ApiModel, FnSpec
 from sslint.core.rule import LoadedRule
 
 MAX_LISTED_ERRORS = 5
@@ -127,6 +129,7 @@ class Plan:
         self.headers = headers = local_header_texts(path, parsed.source, args)
         self.order = _callees_first(parsed.functions, self.source)
         self.words = relevant_words(self.source, model, headers)
+        self.stoppers = _words(NORETURN_NAMES | model.noreturn_names(), self.source, headers)
         names = registrars(model)
         self.registrars = _words(names, self.source, headers) if names else None
         self.broken = _error_lines(parsed.errors, path)
@@ -152,9 +155,18 @@ class Plan:
         return _lost_statement(self.broken, self.source, self.starts, body_line, fn.end_line,
                                (self.words, self.handle_words))
 
+    def may_not_return(self, fn: FunctionDef) -> bool:
+        """Whether the body calls a function that does not return, or one whose name
+        says it may not (`fatal`, `die`, `*_exit`...): only then is it worth lowering
+        a body with no lifecycle call to see whether any path returns."""
+        return bool(self.stoppers.search(self.source, fn.start, fn.end)
+                    or _STOPPER_WORD.search(self.source, fn.start, fn.end))
+
     def learn(self, model: ApiModel) -> None:
         """The model gained a summary: bodies that call that function are relevant now."""
         self.words = relevant_words(self.source, model, self.headers)
+        self.stoppers = _words(NORETURN_NAMES | model.noreturn_names(), self.source,
+                               self.headers)
 
 
 @dataclass
@@ -190,6 +202,9 @@ class _FileRun:
         for fn in plan.order:
             contract = callbacks.get(fn.name)
             if contract is None and not plan.relevant(fn):
+                if plan.may_not_return(fn) and not plan.lost(fn) and self.never_returns(fn):
+                    self.model.add(FnSpec(fn.name, (), man=SUMMARY_MAN, noreturn=True))
+                    plan.learn(self.model)
                 continue  # no lifecycle call in this body: no rule can fire
             if time.perf_counter() > self.deadline:
                 self.note(fn, "warning", f"time limit of {self.opts.file_timeout:g}s reached; "
@@ -205,6 +220,15 @@ class _FileRun:
             result = self.analyse(fn, contract)
             if result is not None and self.summarise(fn, result):
                 plan.learn(self.model)
+
+    def never_returns(self, fn: FunctionDef) -> bool:
+        """Whether every path through the function ends in a call that does not
+        return (`static void fatal(...) { log(...); exit(1); }`)."""
+        try:
+            lowered = self.lower(fn)
+        except Exception:  # noqa: BLE001 - not lowerable: assume it returns
+            return False
+        return not can_return(lowered, self.model)
 
     def analyse(self, fn: FunctionDef, contract: Contract | None) -> FunctionResult | None:
         """Lower and analyse one function; None (and a notification) if that failed."""
@@ -246,6 +270,8 @@ class _FileRun:
 
 
 _NEVER_SUMMARISE = frozenset({"main"})
+_STOPPER_WORD = re.compile(
+    rb"\b\w*(exit|abort|die|fatal|panic|bail|assert|unreachable|fail)\w*\s*\(", re.I)
 _CONTROL = re.compile(rb"\b(return|goto|break|continue|longjmp|exit|abort)\b")
 
 

@@ -51,13 +51,13 @@ class Calls:
                 for s2, v in self.ev.ev(s, a):
                     nxt.append((s2, vals + [v]))
             combos = nxt
-        if call.noreturn:
-            return []  # exit(), abort(), a failed assert(): this path ends here
+        spec = self.model.lookup(call.callee) if call.callee else None
+        if call.noreturn or (spec is not None and spec.noreturn):
+            return []  # exit(), abort(), a failed assert(), fatal(): this path ends here
         if call.callee == "__builtin_constant_p":  # folded by the compiler
             known = 1 if call.args and is_constant(call.args[0]) else None
             return [(s, known) for s, _ in combos]
         out = []
-        spec = self.model.lookup(call.callee) if call.callee else None
         for s, vals in combos:
             if spec is None:
                 out.append((s, self.unknown_call(s, call, vals)))

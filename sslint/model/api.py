@@ -106,6 +106,7 @@ class FnSpec:
     # when it is zero the handle is only used, when unknown it escapes.
     consume_if: int = -1
     never_null: bool = False  # an acquired result is never NULL (it exits on failure)
+    noreturn: bool = False  # the function never returns to its caller
     tags: frozenset[str] = frozenset()  # what a call means to advisory rules ("recycle")
     # Parsed forms of args/returns (filled in by __post_init__; kinds by ApiModel).
     verbs: tuple[ArgVerb, ...] = field(default=(), compare=False)
@@ -123,7 +124,7 @@ class FnSpec:
 
 _KEYS = {"args", "returns", "check_return", "man", "expanded", "marks", "attempt_marks",
          "result_marks", "callback", "replaces", "kinds", "tags", "consume_if",
-         "never_null"}
+         "never_null", "noreturn"}
 
 
 def parse_table(data: dict, source: str, kinds: Kinds | None = None) -> dict[str, FnSpec]:
@@ -178,8 +179,9 @@ def _parse_entry(name: str, entry: object, where: str) -> FnSpec:
             isinstance(i, int) for i in cb):
         raise ModelError(f"{where}: 'callback' must be [arg, param, owned_when]")
     never_null = entry.get("never_null", False)
-    if not isinstance(never_null, bool):
-        raise ModelError(f"{where}: 'never_null' must be true or false")
+    noreturn = entry.get("noreturn", False)
+    if not isinstance(never_null, bool) or not isinstance(noreturn, bool):
+        raise ModelError(f"{where}: 'never_null' and 'noreturn' must be true or false")
     cond = entry.get("consume_if", -1)
     if not isinstance(cond, int) or isinstance(cond, bool):
         raise ModelError(f"{where}: 'consume_if' must be an argument index")
@@ -192,7 +194,7 @@ def _parse_entry(name: str, entry: object, where: str) -> FnSpec:
                   callback=tuple(cb), replaces=tuple(rep),
                   kinds=tuple(_strings(entry, "kinds", where)),
                   tags=frozenset(_strings(entry, "tags", where)), consume_if=cond,
-                  never_null=never_null)
+                  never_null=never_null, noreturn=noreturn)
 
 
 def resolve(spec: FnSpec, kinds: Kinds, where: str = "") -> FnSpec:
@@ -293,6 +295,9 @@ class ApiModel:
                          if (f.returns and f.result.op not in ("truth", "not"))
                          or f.check_return
                          or any(a not in ("-", "use", "use?", "use!") for a in f.args))
+
+    def noreturn_names(self) -> frozenset[str]:
+        return frozenset(n for n, f in self.table.items() if f.noreturn)
 
     def callback_registrars(self) -> dict[str, FnSpec]:
         return {n: f for n, f in self.table.items() if f.callback}
