@@ -18,11 +18,10 @@ from sslint.core.events import Event
 from sslint.core.findings import FileResult, Finding, Loc, Notification
 from sslint.frontend.diags import Diagnostic
 from sslint.frontend.localheaders import local_header_texts
-from sslint.engine.summary import SUMMARY_MAN, can_return
 from sslint.frontend.lower import NORETURN_NAMES
 from sslint.frontend.parse import FunctionDef, ParsedFile, ParseFailure, parse_file
 from sslint.frontend.sources import printable_path
-from sslint.model.api import ApiModel, FnSpec
+from sslint.model.api import ApiModel
 from sslint.core.rule import LoadedRule
 
 MAX_LISTED_ERRORS = 5
@@ -202,10 +201,14 @@ class _FileRun:
         for fn in plan.order:
             contract = callbacks.get(fn.name)
             if contract is None and not plan.relevant(fn):
-                if plan.may_not_return(fn) and not plan.lost(fn) and self.never_returns(fn):
-                    self.model.add(FnSpec(fn.name, (), man=SUMMARY_MAN, noreturn=True))
-                    plan.learn(self.model)
-                continue  # no lifecycle call in this body: no rule can fire
+                # No lifecycle call in this body: no rule can fire. It is still worth a
+                # summary if it may not return (a fatal-error or assertion helper).
+                if plan.may_not_return(fn) and not plan.lost(fn) \
+                        and time.perf_counter() <= self.deadline:
+                    result = self.analyse(fn, None)
+                    if result is not None and self.summarise(fn, result):
+                        plan.learn(self.model)
+                continue
             if time.perf_counter() > self.deadline:
                 self.note(fn, "warning", f"time limit of {self.opts.file_timeout:g}s reached; "
                           f"some functions (from '{fn.name}' on) were not analysed",
@@ -220,15 +223,6 @@ class _FileRun:
             result = self.analyse(fn, contract)
             if result is not None and self.summarise(fn, result):
                 plan.learn(self.model)
-
-    def never_returns(self, fn: FunctionDef) -> bool:
-        """Whether every path through the function ends in a call that does not
-        return (`static void fatal(...) { log(...); exit(1); }`)."""
-        try:
-            lowered = self.lower(fn)
-        except Exception:  # noqa: BLE001 - not lowerable: assume it returns
-            return False
-        return not can_return(lowered, self.model)
 
     def analyse(self, fn: FunctionDef, contract: Contract | None) -> FunctionResult | None:
         """Lower and analyse one function; None (and a notification) if that failed."""

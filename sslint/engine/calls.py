@@ -77,13 +77,16 @@ class Calls:
         other = self.ev.refine_null(st, v, want_null=False)
         return [x for x in (other, null) if x is not None]
 
-    def passthrough(self, call: ir.Call) -> tuple[int, bool] | None:
+    def passthrough(self, call: ir.Call) -> tuple[ir.Expr, bool] | None:
         spec = self.model.lookup(call.callee) if call.callee else None
-        if spec is None or spec.result.op not in ("truth", "not", "arg"):
+        if spec is None or spec.expanded:  # a macro's own argument order: not handled
             return None
-        if spec.expanded:
-            return None  # a macro's own argument order: not worth the bookkeeping
-        return spec.result.index, spec.result.op == "not"
+        r = spec.result
+        if r.op in ("truth", "not", "arg") and r.index < len(call.args):
+            return call.args[r.index], r.op == "not"
+        if r.op == "cmp" and max(r.index, r.otherwise) < len(call.args):
+            return ir.Binary(r.slot, call.args[r.index], call.args[r.otherwise]), False
+        return None
 
     # ---- unknown functions ---------------------------------------------------
     def unknown_call(self, st: State, call: ir.Call, vals: list) -> Value:
@@ -221,6 +224,11 @@ class Calls:
                                trail=(Step(call.loc, f"{r.kind} allocated by {spec.name}()"),))
             return oid
         lender = vals[r.index] if 0 <= r.index < len(vals) else None
+        if r.op == "cmp":
+            other = vals[r.otherwise] if 0 <= r.otherwise < len(vals) else None
+            if is_addr(lender) or is_addr(other):
+                return None
+            return self.ev.compare(st, r.slot, lender, other)
         if r.op in ("truth", "not"):
             if is_addr(lender):
                 return None
@@ -314,6 +322,10 @@ def _unpop(calls: Calls, st: State, oid: str, verb: ArgVerb, c: _Call) -> None:
     c.detached = calls.life.unpop(st, oid, c.call.loc, c.api)
 
 
+def _peek(calls: Calls, st: State, oid: str, verb: ArgVerb, c: _Call) -> None:
+    """Only the pointer's value is read (a comparison): no use, no hand-over."""
+
+
 def _escape(calls: Calls, st: State, oid: str, verb: ArgVerb, c: _Call) -> None:
     calls.life.use(st, oid, c.call.loc, c.api, nullable=True)
     calls.life.escape(st, oid)
@@ -322,5 +334,5 @@ def _escape(calls: Calls, st: State, oid: str, verb: ArgVerb, c: _Call) -> None:
 VERB_HANDLERS: dict[str, Handler] = {
     "use": _use, "use?": _use, "use!": _use_or_abort,
     "release": _release, "release-one": _release,
-    "addref": _addref, "consume": _consume, "unpop": _unpop, "escape": _escape,
+    "peek": _peek, "addref": _addref, "consume": _consume, "unpop": _unpop, "escape": _escape,
 }

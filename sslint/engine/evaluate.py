@@ -25,9 +25,9 @@ class CallHandler(Protocol):
 
     def ev_call(self, st: State, call: ir.Call) -> list[tuple[State, Value]]: ...
 
-    def passthrough(self, call: ir.Call) -> tuple[int, bool] | None:
-        """(argument index, negated) when the call's result is the truth of that
-        argument (a test helper such as TEST_ptr), else None."""
+    def passthrough(self, call: ir.Call) -> tuple[ir.Expr, bool] | None:
+        """(expression, negated) when the call's result is the truth of an expression
+        of its arguments (test helpers: TEST_ptr(x), TEST_int_eq(a, b)), else None."""
 
 
 class Paths:
@@ -508,8 +508,8 @@ def _subject(cond: ir.Expr, truth: bool, passthrough):
             continue
         if isinstance(cond, ir.Call):
             through = passthrough(cond)
-            if through is not None and through[0] < len(cond.args):
-                cond, truth = cond.args[through[0]], truth != through[1]
+            if through is not None:
+                cond, truth = through[0], truth != through[1]
                 continue
         if isinstance(cond, ir.Assign) and cond.op == "=":
             return cond.target, truth

@@ -19,11 +19,11 @@ __all__ = ["ApiModel", "ArgVerb", "FnSpec", "HandleKind", "Kinds", "ModelError",
            "builtin_kinds", "parse_table"]
 
 _ARG_VERB = re.compile(
-    r"-|use[?!]?|release(-one)?|addref|escape|unpop|setbio"
+    r"-|use[?!]?|peek|release(-one)?|addref|escape|unpop|setbio"
     r"|consume:\d+(:[a-z]+)?|out-acquire:[A-Z_0-9]+|out-borrow:[A-Z_0-9]+:\d+"
 )
 _RET = re.compile(r"acquire:[A-Z_0-9]+|borrow:[A-Z_0-9]+:\d+|slot:\d+:[a-z]+|arg:\d+(:\d+)?"
-                  r"|truth:\d+|not:\d+|detached|status")
+                  r"|truth:\d+|not:\d+|cmp:(==|!=|<=|>=|<|>):\d+:\d+|detached|status")
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,8 @@ class Returns:
             return Returns(op, index=int(parts[1]), slot=parts[2])
         if op in ("truth", "not"):
             return Returns(op, index=int(parts[1]))
+        if op == "cmp":  # cmp:OP:N:M, the operator kept in `slot`
+            return Returns(op, index=int(parts[2]), slot=parts[1], otherwise=int(parts[3]))
         if op == "arg":
             return Returns(op, index=int(parts[1]),
                            otherwise=int(parts[2]) if len(parts) > 2 else -1)
@@ -292,9 +294,9 @@ class ApiModel:
         """Functions that can start or end a tracked lifetime (or whose result must be
         checked). A function body that reaches none of them cannot produce a finding."""
         return frozenset(n for n, f in self.table.items()
-                         if (f.returns and f.result.op not in ("truth", "not"))
+                         if (f.returns and f.result.op not in ("truth", "not", "cmp"))
                          or f.check_return
-                         or any(a not in ("-", "use", "use?", "use!") for a in f.args))
+                         or any(a not in ("-", "use", "use?", "use!", "peek") for a in f.args))
 
     def noreturn_names(self) -> frozenset[str]:
         return frozenset(n for n, f in self.table.items() if f.noreturn)
