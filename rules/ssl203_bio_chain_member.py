@@ -3,8 +3,10 @@
 ## What it does
 Finds a release of a BIO that `BIO_push` or `BIO_set_next` linked into another
 BIO's chain, or of an SSL that `BIO_set_ssl(..., BIO_CLOSE)` handed to an SSL BIO:
-a release while the chain is alive (`BIO_free_all` of the head frees it again),
-or any release after `BIO_free_all` already freed the chain. `BIO_pop` takes a
+a release of a member that `BIO_free_all` of the head then frees again (reported
+at the first release, with the second as related location), or any release after
+`BIO_free_all` already freed the chain. A member freed alone while the head is
+then freed with plain `BIO_free` is not reported: that frees nothing twice. `BIO_pop` takes a
 member out of its chain and makes it (and the rest of the chain it returns) the
 caller's again; with `BIO_NOCLOSE` the SSL stays the caller's.
 
@@ -44,7 +46,7 @@ from sslint.core.events import Cause, DoubleRelease, ReleaseTransferred
 from sslint.core.findings import Finding
 from sslint.core.rule import Rule
 
-from ._text import freed_again, handle_name
+from ._text import freed_again, handle_name, related_from
 
 RULE = Rule(
     id="SSL203",
@@ -66,6 +68,10 @@ def check(event: ReleaseTransferred | DoubleRelease) -> Finding | None:
         return freed_again(RULE.id, event, Cause.OWNER, "BIO", "which was freed with its BIO chain")
     if event.owner_kind != "BIO":
         return None
+    again = event.then.message.rsplit(" by ", 1)[-1] if event.then else "BIO_free_all()"
     msg = (f"{event.api}() releases {handle_name(event)} while the BIO chain of "
-           f"{event.owner} still holds it; BIO_free_all() will free it again")
-    return Finding(RULE.id, msg + ".", event.site, event.function, (), event.trail)
+           f"{event.owner} still holds it; {again} frees it again")
+    if event.then:
+        msg += f" at line {event.then.loc.line}"
+    return Finding(RULE.id, msg + ".", event.site, event.function,
+                   related_from(event.then), event.trail)

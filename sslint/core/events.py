@@ -103,6 +103,7 @@ class ReleaseTransferred(Event):
     owner: str = ""
     owner_kind: str = ""
     overcommit: bool = False  # handed over again with no reference left to give
+    then: Step | None = None  # where the owner released it again (a chain freed whole)
 
 
 @dataclass(frozen=True, kw_only=True)

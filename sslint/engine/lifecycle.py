@@ -61,10 +61,15 @@ class Lifecycle:
         if report and o.owe == 0 and o.owner and o.owner in st.objs \
                 and not st.objs[o.owner].destroyed:
             owner = st.objs[o.owner]
-            self.log.emit(ReleaseTransferred, st, oid, loc, api, owner=describe_obj(owner),
-                          owner_kind=owner.kind)
-            st.objs[oid] = replace(o, unknown=True)
-            return
+            if self.kinds.frees_members(owner.kind) or oid in _slot_values(owner):
+                # An SSL frees its BIOs whatever happens: the second free is certain.
+                self.log.emit(ReleaseTransferred, st, oid, loc, api,
+                              owner=describe_obj(owner), owner_kind=owner.kind)
+                st.objs[oid] = replace(o, unknown=True)
+                return
+            # A chain member freed alone: wrong only if the chain is freed as a whole
+            # later (BIO_free_all); BIO_free of the head leaves it alone.
+            o = replace(o, freed_in_chain=api)
         refs = o.refs - 1
         if report:
             self.log.emit(Release, st, oid, loc, api, marks=o.marks, origin_api=o.api,
@@ -86,6 +91,14 @@ class Lifecycle:
             owner_kind = st.objs[cur].kind
             in_slots = _slot_values(st.objs[cur])
             for mid, m in list(st.objs.items()):
+                if m.owner == cur and m.destroyed and m.freed_in_chain and cascade \
+                        and m.released is not None:
+                    self.log.emit(ReleaseTransferred, st, mid, m.released.loc,
+                                  m.freed_in_chain, owner=describe_obj(st.objs[cur]),
+                                  owner_kind=owner_kind,
+                                  then=Step(loc, f"freed again with its chain by {api}()"))
+                    st.objs[mid] = replace(m, freed_in_chain="", unknown=True)
+                    continue
                 if m.owner != cur or m.destroyed:
                     continue
                 # What it holds in a named slot goes with it (an SSL BIO's SSL); the

@@ -35,6 +35,7 @@ class Obj:
     marks: frozenset[str] = frozenset()  # model-defined facts, e.g. "handshake", "shutdown"
     ref_site: Loc | None = None  # where the last extra reference (up_ref) was taken
     unpaid: bool = False       # its owner holds it without a reference handed over
+    freed_in_chain: str = ""   # released (by this API) while a chain still links it
     slots: tuple[tuple[str, str], ...] = ()
     trail: tuple[Step, ...] = ()
 
