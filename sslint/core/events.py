@@ -116,6 +116,7 @@ class NullUse(Event):
 class UncheckedReturn(Event):
     kind: ClassVar[str] = "unchecked-return"
     man: str = ""
+    tags: frozenset[str] = frozenset()  # the API table's tags of the function
 
 
 @dataclass(frozen=True, kw_only=True)

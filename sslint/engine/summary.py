@@ -67,6 +67,8 @@ class SummaryCollector:
             s = self.seen[i]
             if "released" in s and s <= {"released", "null"}:
                 args.append("release")
+            elif s == {"addref"}:
+                args.append("addref")  # the caller gets one more reference to release
             elif s == {"used"} and self.nonnull[i]:
                 args.append("use!")  # it returns only when the handle is not NULL
             elif s <= {"used", "null", "unused"}:
@@ -77,7 +79,7 @@ class SummaryCollector:
         returns = ""
         if len(acquired) == 1 and self.returns <= acquired | {"null"}:
             returns = acquired.pop()
-        if returns or any(a in ("release", "use?", "use!") for a in args):
+        if returns or any(a in ("release", "use?", "use!", "addref") for a in args):
             # Marks of a function with a result may hang on that result (a failed
             # handshake): only a void wrapper's marks are unconditional.
             marks = (self.marks or frozenset()) if self.returns == {"void"} else frozenset()
@@ -99,6 +101,8 @@ def _param_status(st: State, p: ir.Var) -> str:
         return "null"
     if obj.destroyed and not obj.unknown:
         return "released"
+    if obj.owe and not (obj.escaped or obj.owner or obj.unknown):
+        return "addref"  # a reference taken for the caller
     if obj.escaped or obj.owner or obj.unknown or obj.owe:
         return "escaped"
     return "used"

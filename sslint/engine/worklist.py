@@ -18,7 +18,7 @@ from sslint.engine.evaluate import Evaluator
 from sslint.engine.eventlog import EventLog
 from sslint.engine.lifecycle import Lifecycle
 from sslint.engine.liveness import live_variables, prune_dead
-from sslint.engine.state import NULL, PARAM, Obj, State, is_obj
+from sslint.engine.state import ALLOC, NULL, PARAM, Obj, State, is_obj
 from sslint.engine.summary import SummaryCollector
 from sslint.core.events import CallbackReturn, Event, Leak, UncheckedReturn
 from sslint.core.findings import Loc, Step
@@ -59,6 +59,8 @@ class Engine:
         self.eval.calls = Calls(model, self.eval, self.life)
         self.partial = ""
         self.withheld: set = set()  # sites of objects on paths the state cap dropped
+        self.exits = 0  # states that reached an exit
+        self.owed_at_exit: dict[Loc, int] = {}  # site -> exits still owing a taken ref
         self.live = live_variables(fn)
 
     # ---- the worklist ----------------------------------------------------------
@@ -103,6 +105,12 @@ class Engine:
                 bucket.add(key)
                 work.append((succ, s2))
         events = self.log.sorted()
+        # A reference taken on someone else's handle and still held at every exit is
+        # the function's purpose (a "+1 for the caller" helper), not an imbalance.
+        always = {site for site, n in self.owed_at_exit.items() if n == self.exits}
+        if always:
+            events = [e for e in events if not (isinstance(e, Leak) and e.source != ALLOC
+                                                and e.site in always)]
         if self.withheld:
             kept = [e for e in events if e.origin is None or e.origin.loc not in self.withheld]
             self.partial += (f"; findings about {len(self.withheld)} handle(s) on the "
@@ -210,7 +218,7 @@ class Engine:
             if spec is not None and spec.check_return:
                 self.log.add(("unchecked-return", e.loc.line, e.loc.col),
                              UncheckedReturn(handle="", site=e.loc, function=self.fn.name,
-                                             api=e.callee, man=spec.man))
+                                             api=e.callee, man=spec.man, tags=spec.tags))
 
     # ---- ends of lifetimes -------------------------------------------------------
     @staticmethod
@@ -223,8 +231,11 @@ class Engine:
             return  # returning from main ends the process, like exit()
         # Still stored where it outlives the call (stored before an up_ref, say).
         kept = {v for k, v in st.env.items() if is_obj(v) and _outlives_call(k)}
+        self.exits += 1
         for oid, o in st.objs.items():
             if self.leak_candidate(o) and oid not in kept:
+                if o.origin != ALLOC:
+                    self.owed_at_exit[o.site] = self.owed_at_exit.get(o.site, 0) + 1
                 self.log.emit(Leak, st, oid, loc, o.api,
                               exit=Step(loc, f"the function {how} here"), owe=o.owe,
                               source=o.origin, acquired=o.ref_site)

@@ -9,14 +9,27 @@ void recycle(SSL *ssl)
 
 void resume(SSL *ssl, SSL_SESSION *sess)
 {
-    SSL_set_session(ssl, sess); /* expect: SSL402 */
+    SSL_set_session(ssl, sess); /* ok: SSL402 (rarely-fails: only a full handshake) */
     SSL_connect(ssl);
 }
 
 SSL *share(SSL *ssl)
 {
-    SSL_up_ref(ssl); /* expect: SSL402 */
+    SSL_up_ref(ssl); /* ok: SSL402 (rarely-fails: needs a platform without atomics) */
     return ssl;
+}
+
+int make_pair(BIO **a, BIO **b)
+{
+    BIO_new_bio_pair(a, 0, b, 0); /* expect: SSL402 */
+    return BIO_write(*a, "x", 1);
+}
+
+int finish_stream(SSL *stream)
+{
+    SSL_stream_conclude(stream, 0); /* expect: SSL402 */
+    SSL_free(stream);
+    return 1;
 }
 
 /* Clean: the results are checked. */
