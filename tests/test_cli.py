@@ -59,10 +59,21 @@ def test_findings_exit_1_compiler_style(buggy, tmp_path):
                      re.MULTILINE)
 
 
-def test_clean_exit_0_and_silent(tmp_path):
+def test_clean_exit_0_with_a_summary_line(tmp_path):
     (tmp_path / "clean.c").write_text(CLEAN)
     r = run("check", "clean.c", cwd=tmp_path)
+    assert r.returncode == 0 and r.stdout == "No findings in 1 file.\n", (r.stdout, r.stderr)
+    r = run("check", "clean.c", "-q", cwd=tmp_path)
     assert r.returncode == 0 and r.stdout == "", (r.stdout, r.stderr)
+
+
+def test_notes_do_not_fail_the_run_by_default(tmp_path):
+    (tmp_path / "note.c").write_text(
+        "#include <openssl/ssl.h>\nint recycle(SSL *s)\n{\n    if (!SSL_clear(s))\n"
+        "        return 0;\n    return SSL_connect(s);\n}\n")
+    r = run("check", "note.c", cwd=tmp_path)
+    assert r.returncode == 0 and "[SSL501]" in r.stdout, (r.stdout, r.stderr)
+    assert run("check", "note.c", "--fail-on", "note", cwd=tmp_path).returncode == 1
 
 
 def test_exit_zero(buggy):

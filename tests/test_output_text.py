@@ -56,9 +56,14 @@ def test_summary_counts_per_rule(tmp_path):
     assert "x.c:3:1: warning: Three. [SSL103]" in out
 
 
-def test_no_findings_no_summary(tmp_path):
-    assert FORMATTERS["text"](Report([FileResult(str(tmp_path / "a.c"))], [], str(tmp_path)),
-                              True) == ""
+def test_a_clean_run_says_so_in_one_line(tmp_path):
+    report = Report([FileResult(str(tmp_path / "a.c"))], [], str(tmp_path))
+    assert FORMATTERS["text"](report, True) == "No findings in 1 file.\n"
+
+
+def test_a_quiet_clean_run_prints_nothing(tmp_path):
+    report = Report([FileResult(str(tmp_path / "a.c"))], [], str(tmp_path), quiet=True)
+    assert FORMATTERS["text"](report, True) == ""
 
 
 def test_paths_outside_root_stay_as_given(tmp_path):

@@ -77,16 +77,51 @@ def mentions(key: str, path: str) -> bool:
 
 
 def tested_paths(fn: ir.Function) -> frozenset[str]:
-    """Lvalues that some condition of the function tests (branch and switch nodes):
-    the only field and global scalars whose values are worth keeping."""
-    out: set[str] = set()
+    """Lvalues whose values are worth keeping: tested by two conditions (branch and
+    switch nodes), or tested once and assigned somewhere (`c->tls = 1; ...
+    if (c->tls)`). Each kept fact splits states, so facts nobody reads again are
+    not kept."""
+    counts: dict[str, int] = {}
     for n in fn.nodes:
         if n.kind in ("branch", "switch") and n.expr is not None:
-            _collect(n.expr, out)
-    return frozenset(out)
+            for p in set(_subjects(n.expr)):
+                counts[p] = counts.get(p, 0) + 1
+    assigned: set[str] = set()
+    for n in fn.nodes:
+        if n.expr is not None:
+            _assigned(n.expr, assigned)
+    return frozenset(p for p, k in counts.items() if k > 1 or p in assigned)
 
 
-def _collect(e: ir.Expr, out: set[str]) -> None:
+def retested_comparisons(fn: ir.Function, handle_of) -> frozenset[str]:
+    """Keys of the comparisons that two conditions of the function make: only their
+    outcomes are worth remembering."""
+    counts: dict[str, int] = {}
+    for n in fn.nodes:
+        if n.kind == "branch" and n.expr is not None:
+            for cond in _atoms(n.expr):
+                keyed = comparison_key(cond, True, handle_of)
+                if keyed is not None:
+                    counts[keyed[0]] = counts.get(keyed[0], 0) + 1
+    return frozenset(k for k, c in counts.items() if c > 1)
+
+
+def _atoms(e: ir.Expr) -> list[ir.Expr]:
+    """The comparisons inside a condition (through `!`, `&&`, `||`, `,`)."""
+    out, stack = [], [e]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, ir.Unary) and e.op == "!":
+            stack.append(e.operand)
+        elif isinstance(e, ir.Binary) and e.op in ("&&", "||", ","):
+            stack.extend((e.lhs, e.rhs))
+        else:
+            out.append(e)
+    return out
+
+
+def _subjects(e: ir.Expr) -> list[str]:
+    out: list[str] = []
     stack = [e]
     while stack:
         e = stack.pop()
@@ -100,4 +135,26 @@ def _collect(e: ir.Expr, out: set[str]) -> None:
         else:
             p = path_of(e)
             if p is not None:
+                out.append(p)
+    return out
+
+
+def _assigned(e: ir.Expr, out: set[str]) -> None:
+    stack = [e]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, ir.Assign):
+            p = path_of(e.target)
+            if p is not None:
                 out.add(p)
+            stack.append(e.value)
+        elif isinstance(e, ir.Binary):
+            stack.extend((e.lhs, e.rhs))
+        elif isinstance(e, ir.Unary):
+            stack.append(e.operand)
+        elif isinstance(e, ir.Call):
+            stack.extend(e.args)
+        elif isinstance(e, ir.Opaque):
+            stack.extend(e.children)
+        elif isinstance(e, ir.CondExpr):
+            stack.extend(x for x in (e.cond, e.then, e.other) if x is not None)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from sslint.core import ir
 from sslint.engine.conditions import (COND_PREFIX, comparison_key, key_operands, mentions,
-                                     tested_paths)
+                                     retested_comparisons, tested_paths)
 from sslint.engine.state import (ALLOC, EXTERNAL, MAYBE, NONNULL, NONZERO, NULL, PARAM, Obj,
                                  State, Value, is_obj)
 from sslint.core.findings import Loc
@@ -88,7 +88,8 @@ class Evaluator:
         self.fn = fn
         self.life = life
         self.calls: CallHandler | None = None
-        self.tested = tested_paths(fn)  # lvalues some condition tests
+        self.tested = tested_paths(fn)  # lvalues whose values are worth keeping
+        self.retested = retested_comparisons(fn, handle_of_expr)
 
     # ---- reading and writing lvalues ---------------------------------------
     def read(self, st: State, e: ir.Expr) -> Value:
@@ -424,8 +425,8 @@ class Evaluator:
         known = self.truth(st, value)
         if known is not None and known != truth:
             return None
-        keyed = comparison_key(cond, truth, handle_of_expr)
-        if keyed is not None:  # the same comparison, tested again on this path
+        keyed = comparison_key(cond, truth, handle_of_expr) if self.retested else None
+        if keyed is not None and keyed[0] in self.retested:  # tested again on this path
             key, holds = keyed
             seen = st.env.get(key)
             if seen is not None and seen != int(holds):

@@ -113,6 +113,17 @@ def check_readable(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str | None:
         return f"{shown}: no such file"
     except OSError as exc:
         return f"{shown}: cannot read ({exc.strerror or exc})"
+    for bom, name in _WIDE_BOMS:  # before the NUL test: UTF-16 text is full of NULs
+        if head.startswith(bom):
+            return (f"{shown}: {name}-encoded (byte order mark); sslint reads C sources in "
+                    "UTF-8 or another ASCII-compatible encoding: convert it (e.g. iconv -f "
+                    f"{name} -t UTF-8)")
     if b"\0" in head:
         return f"{shown}: binary file (NUL byte in the first {_SNIFF_BYTES // 1024} KiB)"
     return None
+
+
+# Encodings clang cannot read C in (UTF-32 first: its little-endian mark starts
+# with UTF-16's).
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32LE"), (b"\x00\x00\xfe\xff", "UTF-32BE"),
+              (b"\xff\xfe", "UTF-16LE"), (b"\xfe\xff", "UTF-16BE"))

@@ -32,14 +32,16 @@ def _plural(n: int, word: str) -> str:
 
 
 def format_text(report: Report, colour: bool) -> str:
-    """One line per finding plus indented notes, then a summary; "" when nothing is shown.
+    """One line per finding plus indented notes, then a summary (a clean run prints
+    the summary alone; "" only with --quiet or when nothing was given).
 
     Suppressed findings are listed only with report.show_suppressed, marked as such.
     """
     findings = report.findings()
     shown = [(f, False) for f in findings] + [(s.finding, True) for s in report.shown_suppressed()]
     if not shown:
-        return ""
+        # A clean run still says it ran (and on how much), unless asked to be quiet.
+        return "" if report.quiet or not report.results else _summary(report, []) + "\n"
     lines: list[str] = []
     for f, suppressed in sorted(shown, key=lambda item: item[0].sort_key()):
         code = _paint(f"[{f.rule_id}]", _BOLD, colour)
@@ -59,7 +61,7 @@ def _summary(report: Report, findings: list) -> str:
     breakdown = ", ".join(f"{n} {rule_id}" for rule_id, n in sorted(per_rule.items()))
     with_findings = sum(1 for r in report.results if r.findings)
     files = len(report.results)
-    found = f"Found {_plural(len(findings), 'finding')}"
+    found = f"Found {_plural(len(findings), 'finding')}" if findings else "No findings"
     if breakdown:
         found += f" ({breakdown})"
     extra = []
@@ -68,6 +70,8 @@ def _summary(report: Report, findings: list) -> str:
     if report.baseline:
         extra.append(f"{len(report.unchanged)} in the baseline")
     tail = f"; {', '.join(extra)}" if extra else ""
+    if not findings:
+        return f"{found} in {_plural(files, 'file')}{tail}."
     return f"{found} in {with_findings} of {_plural(files, 'file')}{tail}."
 
 

@@ -50,7 +50,7 @@ class Request:
     config_file: str | None = None         # --config; None: search from the paths
     isolated: bool = False                 # no config file at all
     opt_in: frozenset[str] = frozenset()   # switches for rules with Rule.opt_in
-    fail_on: str = "note"                  # lowest level that makes the exit code 1
+    fail_on: str = "warning"               # lowest level that makes the exit code 1
     exit_zero: bool = False
     show_suppressed: bool = False
     baseline_file: str | None = None       # report only findings not in this SARIF log

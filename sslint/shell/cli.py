@@ -53,7 +53,7 @@ def cli() -> None:
               help="Read settings from FILE instead of searching for sslint.toml, "
                    ".sslint.toml or pyproject.toml.")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-@click.option("--fail-on", type=click.Choice(LEVEL_ORDER), default="note", show_default=True,
+@click.option("--fail-on", type=click.Choice(LEVEL_ORDER), default="warning", show_default=True,
               help="Lowest finding level that makes the exit code 1.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--show-suppressed", is_flag=True,
