@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from sslint.core import ir
-from sslint.engine.evaluate import Evaluator, Paths, is_constant
+from sslint.engine.evaluate import Evaluator, Paths, describe, is_constant
 from sslint.engine.lifecycle import Lifecycle
 from sslint.engine.state import ALLOC, EXTERNAL, MAYBE, NONNULL, Obj, State, Value, is_addr, is_obj
 from sslint.core.events import CallSeen
@@ -193,7 +193,8 @@ class Calls:
                 # a handle, so watch it like one from an untracked place.
                 v = self.ev.read_as(st, args[i], verb.kind)
             if is_obj(v):
-                VERB_HANDLERS[op](self, st, v, verb, c)
+                with self.life.log.spelled_as(describe(args[i]) if i < len(args) else ""):
+                    VERB_HANDLERS[op](self, st, v, verb, c)
         return outs
 
     def pass_along(self, st: State, v: Value, arg: ir.Expr | None) -> None:

@@ -227,7 +227,8 @@ class Evaluator:
         if t is ir.Deref:
             out = []
             for st2, v in self.ev(st, e.operand):
-                self.life.use(st2, v, e.loc or self.fn.loc, "dereference", nullable=False)
+                with self.life.log.spelled_as(describe(e.operand)):
+                    self.life.use(st2, v, e.loc or self.fn.loc, "dereference", nullable=False)
                 out.append((st2, self.read(st2, e)))
             return out
         if t is ir.AddrOf:

@@ -2,6 +2,8 @@
 the path that led there, and only for the kinds some enabled rule reads."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from sslint.core import ir
 from sslint.engine.state import Obj, State
 from sslint.core.events import Event, Leak, Release, CallSeen
@@ -13,6 +15,17 @@ class EventLog:
         self.fn = fn
         self.wanted = wanted  # event kinds some rule reads (None: all)
         self.events: dict[tuple, Event] = {}
+        self.spelled = ""  # how the code names the handle at the current call's argument
+
+    @contextmanager
+    def spelled_as(self, name: str):
+        """Events emitted inside name the handle as the code at the site does (an
+        alias `b` of `ssl` is reported as `b`), not by its first name."""
+        old, self.spelled = self.spelled, name
+        try:
+            yield
+        finally:
+            self.spelled = old
 
     def wants(self, cls: type[Event]) -> bool:
         return self.wanted is None or cls.kind in self.wanted
@@ -36,7 +49,8 @@ class EventLog:
             trail, loc = with_branches(o, st, fields["exit"]), o.site
         else:
             trail = with_branches(o, st, Step(loc, _event_text(cls.kind, api)))
-        self.events[key] = cls(handle=o.kind, site=loc, function=self.fn.name, var=o.var,
+        var = o.var if cls is Leak else (self.spelled or o.var)
+        self.events[key] = cls(handle=o.kind, site=loc, function=self.fn.name, var=var,
                                api=api, origin=origin, trail=trail, **fields)
 
     def add(self, key: tuple, event: Event) -> None:
