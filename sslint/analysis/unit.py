@@ -125,41 +125,44 @@ class Plan:
 
     def __init__(self, path: str, args: list[str], parsed: ParsedFile, model: ApiModel):
         self.source = parsed.source
-        self.headers = headers = local_header_texts(path, parsed.source, args)
-        self.order = _callees_first(parsed.functions, self.source)
-        self.words = relevant_words(self.source, model, headers)
-        self.stoppers = _words(NORETURN_NAMES | model.noreturn_names(), self.source, headers)
+        included = {fn.file: fn.source for fn in parsed.functions if fn.file}
+        # Macros of the file, its own headers and the .c files it includes.
+        self.headers = local_header_texts(path, parsed.source, args) + list(included.values())
+        self.order = _callees_first(parsed.functions)
+        self.learn(model)
         names = registrars(model)
-        self.registrars = _words(names, self.source, headers) if names else None
-        self.broken = _error_lines(parsed.errors, path)
-        self.starts = _line_starts(self.source) if self.broken else []
-        self.handle_words = _handle_words(model) if self.broken else None
+        self.registrars = _words(names, self.source, self.headers) if names else None
+        self.broken = {f: _error_lines(parsed.errors, f or path) for f in ["", *included]}
+        self.starts = {f: _line_starts(parsed.source if not f else included[f])
+                       for f, lines in self.broken.items() if lines}
+        self.handle_words = _handle_words(model) if self.starts else None
 
     def relevant(self, fn: FunctionDef) -> bool:
         """Whether the body names a lifecycle function (or a macro for one): if not,
         no rule can fire in it."""
-        return bool(self.words.search(self.source, fn.start, fn.end))
+        return bool(self.words.search(fn.source, fn.start, fn.end))
 
     def registers(self, fn: FunctionDef) -> bool:
         """Whether the body names a function that registers callbacks (or a macro
         for one)."""
-        return bool(self.registrars and self.registrars.search(self.source, fn.start, fn.end))
+        return bool(self.registrars and self.registrars.search(fn.source, fn.start, fn.end))
 
     def lost(self, fn: FunctionDef) -> int:
         """A line of the body where clang dropped a statement that matters, or 0."""
-        if not self.broken:
+        broken = self.broken.get(fn.file)
+        if not broken:
             return 0
         # Errors in the signature only lose a parameter type: start at the body.
-        body_line = self.source.count(b"\n", 0, max(0, self.source.find(b"{", fn.start))) + 1
-        return _lost_statement(self.broken, self.source, self.starts, body_line, fn.end_line,
-                               (self.words, self.handle_words))
+        body_line = fn.source.count(b"\n", 0, max(0, fn.source.find(b"{", fn.start))) + 1
+        return _lost_statement(broken, fn.source, self.starts[fn.file], body_line,
+                               fn.end_line, (self.words, self.handle_words))
 
     def may_not_return(self, fn: FunctionDef) -> bool:
         """Whether the body calls a function that does not return, or one whose name
         says it may not (`fatal`, `die`, `*_exit`...): only then is it worth lowering
         a body with no lifecycle call to see whether any path returns."""
-        return bool(self.stoppers.search(self.source, fn.start, fn.end)
-                    or _STOPPER_WORD.search(self.source, fn.start, fn.end))
+        return bool(self.stoppers.search(fn.source, fn.start, fn.end)
+                    or _STOPPER_WORD.search(fn.source, fn.start, fn.end))
 
     def learn(self, model: ApiModel) -> None:
         """The model gained a summary: bodies that call that function are relevant now."""
@@ -190,9 +193,14 @@ class _FileRun:
             if plan.registers(fn) or (plan.relevant(fn) and not plan.lost(fn)
                                       and time.perf_counter() <= self.deadline):
                 try:
-                    self.lowered[fn] = fn.lower(self.display, self.model.names)
+                    self.lowered[fn] = fn.lower(self.where(fn), self.model.names)
                 except Exception as exc:  # noqa: BLE001 - reported if it is analysed
                     self.lowered[fn] = exc.with_traceback(None)
+
+    def where(self, fn: FunctionDef) -> str:
+        """The file a function is reported at: its own (an #included .c file) or
+        the unit's as given."""
+        return fn.file or self.display
 
     def lowered_functions(self) -> list[ir.Function]:
         return [f for f in self.lowered.values() if isinstance(f, ir.Function)]
@@ -244,7 +252,7 @@ class _FileRun:
         if isinstance(early, Exception):
             raise early
         if early is None or early.assumes_unknown & self.model.names:
-            return fn.lower(self.display, self.model.names)
+            return fn.lower(self.where(fn), self.model.names)
         return early
 
     def summarise(self, fn: FunctionDef, result: FunctionResult) -> bool:
@@ -259,7 +267,7 @@ class _FileRun:
         return True
 
     def note(self, fn: FunctionDef, level: str, message: str, code: str) -> None:
-        self.res.notifications.append(Notification(level, message, _loc(fn, self.display),
+        self.res.notifications.append(Notification(level, message, _loc(fn, self.where(fn)),
                                                    code))
 
 
@@ -316,7 +324,7 @@ def _handle_words(model: ApiModel) -> re.Pattern[bytes]:
 _CALL_NAME = re.compile(rb"\b([A-Za-z_]\w*)\s*\(")
 
 
-def _callees_first(functions: list[FunctionDef], source: bytes) -> list[FunctionDef]:
+def _callees_first(functions: list[FunctionDef]) -> list[FunctionDef]:
     """The function definitions (the first of each name), each after the ones it
     calls (by name, read from the source text; cycles are broken arbitrarily but
     deterministically)."""
@@ -326,7 +334,7 @@ def _callees_first(functions: list[FunctionDef], source: bytes) -> list[Function
             fns[fn.name] = fn
     calls: dict[str, list[str]] = {}
     for name, fn in fns.items():
-        body = source[fn.start:fn.end]
+        body = fn.source[fn.start:fn.end]
         seen = []
         for m in _CALL_NAME.finditer(body):
             callee = m.group(1).decode("latin-1")

@@ -116,13 +116,21 @@ _FUNCTION_DECL = ci.CursorKind.FUNCTION_DECL.value
 def _collect_main_functions(child: ci.Cursor, parent: ci.Cursor, out: list) -> int:
     # One cheap call for the thousands of header declarations; more only for ours.
     if _lib.clang_getCursorKind(child) == _FUNCTION_DECL and \
-            _lib.clang_Location_isFromMainFile(_lib.clang_getCursorLocation(child)) and \
             _lib.clang_isCursorDefinition(child):
-        out.append(child)
+        if _lib.clang_Location_isFromMainFile(_lib.clang_getCursorLocation(child)):
+            out.append(child)
+        else:  # a definition in an #included .c file (a unity build): ours too
+            f = child.location.file
+            if f is not None and f.name.endswith(".c"):
+                out.append(child)
     return 1
 
 
 _MAIN_FUNCTIONS = ci.callbacks["cursor_visit"](_collect_main_functions)
+
+
+def in_main_file(c: ci.Cursor) -> bool:
+    return bool(_lib.clang_Location_isFromMainFile(_lib.clang_getCursorLocation(c)))
 
 
 def main_file_function_definitions(tu: ci.TranslationUnit) -> list[ci.Cursor]:

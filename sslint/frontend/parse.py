@@ -42,11 +42,12 @@ class FunctionDef:
     end: int
     end_line: int    # the line of its closing brace
     _cursor: ci.Cursor = field(repr=False)
-    _source: bytes = field(repr=False)
+    source: bytes = field(repr=False)  # the text of the file it is defined in
+    file: str = ""   # that file when it is not the main file (an #included .c file)
 
     def lower(self, path: str, known_calls: frozenset[str]) -> ir.Function:
         """Its IR and CFG; `path` names the file in the IR's locations."""
-        return lower_function(self._cursor, path, known_calls, self._source)
+        return lower_function(self._cursor, path, known_calls, self.source)
 
 
 @dataclass(eq=False)
@@ -71,12 +72,31 @@ def parse_file(path: str, args: list[str]) -> ParsedFile:
 
 
 def _definitions(tu: ci.TranslationUnit, source: bytes) -> list[FunctionDef]:
+    """The main file's function definitions, then those of the .c files it includes
+    (each read once; one that cannot be read is left out)."""
     out = []
+    texts: dict[str, bytes | None] = {}
     for c in clangx.main_file_function_definitions(tu):
         loc, ext = c.location, c.extent
+        file, text = "", source
+        if not clangx.in_main_file(c):
+            file = os.path.normpath(loc.file.name)
+            if file not in texts:
+                texts[file] = _read(file)
+            text = texts[file]
+            if text is None:
+                continue
         out.append(FunctionDef(c.spelling, loc.line, loc.column, ext.start.offset,
-                               ext.end.offset, ext.end.line, c, source))
+                               ext.end.offset, ext.end.line, c, text, file))
     return out
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
 
 
 # ---- libclang ---------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""After the analysis: per-file ignores, severity overrides, inline suppressions, the
-rules that run on the suppressions (Rule.stage "post-suppression") and baselines."""
+"""After the analysis: findings repeated by several units, per-file ignores, severity
+overrides, inline suppressions, the rules that run on the suppressions (Rule.stage
+"post-suppression") and baselines."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -32,6 +33,7 @@ def filter_results(results: list[FileResult], rules: list[LoadedRule], cfg: Conf
         wanted = levels.get(f.rule_id)
         return replace(f, level=wanted) if wanted else f
 
+    drop_repeats(results)
     sup = Suppressions()
     suppressed: list[Suppressed] = []
     for r in results:
@@ -49,6 +51,20 @@ def filter_results(results: list[FileResult], rules: list[LoadedRule], cfg: Conf
             if extra:
                 r.findings = sorted(r.findings + extra, key=Finding.sort_key)
     return suppressed
+
+
+def drop_repeats(results: list[FileResult]) -> None:
+    """A finding made again by another unit (a file compiled twice, a .c file both
+    analysed alone and #included by another) is reported once, at its first unit."""
+    seen: set[tuple] = set()
+    for r in results:
+        kept = []
+        for f in r.findings:
+            key = (f.rule_id, f.loc, f.message)
+            if key not in seen:
+                seen.add(key)
+                kept.append(f)
+        r.findings = kept
 
 
 def apply_baseline(baseline: Baseline, results: list[FileResult], suppressed: list[Suppressed],

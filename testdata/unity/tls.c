@@ -1,0 +1,3 @@
+#include <openssl/ssl.h>
+#include "tls-openssl.c"
+void use_it(SSL_CTX *c) { leak_in_included(c); }
