@@ -102,7 +102,8 @@ def logs(tmp_path_factory) -> list[Path]:
     (tree / "pyproject.toml").write_text("[tool.sslint]\nextra-args = ['-fplugin=x.so']\n")
     full = work / "full.sarif"
     r = run("check", "testdata", "--baseline", "base.sarif", "--show-suppressed",
-            "--report-unused-suppressions", "--category", "ci/test", "--format", "sarif",
+            "--report-unused-suppressions", "--fail-on", "note", "--category", "ci/test",
+            "--format", "sarif",
             "-o", str(full), cwd=tree)
     assert r.returncode == 1, r.stderr
     return [plain, full]

@@ -129,10 +129,6 @@ def _collect_main_functions(child: ci.Cursor, parent: ci.Cursor, out: list) -> i
 _MAIN_FUNCTIONS = ci.callbacks["cursor_visit"](_collect_main_functions)
 
 
-def in_main_file(c: ci.Cursor) -> bool:
-    return bool(_lib.clang_Location_isFromMainFile(_lib.clang_getCursorLocation(c)))
-
-
 def main_file_function_definitions(tu: ci.TranslationUnit) -> list[ci.Cursor]:
     out: list[ci.Cursor] = []
     _lib.clang_visitChildren(tu.cursor, _MAIN_FUNCTIONS, out)
