@@ -21,7 +21,8 @@ from sslint.frontend.localheaders import local_header_texts
 from sslint.frontend.lower import NORETURN_NAMES
 from sslint.frontend.parse import FunctionDef, ParsedFile, ParseFailure, parse_file
 from sslint.frontend.sources import printable_path
-from sslint.model.api import ApiModel
+from sslint.engine.summary import SUMMARY_MAN, can_return
+from sslint.model.api import ApiModel, FnSpec
 from sslint.core.rule import LoadedRule
 
 MAX_LISTED_ERRORS = 5
@@ -212,10 +213,8 @@ class _FileRun:
                 # No lifecycle call in this body: no rule can fire. It is still worth a
                 # summary if it may not return (a fatal-error or assertion helper).
                 if plan.may_not_return(fn) and not plan.lost(fn) \
-                        and time.perf_counter() <= self.deadline:
-                    result = self.analyse(fn, None)
-                    if result is not None and self.summarise(fn, result):
-                        plan.learn(self.model)
+                        and time.perf_counter() <= self.deadline and self.helper_summary(fn):
+                    plan.learn(self.model)
                 continue
             if time.perf_counter() > self.deadline:
                 self.note(fn, "warning", f"time limit of {self.opts.file_timeout:g}s reached; "
@@ -231,6 +230,31 @@ class _FileRun:
             result = self.analyse(fn, contract)
             if result is not None and self.summarise(fn, result):
                 plan.learn(self.model)
+
+    def helper_summary(self, fn: FunctionDef) -> bool:
+        """A summary of a small helper with no lifecycle call: noreturn when no path
+        returns (a fatal-error helper), or from the engine when it takes a handle (an
+        assertion helper: use!). Nothing is reported about it either way."""
+        if fn.end - fn.start > _HELPER_BYTES:
+            return False
+        try:
+            lowered = self.lower(fn)
+        except Exception:  # noqa: BLE001 - not lowerable: no summary
+            return False
+        if not can_return(lowered, self.model):
+            self.model.add(FnSpec(fn.name, (), man=SUMMARY_MAN, noreturn=True))
+            return True
+        if not any(p.handle for p in lowered.params):
+            return False
+        budget = dataclasses.replace(self.opts.budget, deadline=self.deadline)
+        try:
+            result = analyze(lowered, self.model, budget, None, self.rules.wanted)
+        except Exception:  # noqa: BLE001 - no summary then
+            return False
+        if result.partial or result.summary is None or fn.name in _NEVER_SUMMARISE:
+            return False
+        self.model.add(result.summary)
+        return True
 
     def analyse(self, fn: FunctionDef, contract: Contract | None) -> FunctionResult | None:
         """Lower and analyse one function; None (and a notification) if that failed."""
@@ -272,6 +296,7 @@ class _FileRun:
 
 
 _NEVER_SUMMARISE = frozenset({"main"})
+_HELPER_BYTES = 4096  # fatal-error and assertion helpers are small
 _STOPPER_WORD = re.compile(
     rb"\b\w*(exit|abort|die|fatal|panic|bail|assert|unreachable|fail)\w*\s*\(", re.I)
 _CONTROL = re.compile(rb"\b(return|goto|break|continue|longjmp|exit|abort)\b")

@@ -111,3 +111,29 @@ def _param_status(st: State, p: ir.Var) -> str:
 def _returns_value(fn: ir.Function) -> bool:
     return any(n.kind == "return" and n.expr is not None for n in fn.nodes)
 
+
+def can_return(fn: ir.Function, model) -> bool:
+    """Whether some path of the CFG reaches a return or the end of the function, not
+    counting paths through a call the model says never returns."""
+    seen = {fn.entry}
+    todo = [fn.entry]
+    while todo:
+        n = fn.nodes[todo.pop()]
+        if n.kind in ("return", "exit"):
+            return True
+        if n.kind == "sink" or _stops(n.expr, model):
+            continue
+        for s in n.succ:
+            if s not in seen:
+                seen.add(s)
+                todo.append(s)
+    return False
+
+
+def _stops(e: ir.Expr | None, model) -> bool:
+    if isinstance(e, ir.Assign):
+        e = e.value
+    if not isinstance(e, ir.Call) or not e.callee:
+        return False
+    spec = model.lookup(e.callee)
+    return spec is not None and spec.noreturn

@@ -27,7 +27,7 @@ from sslint.model.api import ApiModel, FnSpec
 
 @dataclass(frozen=True)
 class Budget:
-    max_states_per_node: int = 64
+    max_states_per_node: int = 128
     max_steps: int = 200_000
     deadline: float = 0.0  # time.perf_counter() value to stop at; 0: none
 
@@ -66,7 +66,7 @@ class Engine:
     # ---- the worklist ----------------------------------------------------------
     def explore(self) -> FunctionResult:
         nodes = self.fn.nodes
-        seen: list[set] = [set() for _ in nodes]
+        seen: list[dict] = [{} for _ in nodes]  # per node: core key -> facts kept
         npred = [0] * len(nodes)
         for n in nodes:
             for succ in n.succ:
@@ -91,9 +91,18 @@ class Engine:
                     work.append((succ, s2))  # one way in: nothing to merge or bound here
                     continue
                 prune_dead(s2, self.live[succ])
-                key = s2.key()
+                # States that differ only in remembered facts (conditions, values of
+                # fields and globals) are joined, keeping the facts they agree on.
+                core, memory = _split_key(s2)
                 bucket = seen[succ]
-                if key in bucket:
+                known = bucket.get(core)
+                if known is not None:
+                    if known <= memory:
+                        continue  # a state that knows less (so covers more) went on
+                    memory = known & memory
+                    _keep_memory(s2, memory)
+                    bucket[core] = memory
+                    work.append((succ, s2))
                     continue
                 if len(bucket) >= self.budget.max_states_per_node:
                     self.partial = (f"more than {self.budget.max_states_per_node} states "
@@ -102,7 +111,7 @@ class Engine:
                     # of the paths it dropped (precision lost toward silence).
                     self.withheld.update(o.site for o in s2.objs.values() if not o.unknown)
                     continue
-                bucket.add(key)
+                bucket[core] = memory
                 work.append((succ, s2))
         events = self.log.sorted()
         # A reference taken on someone else's handle and still held at every exit is
@@ -262,6 +271,25 @@ class Engine:
                               exit=Step(loc, "the last reference to it is lost here"),
                               owe=o.owe, lost=True, source=o.origin, acquired=o.ref_site)
             del objs[oid]
+
+
+def _is_memory(k: str, v) -> bool:
+    """A fact path feasibility remembers: a comparison's outcome, or the value of a
+    field, a global or a pointee (local scalars and handles are the state's core)."""
+    return not is_obj(v) and (k[0] == "?" or k.startswith(("g:", "*")) or "->" in k
+                              or "." in k)
+
+
+def _split_key(st: State) -> tuple[tuple, frozenset]:
+    core = frozenset((k, v) for k, v in st.env.items() if not _is_memory(k, v))
+    memory = frozenset((k, v) for k, v in st.env.items() if _is_memory(k, v))
+    return (core, frozenset((i, o.key()) for i, o in st.objs.items())), memory
+
+
+def _keep_memory(st: State, memory: frozenset) -> None:
+    for k, v in list(st.env.items()):
+        if _is_memory(k, v) and (k, v) not in memory:
+            del st.env[k]
 
 
 def _outlives_call(path: str) -> bool:
