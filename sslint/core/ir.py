@@ -40,6 +40,7 @@ class Call(Expr):
     noreturn: bool = False
     result_handle: str = ""  # handle kind of the call's result type, if any
     defined_here: bool = False  # the callee's definition is in this translation unit
+    void_args: tuple[bool, ...] = ()  # per arg: callee's parameter is a (non-const) void *
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,7 +113,10 @@ class Calls:
                     ev.forget_scalars_below(st, p[0])  # ... and may be rewritten
                 continue
             life.use(st, v, call.loc, call.callee or "a call", nullable=True)
-            if guess == "escape" or (guess is None and not const):
+            # A handle given as `void *` user data is kept for later (an SSL_CTX's
+            # callback argument), whatever the function's name says.
+            kept = i < len(call.void_args) and call.void_args[i]
+            if guess == "escape" or kept or (guess is None and not const):
                 life.escape(st, v)
             if p is not None and guess is None and not const:
                 ev.forget_below(st, p[0])  # the callee may rewrite fields behind it

@@ -505,6 +505,7 @@ class Lowerer:
                 elif spelled != name:
                     self.assumed_unknown.add(spelled)
         const_args: tuple[bool, ...] = ()
+        void_args: tuple[bool, ...] = ()
         noreturn = name in NORETURN_NAMES
         defined_here = False
         if ref is not None and ref.kind == K.FUNCTION_DECL:
@@ -524,14 +525,16 @@ class Lowerer:
             try:
                 ftype = ref.type
                 if ftype.kind == ci.TypeKind.FUNCTIONPROTO:
-                    const_args = tuple(_is_const_pointer(t) for t in ftype.argument_types())
+                    params = list(ftype.argument_types())
+                    const_args = tuple(_is_const_pointer(t) for t in params)
+                    void_args = tuple(_is_void_pointer(t) for t in params)
                 if not noreturn and "noreturn" in ftype.spelling:
                     noreturn = True
                     self.assumed_unknown.add(name)
             except Exception:  # noqa: BLE001 - unusual types: treat as unknown
-                const_args = ()
+                const_args = void_args = ()
         return ir.Call(name, args, loc, const_args, noreturn, handle_of_type(c.type),
-                       defined_here)
+                       defined_here, void_args)
 
 
 # One method per statement and expression kind (everything else: see simple_stmt/expr).
@@ -567,6 +570,15 @@ def _global_key(c: ci.Cursor) -> str:
 def _is_const_pointer(t: ci.Type) -> bool:
     t = t.get_canonical()
     return t.kind == ci.TypeKind.POINTER and t.get_pointee().is_const_qualified()
+
+
+def _is_void_pointer(t: ci.Type) -> bool:
+    """`void *` (user data an API keeps for a callback), not `const void *` (a buffer)."""
+    t = t.get_canonical()
+    if t.kind != ci.TypeKind.POINTER:
+        return False
+    p = t.get_pointee()
+    return p.kind == ci.TypeKind.VOID and not p.is_const_qualified()
 
 
 def _is_noreturn(e: ir.Expr) -> bool:

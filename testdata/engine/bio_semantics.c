@@ -221,3 +221,26 @@ void ssl_bio_freed_alone_frees_its_ssl(SSL_CTX *ctx)
     BIO_set_ssl(b, ssl, BIO_CLOSE);
     BIO_free(b); /* not only BIO_free_all: ssl_free() frees the SSL */
 }
+
+void msg_callback(int write_p, int version, int content_type, const void *buf,
+                  size_t len, SSL *ssl, void *arg);
+
+/* A BIO given to the context as a callback's argument is the context's to keep. */
+int trace_to_bio(SSL_CTX *ctx)
+{
+    BIO *trace = BIO_new(BIO_s_mem()); /* ok: SSL103 */
+    if (trace == NULL)
+        return 0;
+    SSL_CTX_set_msg_callback(ctx, msg_callback);
+    SSL_CTX_set_msg_callback_arg(ctx, trace);
+    return 1;
+}
+
+int status_bio(SSL_CTX *ctx)
+{
+    BIO *out = BIO_new(BIO_s_mem()); /* ok: SSL103 */
+    if (out == NULL)
+        return 0;
+    SSL_CTX_set_tlsext_status_arg(ctx, out);
+    return 1;
+}
