@@ -155,6 +155,11 @@ class Calls:
                 st.objs[first] = replace(o, marks=o.marks | spec.marks)
         if spec.replaces and first is not None and first in st.objs:
             self.life.replace_slots(st, first, spec.replaces, call.loc, c.api)
+        for share in spec.shares:
+            i, slot = share.split(":")
+            v = vals[int(i)] if int(i) < len(vals) else None
+            if is_obj(v):
+                self.life.share_slots(st, v, (slot,), call.loc, c.api)
         result = self.result(st, call, spec, vals, c.detached)
         if result is None and (c.added is not None or (spec.marks and first is not None)):
             # A status result: a branch on its failure undoes the marks / the reference.

@@ -84,13 +84,20 @@ def tested_paths(fn: ir.Function) -> frozenset[str]:
     counts: dict[str, int] = {}
     for n in fn.nodes:
         if n.kind in ("branch", "switch") and n.expr is not None:
-            for p in set(_subjects(n.expr)):
+            for p in set(subjects(n.expr)):
                 counts[p] = counts.get(p, 0) + 1
     assigned: set[str] = set()
     for n in fn.nodes:
         if n.expr is not None:
             _assigned(n.expr, assigned)
-    return frozenset(p for p, k in counts.items() if k > 1 or p in assigned)
+    return frozenset(p for p, k in counts.items() if (k > 1 or p in assigned)
+                     and _memory_path(p))
+
+
+def _memory_path(p: str) -> bool:
+    """Fields, pointees and globals: local variables keep the facts they always did
+    (scalars) or none (pointers, which would only split states)."""
+    return p.startswith(("g:", "*")) or "->" in p or "." in p
 
 
 def retested_comparisons(fn: ir.Function, handle_of) -> frozenset[str]:
@@ -99,14 +106,14 @@ def retested_comparisons(fn: ir.Function, handle_of) -> frozenset[str]:
     counts: dict[str, int] = {}
     for n in fn.nodes:
         if n.kind == "branch" and n.expr is not None:
-            for cond in _atoms(n.expr):
+            for cond in atoms(n.expr):
                 keyed = comparison_key(cond, True, handle_of)
                 if keyed is not None:
                     counts[keyed[0]] = counts.get(keyed[0], 0) + 1
     return frozenset(k for k, c in counts.items() if c > 1)
 
 
-def _atoms(e: ir.Expr) -> list[ir.Expr]:
+def atoms(e: ir.Expr) -> list[ir.Expr]:
     """The comparisons inside a condition (through `!`, `&&`, `||`, `,`)."""
     out, stack = [], [e]
     while stack:
@@ -120,7 +127,7 @@ def _atoms(e: ir.Expr) -> list[ir.Expr]:
     return out
 
 
-def _subjects(e: ir.Expr) -> list[str]:
+def subjects(e: ir.Expr) -> list[str]:
     out: list[str] = []
     stack = [e]
     while stack:

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from sslint.engine.lifecycle import Lifecycle
 
 
+REMEMBER_CONDITIONS = True  # bench/feasibility.py turns it off to measure its cost
+
+
 class CallHandler(Protocol):
     """What the evaluator needs for the calls inside expressions (engine.calls.Calls)."""
 
@@ -88,8 +91,10 @@ class Evaluator:
         self.fn = fn
         self.life = life
         self.calls: CallHandler | None = None
-        self.tested = tested_paths(fn)  # lvalues whose values are worth keeping
-        self.retested = retested_comparisons(fn, handle_of_expr)
+        # Path feasibility (engine.conditions); off only to measure what it costs.
+        self.tested = tested_paths(fn) if REMEMBER_CONDITIONS else frozenset()
+        self.retested = (retested_comparisons(fn, handle_of_expr) if REMEMBER_CONDITIONS
+                         else frozenset())
 
     # ---- reading and writing lvalues ---------------------------------------
     def read(self, st: State, e: ir.Expr) -> Value:
@@ -350,10 +355,10 @@ class Evaluator:
         out = []
         decides = e.op == "||"  # the value of a that makes b irrelevant
         for st2, a in self.ev(st, e.lhs):
-            short = self.assume(st2.copy(), e.lhs, a, decides)
+            short = self.assume(st2.copy(), e.lhs, a, decides, remember=False)
             if short is not None:
                 out.append((short, int(decides)))
-            rest = self.assume(st2, e.lhs, a, not decides)
+            rest = self.assume(st2, e.lhs, a, not decides, remember=False)
             if rest is None:
                 continue
             for st3, b in self.ev(rest, e.rhs):
@@ -400,9 +405,10 @@ class Evaluator:
                 return True
             if {oa.null, ob.null} == {NULL, NONNULL}:
                 return False
-            # A fresh allocation differs from every other object (NULL or not).
-            if (oa.origin == ALLOC and oa.null == NONNULL) or (
-                    ob.origin == ALLOC and ob.null == NONNULL):
+            # A fresh allocation differs from every other live object. (Not from a NULL
+            # or maybe-NULL one: an acquired reference may be to an existing object,
+            # as SSL_get1_session's is.)
+            if oa.null == ob.null == NONNULL and ALLOC in (oa.origin, ob.origin):
                 return False
         return None
 
@@ -410,7 +416,7 @@ class Evaluator:
         out = []
         for st2, c in self.ev(st, e.cond):
             for truth in (True, False):
-                st3 = self.assume(st2.copy(), e.cond, c, truth)
+                st3 = self.assume(st2.copy(), e.cond, c, truth, remember=False)
                 if st3 is None:
                     continue
                 if truth and e.then is None:
@@ -420,13 +426,17 @@ class Evaluator:
         return out
 
     # ---- conditions --------------------------------------------------------
-    def assume(self, st: State, cond: ir.Expr, value: Value, truth: bool) -> State | None:
+    def assume(self, st: State, cond: ir.Expr, value: Value, truth: bool,
+               remember: bool = True) -> State | None:
         """Refine st knowing that `cond` (already evaluated to `value`) is `truth`.
         None when that is impossible on this path."""
         known = self.truth(st, value)
         if known is not None and known != truth:
             return None
-        keyed = comparison_key(cond, truth, handle_of_expr) if self.retested else None
+        # Inside an expression (`x ? a : b`, `a && b` as a value) both sides meet again
+        # at once: remembering the outcome there would only keep them apart.
+        keyed = comparison_key(cond, truth, handle_of_expr) \
+            if self.retested and remember else None
         if keyed is not None and keyed[0] in self.retested:  # tested again on this path
             key, holds = keyed
             seen = st.env.get(key)
@@ -448,7 +458,8 @@ class Evaluator:
                 return self.refine_null(st, cur, want_null=eq)
             if cur is NONZERO:
                 return None if (eq and k == 0) else st
-            if Paths.of(lv) is not None and not handle_of_expr(lv):
+            if Paths.of(lv) is not None and not handle_of_expr(lv) \
+                    and (remember or _is_local_scalar(lv)):
                 if eq:
                     self.write(st, lv, k, self.fn.loc)
                 elif k == 0:
@@ -464,7 +475,8 @@ class Evaluator:
             return st if (cur != 0) == want_nonzero else None
         if cur is NONZERO:
             return st if want_nonzero else None
-        if Paths.of(subject) is not None and not handle_of_expr(subject):
+        if Paths.of(subject) is not None and not handle_of_expr(subject) \
+                and (remember or _is_local_scalar(subject)):
             self.write(st, subject, NONZERO if want_nonzero else 0, self.fn.loc)
         return st
 
@@ -539,6 +551,11 @@ def _global_changed(path: str, statics_too: bool) -> bool:
 
 
 _ARITH = frozenset({"+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>"})
+
+
+def _is_local_scalar(e: ir.Expr) -> bool:
+    """A local or parameter scalar: its facts were always kept (not path memory)."""
+    return isinstance(e, ir.Var) and e.scope != "global" and not e.is_pointer
 
 
 def is_constant(e: ir.Expr) -> bool:

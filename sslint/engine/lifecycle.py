@@ -205,12 +205,27 @@ class Lifecycle:
             st.objs[oid] = o.step(loc, f"detached from its chain by {api}()", owner="",
                                   owe=o.owe + (0 if o.unpaid else 1), unpaid=False)
         first = None
+        held = _slot_values(st.objs[oid])  # what it holds in a slot stays (an SSL BIO's SSL)
         for mid, m in list(st.objs.items()):
-            if m.owner == oid and m.origin != BORROW:
+            if m.owner == oid and m.origin != BORROW and mid not in held:
                 st.objs[mid] = m.step(loc, f"detached by {api}()", owner="",
                                       owe=m.owe + (0 if m.unpaid else 1), unpaid=False)
                 first = first or mid
         return first
+
+    def share_slots(self, st: State, oid: str, slots: tuple[str, ...], loc: Loc,
+                    api: str) -> None:
+        """The call takes references of its own on what oid holds in these slots
+        (BIO_set_ssl on the SSL's read BIO): their counts are no longer this
+        function's to follow, so nothing more is said about them."""
+        o = st.objs.get(oid)
+        if o is None:
+            return
+        for name in slots:
+            held = o.slot(name)
+            if held is not None and held in st.objs:
+                st.objs[held] = st.objs[held].step(loc, f"{api}() takes a reference of its "
+                                                        "own", unknown=True)
 
     def borrow(self, st: State, kind: str, lender: Value, loc: Loc, api: str) -> str:
         """A new reference owned by lender (invalid once lender is released)."""

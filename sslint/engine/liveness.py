@@ -6,7 +6,8 @@ import re
 from collections import deque
 
 from sslint.core import ir
-from sslint.engine.conditions import COND_PREFIX, key_operands
+from sslint.engine.conditions import (COND_PREFIX, atoms, comparison_key, key_operands,
+                                     subjects)
 from sslint.engine.state import State, is_obj
 
 
@@ -29,15 +30,37 @@ def _var_keys(e: ir.Expr | None, out: set[str]) -> None:
 
 
 def live_variables(fn: ir.Function) -> list[frozenset[str]]:
-    """Variables that may still be read at or after each node (live-in); a backward
-    fixpoint over bitsets, one bit per variable."""
+    """Variables that may still be read at or after each node (live-in)."""
+    def uses(n: ir.Node) -> set[str]:
+        u: set[str] = set()
+        _var_keys(n.expr, u)
+        return u
+    return _liveness(fn, uses)
+
+
+def live_facts(fn: ir.Function, handle_of) -> list[frozenset[str]]:
+    """The remembered facts (tested lvalues' paths, comparison keys) that a condition
+    may still test at or after each node: the others only split states."""
+    def uses(n: ir.Node) -> set[str]:
+        if n.kind not in ("branch", "switch") or n.expr is None:
+            return set()
+        u = set(subjects(n.expr))
+        for cond in atoms(n.expr):
+            keyed = comparison_key(cond, True, handle_of)
+            if keyed is not None:
+                u.add(keyed[0])
+        return u
+    return _liveness(fn, uses)
+
+
+def _liveness(fn: ir.Function, uses_of) -> list[frozenset[str]]:
+    """Names used at or after each node (live-in): a backward fixpoint over bitsets,
+    one bit per name."""
     bit: dict[str, int] = {}
     uses = []
     for n in fn.nodes:
-        u: set[str] = set()
-        _var_keys(n.expr, u)
         mask = 0
-        for k in u:
+        for k in uses_of(n):
             mask |= 1 << bit.setdefault(k, len(bit))
         uses.append(mask)
     preds: list[list[int]] = [[] for _ in fn.nodes]

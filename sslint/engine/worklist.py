@@ -17,7 +17,8 @@ from sslint.engine.calls import Calls
 from sslint.engine.evaluate import Evaluator
 from sslint.engine.eventlog import EventLog
 from sslint.engine.lifecycle import Lifecycle
-from sslint.engine.liveness import live_variables, prune_dead
+from sslint.engine.evaluate import handle_of_expr
+from sslint.engine.liveness import live_facts, live_variables, prune_dead
 from sslint.engine.state import ALLOC, NULL, PARAM, Obj, State, is_obj
 from sslint.engine.summary import SummaryCollector
 from sslint.core.events import CallbackReturn, Event, Leak, UncheckedReturn
@@ -62,6 +63,7 @@ class Engine:
         self.exits = 0  # states that reached an exit
         self.owed_at_exit: dict[Loc, int] = {}  # site -> exits still owing a taken ref
         self.live = live_variables(fn)
+        self.facts = live_facts(fn, handle_of_expr)
 
     # ---- the worklist ----------------------------------------------------------
     def explore(self) -> FunctionResult:
@@ -91,15 +93,18 @@ class Engine:
                     work.append((succ, s2))  # one way in: nothing to merge or bound here
                     continue
                 prune_dead(s2, self.live[succ])
+                _keep_live_facts(s2, self.facts[succ])
                 # States that differ only in remembered facts (conditions, values of
-                # fields and globals) are joined, keeping the facts they agree on.
+                # fields and globals) are joined by forgetting those facts.
                 core, memory = _split_key(s2)
                 bucket = seen[succ]
                 known = bucket.get(core)
                 if known is not None:
                     if known <= memory:
                         continue  # a state that knows less (so covers more) went on
-                    memory = known & memory
+                    # Paths that disagree meet: go on knowing none of the remembered
+                    # facts (at most one more pass per core, however many facts).
+                    memory = frozenset()
                     _keep_memory(s2, memory)
                     bucket[core] = memory
                     work.append((succ, s2))
@@ -284,6 +289,14 @@ def _split_key(st: State) -> tuple[tuple, frozenset]:
     core = frozenset((k, v) for k, v in st.env.items() if not _is_memory(k, v))
     memory = frozenset((k, v) for k, v in st.env.items() if _is_memory(k, v))
     return (core, frozenset((i, o.key()) for i, o in st.objs.items())), memory
+
+
+def _keep_live_facts(st: State, live: frozenset[str]) -> None:
+    """Forget remembered facts no later condition tests (they would only split
+    states)."""
+    for k, v in list(st.env.items()):
+        if _is_memory(k, v) and k not in live:
+            del st.env[k]
 
 
 def _keep_memory(st: State, memory: frozenset) -> None:

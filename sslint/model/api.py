@@ -109,6 +109,8 @@ class FnSpec:
     consume_if: int = -1
     never_null: bool = False  # an acquired result is never NULL (it exits on failure)
     noreturn: bool = False  # the function never returns to its caller
+    # "N:SLOT": the call takes its own reference on what argument N holds in SLOT
+    shares: tuple[str, ...] = ()
     tags: frozenset[str] = frozenset()  # what a call means to advisory rules ("recycle")
     # Parsed forms of args/returns (filled in by __post_init__; kinds by ApiModel).
     verbs: tuple[ArgVerb, ...] = field(default=(), compare=False)
@@ -126,7 +128,7 @@ class FnSpec:
 
 _KEYS = {"args", "returns", "check_return", "man", "expanded", "marks", "attempt_marks",
          "result_marks", "callback", "replaces", "kinds", "tags", "consume_if",
-         "never_null", "noreturn"}
+         "never_null", "noreturn", "shares"}
 
 
 def parse_table(data: dict, source: str, kinds: Kinds | None = None) -> dict[str, FnSpec]:
@@ -180,6 +182,9 @@ def _parse_entry(name: str, entry: object, where: str) -> FnSpec:
     if not isinstance(cb, list) or len(cb) not in (0, 3) or not all(
             isinstance(i, int) for i in cb):
         raise ModelError(f"{where}: 'callback' must be [arg, param, owned_when]")
+    shares = _strings(entry, "shares", where)
+    if not all(re.fullmatch(r"\d+:[a-z]+", x) for x in shares):
+        raise ModelError(f"{where}: 'shares' entries must be ARG:SLOT")
     never_null = entry.get("never_null", False)
     noreturn = entry.get("noreturn", False)
     if not isinstance(never_null, bool) or not isinstance(noreturn, bool):
@@ -196,7 +201,7 @@ def _parse_entry(name: str, entry: object, where: str) -> FnSpec:
                   callback=tuple(cb), replaces=tuple(rep),
                   kinds=tuple(_strings(entry, "kinds", where)),
                   tags=frozenset(_strings(entry, "tags", where)), consume_if=cond,
-                  never_null=never_null, noreturn=noreturn)
+                  never_null=never_null, noreturn=noreturn, shares=tuple(shares))
 
 
 def resolve(spec: FnSpec, kinds: Kinds, where: str = "") -> FnSpec:

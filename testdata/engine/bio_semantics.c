@@ -244,3 +244,38 @@ int status_bio(SSL_CTX *ctx)
     SSL_CTX_set_tlsext_status_arg(ctx, out);
     return 1;
 }
+
+/* BIO_set_ssl takes its own reference on the SSL's read BIO (ssl/bio_ssl.c): freeing
+ * the caller's extra reference afterwards is no double free. */
+void set_ssl_shares_the_read_bio(SSL_CTX *ctx)
+{
+    SSL *ssl = SSL_new(ctx);
+    BIO *sock = BIO_new(BIO_s_mem());
+    BIO *sbio = BIO_new(BIO_f_ssl());
+    if (ssl == NULL || sock == NULL || sbio == NULL) {
+        SSL_free(ssl);
+        BIO_free(sock);
+        BIO_free(sbio);
+        return;
+    }
+    SSL_set_bio(ssl, sock, sock);
+    BIO_set_ssl(sbio, ssl, BIO_CLOSE);
+    BIO_free(sock); /* ok: SSL202 */
+    BIO_free_all(sbio);
+}
+
+/* BIO_pop of an SSL BIO keeps its SSL. */
+void pop_ssl_bio_keeps_its_ssl(SSL_CTX *ctx, BIO *next)
+{
+    SSL *ssl = SSL_new(ctx); /* ok: SSL103 */
+    BIO *sbio = BIO_new(BIO_f_ssl());
+    if (ssl == NULL || sbio == NULL) {
+        SSL_free(ssl);
+        BIO_free(sbio);
+        return;
+    }
+    BIO_set_ssl(sbio, ssl, BIO_CLOSE);
+    BIO_push(sbio, next);
+    BIO_pop(sbio);
+    BIO_free(sbio);
+}

@@ -1,0 +1,76 @@
+"""What path feasibility (remembered conditions, field and global values) costs:
+the engine's time on the same lowered functions with it on and off, one process.
+
+    python bench/feasibility.py -p path/to/compile_commands.json [-n 60]
+
+Parsing and lowering are done once and not timed; each function is analysed with
+the table and summaries of its file as `sslint check` would, first with the facts
+off, then on. Prints total engine seconds, the ratio, and how the findings and
+partial analyses differ. One run, on a shared machine: read the ratio, not the
+seconds.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from sslint.engine import evaluate  # noqa: E402
+from sslint.engine.worklist import Budget, analyze  # noqa: E402
+from sslint.frontend.compdb import load_compdb  # noqa: E402
+from sslint.frontend.parse import parse_file  # noqa: E402
+from sslint.model.api import ApiModel  # noqa: E402
+
+
+def lowered_functions(compdb: str, limit: int):
+    model = ApiModel()
+    out = []
+    for cmd in load_compdb(compdb)[:limit]:
+        cwd = os.getcwd()
+        os.chdir(os.path.dirname(cmd.file) or ".")
+        try:
+            parsed = parse_file(cmd.file, list(cmd.args))
+            for fn in parsed.functions:
+                try:
+                    out.append(fn.lower(cmd.file, model.names))
+                except Exception:  # noqa: BLE001 - not lowerable: skipped alike
+                    pass
+        except Exception:  # noqa: BLE001 - unreadable or unparsable: skipped alike
+            pass
+        finally:
+            os.chdir(cwd)
+    return model, out
+
+
+def run(model, fns, remember: bool):
+    evaluate.REMEMBER_CONDITIONS = remember
+    t0 = time.perf_counter()
+    events = partial = 0
+    for fn in fns:
+        res = analyze(fn, model, Budget())
+        events += len(res.events)
+        partial += bool(res.partial)
+    return time.perf_counter() - t0, events, partial
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-p", required=True, help="compile_commands.json")
+    ap.add_argument("-n", type=int, default=60, help="at most this many files")
+    a = ap.parse_args()
+    model, fns = lowered_functions(a.p, a.n)
+    off = run(model, fns, False)
+    on = run(model, fns, True)
+    print(f"{len(fns)} functions; engine seconds off {off[0]:.2f}, on {on[0]:.2f}, "
+          f"ratio {on[0] / off[0]:.2f}; events {off[1]} -> {on[1]}; "
+          f"partial {off[2]} -> {on[2]}")
+    print(json.dumps({"off": off, "on": on}))
+
+
+if __name__ == "__main__":
+    main()
