@@ -116,6 +116,26 @@ class Opaque(Expr):
     invalid: bool = False  # came from code clang could not parse
 
 
+_PARTS = ("base", "operand", "target", "value", "lhs", "rhs", "index", "cond", "then",
+          "other")
+
+
+def walk(e: Expr | None):
+    """e and every expression inside it, iteratively (expressions nest deeply)."""
+    stack = [e]
+    while stack:
+        e = stack.pop()
+        if e is None:
+            continue
+        yield e
+        if isinstance(e, Call):
+            stack.extend(e.args)
+        elif isinstance(e, Opaque):
+            stack.extend(e.children)
+        else:
+            stack.extend(getattr(e, name, None) for name in _PARTS)
+
+
 # ---- CFG ------------------------------------------------------------------
 
 @dataclass(slots=True)

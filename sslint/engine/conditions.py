@@ -147,21 +147,8 @@ def subjects(e: ir.Expr) -> list[str]:
 
 
 def _assigned(e: ir.Expr, out: set[str]) -> None:
-    stack = [e]
-    while stack:
-        e = stack.pop()
-        if isinstance(e, ir.Assign):
-            p = path_of(e.target)
+    for x in ir.walk(e):
+        if isinstance(x, ir.Assign):
+            p = path_of(x.target)
             if p is not None:
                 out.add(p)
-            stack.append(e.value)
-        elif isinstance(e, ir.Binary):
-            stack.extend((e.lhs, e.rhs))
-        elif isinstance(e, ir.Unary):
-            stack.append(e.operand)
-        elif isinstance(e, ir.Call):
-            stack.extend(e.args)
-        elif isinstance(e, ir.Opaque):
-            stack.extend(e.children)
-        elif isinstance(e, ir.CondExpr):
-            stack.extend(x for x in (e.cond, e.then, e.other) if x is not None)

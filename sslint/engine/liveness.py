@@ -12,21 +12,7 @@ from sslint.engine.state import State, is_obj
 
 
 def _var_keys(e: ir.Expr | None, out: set[str]) -> None:
-    stack = [e]
-    while stack:
-        e = stack.pop()
-        if e is None:
-            continue
-        if isinstance(e, ir.Var):
-            out.add(e.key)
-        elif isinstance(e, ir.Call):
-            stack.extend(e.args)
-        elif isinstance(e, ir.Opaque):
-            stack.extend(e.children)
-        else:
-            for name in ("base", "operand", "target", "value", "lhs", "rhs", "index", "cond",
-                         "then", "other"):
-                stack.append(getattr(e, name, None))
+    out.update(x.key for x in ir.walk(e) if isinstance(x, ir.Var))
 
 
 def live_variables(fn: ir.Function) -> list[frozenset[str]]:
