@@ -37,6 +37,7 @@ class Report:
     baseline: str = ""                # the --baseline file, "" when none was given
     unchanged: list[Finding] = field(default_factory=list)  # findings the baseline accepts
     absent: list[dict] = field(default_factory=list)  # baseline SARIF results now gone
+    flag_sources: tuple[str, ...] = ()  # the compilation databases / flags files used
 
     def findings(self) -> list[Finding]:
         """The findings to report (not suppressed, not in the baseline), sorted."""

@@ -1,6 +1,8 @@
 """Compiler-style text output (`path:line:col: warning: message [SSL101]`) that editors parse."""
 from __future__ import annotations
 
+import os
+
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -69,6 +71,9 @@ def _summary(report: Report, findings: list) -> str:
         extra.append(f"{len(report.suppressed)} suppressed")
     if report.baseline:
         extra.append(f"{len(report.unchanged)} in the baseline")
+    if report.flag_sources:
+        extra.append("flags from " + ", ".join(report.display_path(os.path.abspath(p))
+                                               for p in report.flag_sources))
     tail = f"; {', '.join(extra)}" if extra else ""
     if not findings:
         return f"{found} in {_plural(files, 'file')}{tail}."

@@ -6,15 +6,19 @@ from collections.abc import Sequence
 
 from sslint.core.findings import FileResult, Notification
 from sslint.frontend.compdb import find_command, load_compdb
+from sslint.frontend.findbuild import BuildFinder
 from sslint.frontend.sources import check_readable, discover, printable_path
 from sslint.workers.runner import Unit
 
 
 def units_for(paths: Sequence[str], compdb: str | None, base_args: list[str],
-              run_notes: list[Notification]) -> tuple[list[Unit], dict[Unit, FileResult]]:
+              run_notes: list[Notification], find_build: bool = True,
+              sources: list[str] | None = None) -> tuple[list[Unit], dict[Unit, FileResult]]:
     """The translation units to analyse, and those that cannot be read (with why).
     base_args follow each unit's own arguments; problems are appended to run_notes.
-    Raises CompdbError for a compilation database that cannot be used."""
+    Without a database, each file's is looked for above it (find_build); the ones
+    used are appended to sources. Raises CompdbError for a compilation database
+    given that cannot be used."""
     units: list[Unit] = []
     if compdb:
         commands = load_compdb(compdb)
@@ -41,8 +45,42 @@ def units_for(paths: Sequence[str], compdb: str | None, base_args: list[str],
     else:
         files, notes = discover(list(paths))
         run_notes += notes
-        units = [Unit(f, f, tuple(base_args)) for f in files]
+        units = _found_builds(files, base_args, run_notes, sources) if find_build else \
+            [Unit(f, f, tuple(base_args)) for f in files]
 
+    return units, _unreadable(units)
+
+
+def _found_builds(files: list[str], base_args: list[str], run_notes: list[Notification],
+                  sources: list[str] | None) -> list[Unit]:
+    """Units with the flags of the database or flags file found above each file; a
+    note per source says for how many files it was used."""
+    finder = BuildFinder()
+    units, used, warned = [], {}, set()
+    for f in files:
+        found = finder.flags_for(f)
+        args: tuple[str, ...] = ()
+        if found is not None:
+            for w in found.warnings:
+                if (found.source, w) not in warned:
+                    warned.add((found.source, w))
+                    run_notes.append(Notification(
+                        "warning", f"{printable_path(found.source)}: {w}",
+                        code="compdb-flag-dropped"))
+            if found.args is not None:
+                args = found.args
+                used[found.source] = used.get(found.source, 0) + 1
+        units.append(Unit(f, f, args + tuple(base_args)))
+    for source, n in used.items():
+        if sources is not None:
+            sources.append(source)
+        run_notes.append(Notification(
+            "note", f"flags for {n} file(s) from {printable_path(source)}",
+            code="compdb-found"))
+    return units
+
+
+def _unreadable(units: list[Unit]) -> dict[Unit, FileResult]:
     skipped: dict[Unit, FileResult] = {}
     for u in units:
         why = check_readable(u.path)
@@ -50,4 +88,4 @@ def units_for(paths: Sequence[str], compdb: str | None, base_args: list[str],
             res = FileResult(u.display)
             res.notifications.append(Notification("error", why, None, "unreadable"))
             skipped[u] = res
-    return units, skipped
+    return skipped

@@ -63,6 +63,7 @@ class Request:
     max_steps: int = Budget.max_steps
     file_timeout: float = Options.file_timeout
     use_pch: bool = True
+    find_build: bool = True                # no -p: look for each file's build flags
     command_line: str = ""                 # SARIF invocations[0].commandLine
 
 
@@ -109,7 +110,9 @@ def run(request: Request, progress: Progress | None = None) -> Report:
         raise SessionError(
             "no paths given (try `sslint check FILE.c` or `sslint check -p build/`)")
     try:
-        units, skipped = units_for(paths, compdb, base_args, run_notes)
+        sources: list[str] = [compdb] if compdb else []
+        units, skipped = units_for(paths, compdb, base_args, run_notes, request.find_build,
+                                   sources)
     except CompdbError as exc:
         raise SessionError(str(exc)) from exc
 
@@ -134,7 +137,8 @@ def run(request: Request, progress: Progress | None = None) -> Report:
     report = Report(results, rules, root, code, run_notes, started, datetime.now(UTC),
                     request.command_line, request.category, quiet=request.quiet,
                     suppressed=suppressed, show_suppressed=request.show_suppressed,
-                    baseline=request.baseline_file or "", unchanged=unchanged, absent=absent)
+                    baseline=request.baseline_file or "", unchanged=unchanged, absent=absent,
+                    flag_sources=tuple(sources))
     if request.write_baseline:
         write_baseline(report, request.write_baseline)
     return report

@@ -77,6 +77,9 @@ def cli() -> None:
               show_default=True, help="Engine steps per function before it stops.")
 @click.option("--file-timeout", type=click.FloatRange(min=0.1), default=60.0,
               show_default=True, help="Seconds of analysis per file after parsing.")
+@click.option("--find-build/--no-find-build", "find_build", default=True, show_default=True,
+              help="Without -p, use the compile_commands.json (also in a build/ folder) or "
+                   "compile_flags.txt found in each file's folder or above it.")
 @click.option("--pch/--no-pch", "use_pch", default=True, show_default=True,
               help="Share precompiled headers of the #include blocks files have in common.")
 @click.pass_obj
