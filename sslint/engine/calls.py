@@ -124,7 +124,9 @@ class Calls:
             return None
         oid = st.new_id(call.loc)
         if not call.defined_here and naming.guess_result(call.callee):
+            # get1/dup by name: a new reference, maybe to an object already known.
             st.objs[oid] = Obj(call.result_handle, ALLOC, 1, 1, MAYBE, call.loc, call.callee,
+                               marks=frozenset({"existing"}),
                                trail=(Step(call.loc, f"{call.result_handle} allocated by "
                                                      f"{call.callee}()"),))
         else:

@@ -90,13 +90,26 @@ def tested_paths(fn: ir.Function) -> frozenset[str]:
     for n in fn.nodes:
         if n.expr is not None:
             _assigned(n.expr, assigned)
+    pointers = pointer_vars(fn)
     return frozenset(p for p, k in counts.items() if (k > 1 or p in assigned)
-                     and _memory_path(p))
+                     and (_memory_path(p) or p in pointers))
+
+
+def pointer_vars(fn: ir.Function) -> frozenset[str]:
+    """Keys of the function's local and parameter pointers that are not handles
+    (`SSL_CTX **sctx`, a `CURL *`): their tested values are remembered like fields'."""
+    out: set[str] = set()
+    for n in fn.nodes:
+        for x in ir.walk(n.expr):
+            if isinstance(x, ir.Var) and x.is_pointer and not x.handle \
+                    and x.scope != "global":
+                out.add(x.key)
+    return frozenset(out)
 
 
 def _memory_path(p: str) -> bool:
-    """Fields, pointees and globals: local variables keep the facts they always did
-    (scalars) or none (pointers, which would only split states)."""
+    """Fields, pointees and globals (local scalars keep the facts they always did,
+    as part of the state's core)."""
     return p.startswith(("g:", "*")) or "->" in p or "." in p
 
 

@@ -408,7 +408,7 @@ class Evaluator:
             # A fresh allocation differs from every other live object. (Not from a NULL
             # or maybe-NULL one: an acquired reference may be to an existing object,
             # as SSL_get1_session's is.)
-            if oa.null == ob.null == NONNULL and ALLOC in (oa.origin, ob.origin):
+            if oa.null == ob.null == NONNULL and (_fresh(oa) or _fresh(ob)):
                 return False
         return None
 
@@ -551,6 +551,12 @@ def _global_changed(path: str, statics_too: bool) -> bool:
 
 
 _ARITH = frozenset({"+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>"})
+
+
+def _fresh(o: Obj) -> bool:
+    """A new object (SSL_new's), not a new reference to one that may already be
+    known (SSL_get1_session's: the table marks such results "existing")."""
+    return o.origin == ALLOC and "existing" not in o.marks
 
 
 def _is_local_scalar(e: ir.Expr) -> bool:

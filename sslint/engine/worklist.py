@@ -17,6 +17,7 @@ from sslint.engine.calls import Calls
 from sslint.engine.evaluate import Evaluator
 from sslint.engine.eventlog import EventLog
 from sslint.engine.lifecycle import Lifecycle
+from sslint.engine.conditions import pointer_vars
 from sslint.engine.evaluate import handle_of_expr
 from sslint.engine.liveness import live_facts, live_variables, prune_dead
 from sslint.engine.state import ALLOC, NULL, PARAM, Obj, State, is_obj
@@ -64,11 +65,13 @@ class Engine:
         self.owed_at_exit: dict[Loc, int] = {}  # site -> exits still owing a taken ref
         self.live = live_variables(fn)
         self.facts = live_facts(fn, handle_of_expr)
+        self.memory_vars = pointer_vars(fn)  # locals whose facts are memory, not core
 
     # ---- the worklist ----------------------------------------------------------
     def explore(self) -> FunctionResult:
         nodes = self.fn.nodes
         seen: list[dict] = [{} for _ in nodes]  # per node: core key -> facts kept
+        merges: list[dict] = [{} for _ in nodes]  # per node: core key -> joins so far
         npred = [0] * len(nodes)
         for n in nodes:
             for succ in n.succ:
@@ -93,19 +96,21 @@ class Engine:
                     work.append((succ, s2))  # one way in: nothing to merge or bound here
                     continue
                 prune_dead(s2, self.live[succ])
-                _keep_live_facts(s2, self.facts[succ])
+                _keep_live_facts(s2, self.facts[succ], self.memory_vars)
                 # States that differ only in remembered facts (conditions, values of
                 # fields and globals) are joined by forgetting those facts.
-                core, memory = _split_key(s2)
+                core, memory = _split_key(s2, self.memory_vars)
                 bucket = seen[succ]
                 known = bucket.get(core)
                 if known is not None:
                     if known <= memory:
                         continue  # a state that knows less (so covers more) went on
-                    # Paths that disagree meet: go on knowing none of the remembered
-                    # facts (at most one more pass per core, however many facts).
-                    memory = frozenset()
-                    _keep_memory(s2, memory)
+                    # Paths that disagree meet: keep the facts they agree on, the first
+                    # times; then none (a bounded number of passes per core).
+                    passes = merges[succ].get(core, 0) + 1
+                    merges[succ][core] = passes
+                    memory = known & memory if passes <= _MERGES_KEEPING_FACTS else frozenset()
+                    _keep_memory(s2, memory, self.memory_vars)
                     bucket[core] = memory
                     work.append((succ, s2))
                     continue
@@ -278,31 +283,35 @@ class Engine:
             del objs[oid]
 
 
-def _is_memory(k: str, v) -> bool:
-    """A fact path feasibility remembers: a comparison's outcome, or the value of a
-    field, a global or a pointee (local scalars and handles are the state's core)."""
-    return not is_obj(v) and (k[0] == "?" or k.startswith(("g:", "*")) or "->" in k
-                              or "." in k)
-
-
-def _split_key(st: State) -> tuple[tuple, frozenset]:
-    core = frozenset((k, v) for k, v in st.env.items() if not _is_memory(k, v))
-    memory = frozenset((k, v) for k, v in st.env.items() if _is_memory(k, v))
-    return (core, frozenset((i, o.key()) for i, o in st.objs.items())), memory
-
-
-def _keep_live_facts(st: State, live: frozenset[str]) -> None:
+def _keep_live_facts(st: State, live: frozenset[str], memory_vars: frozenset[str]) -> None:
     """Forget remembered facts no later condition tests (they would only split
     states)."""
     for k, v in list(st.env.items()):
-        if _is_memory(k, v) and k not in live:
+        if _is_memory(k, v, memory_vars) and k not in live:
             del st.env[k]
 
 
-def _keep_memory(st: State, memory: frozenset) -> None:
+def _keep_memory(st: State, memory: frozenset, memory_vars: frozenset[str]) -> None:
     for k, v in list(st.env.items()):
-        if _is_memory(k, v) and (k, v) not in memory:
+        if _is_memory(k, v, memory_vars) and (k, v) not in memory:
             del st.env[k]
+
+
+_MERGES_KEEPING_FACTS = 1  # joins per core and node that keep the agreed facts
+
+
+def _is_memory(k: str, v, memory_vars: frozenset[str]) -> bool:
+    """A fact path feasibility remembers: a comparison's outcome, or the value of a
+    field, a global, a pointee or a non-handle pointer variable (local scalars and
+    handles are the state's core)."""
+    return not is_obj(v) and (k[0] == "?" or k.startswith(("g:", "*")) or "->" in k
+                              or "." in k or k in memory_vars)
+
+
+def _split_key(st: State, memory_vars: frozenset[str]) -> tuple[tuple, frozenset]:
+    core = frozenset((k, v) for k, v in st.env.items() if not _is_memory(k, v, memory_vars))
+    memory = frozenset((k, v) for k, v in st.env.items() if _is_memory(k, v, memory_vars))
+    return (core, frozenset((i, o.key()) for i, o in st.objs.items())), memory
 
 
 def _outlives_call(path: str) -> bool:

@@ -126,3 +126,34 @@ void double_free_still_found(struct opts *o, BIO *b)
     if (o->xml)
         BIO_free(b); /* expect: SSL101 */
 }
+
+/* A fact every path agrees on survives where paths meet that disagree on another. */
+int agreed_fact_survives_a_join(const SSL_METHOD *m, SSL_CTX **sctx, int *flag)
+{
+    SSL_CTX *s;
+    if (*sctx != NULL)
+        return 1;
+    if ((s = SSL_CTX_new(m)) == NULL) /* ok: SSL103 */
+        return 0;
+    if (*flag)
+        SSL_CTX_set_options(s, 1);
+    if (*flag && !SSL_CTX_set_min_proto_version(s, 0))
+        goto err;
+    *sctx = s;
+    return 1;
+err:
+    if (*sctx == NULL)
+        SSL_CTX_free(s);
+    return 0;
+}
+
+/* An out-parameter tested twice. */
+int out_parameter_tested_twice(const SSL_METHOD *m, SSL_CTX **out)
+{
+    SSL_CTX *s = NULL;
+    if (out != NULL && (s = SSL_CTX_new(m)) == NULL) /* ok: SSL103 */
+        return 0;
+    if (out != NULL)
+        *out = s;
+    return 1;
+}
