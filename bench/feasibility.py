@@ -6,8 +6,8 @@ the engine's time on the same lowered functions with it on and off, one process.
 Parsing and lowering are done once and not timed; the functions that call a
 lifecycle function of the table (those `sslint check` analyses) are analysed with
 the built-in table, first with the facts off, then on. Prints total engine
-seconds, the ratio, and how the findings and partial analyses differ. One run, on a shared machine: read the ratio, not the
-seconds.
+seconds, the ratio, and how the findings and partial analyses differ. One run,
+on a shared machine: read the ratio, not the seconds.
 """
 from __future__ import annotations
 
