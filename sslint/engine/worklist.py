@@ -70,8 +70,8 @@ class Engine:
     # ---- the worklist ----------------------------------------------------------
     def explore(self) -> FunctionResult:
         nodes = self.fn.nodes
-        seen: list[dict] = [{} for _ in nodes]  # per node: core key -> facts kept
-        merges: list[dict] = [{} for _ in nodes]  # per node: core key -> joins so far
+        self.seen: list[dict] = [{} for _ in nodes]  # per node: core key -> facts kept
+        self.merges: list[dict] = [{} for _ in nodes]  # per node: core key -> joins so far
         npred = [0] * len(nodes)
         for n in nodes:
             for succ in n.succ:
@@ -90,39 +90,43 @@ class Engine:
             if deadline and not steps & 1023 and time.perf_counter() > deadline:
                 self.partial = "the file's time limit was reached"
                 break
-            node = nodes[nid]
-            for succ, s2 in self.step(node, st):
-                if not joins[succ]:
-                    work.append((succ, s2))  # one way in: nothing to merge or bound here
-                    continue
-                prune_dead(s2, self.live[succ])
-                _keep_live_facts(s2, self.facts[succ], self.memory_vars)
-                # States that differ only in remembered facts (conditions, values of
-                # fields and globals) are joined by forgetting those facts.
-                core, memory = _split_key(s2, self.memory_vars)
-                bucket = seen[succ]
-                known = bucket.get(core)
-                if known is not None:
-                    if known <= memory:
-                        continue  # a state that knows less (so covers more) went on
-                    # Paths that disagree meet: keep the facts they agree on, the first
-                    # times; then none (a bounded number of passes per core).
-                    passes = merges[succ].get(core, 0) + 1
-                    merges[succ][core] = passes
-                    memory = known & memory if passes <= _MERGES_KEEPING_FACTS else frozenset()
-                    _keep_memory(s2, memory, self.memory_vars)
-                    bucket[core] = memory
-                    work.append((succ, s2))
-                    continue
-                if len(bucket) >= self.budget.max_states_per_node:
-                    self.partial = (f"more than {self.budget.max_states_per_node} states "
-                                    f"at one program point")
-                    # The cap chose which paths go on: say nothing about the handles
-                    # of the paths it dropped (precision lost toward silence).
-                    self.withheld.update(o.site for o in s2.objs.values() if not o.unknown)
-                    continue
-                bucket[core] = memory
-                work.append((succ, s2))
+            for succ, s2 in self.step(nodes[nid], st):
+                if not joins[succ] or self.admit(succ, s2):
+                    work.append((succ, s2))  # (one way in: nothing to merge or bound)
+        spec = None if self.partial else self.summary.spec()
+        return FunctionResult(self.final_events(), self.partial, steps, spec)
+
+    def admit(self, succ: int, s2: State) -> bool:
+        """Whether s2 goes on where paths meet at succ: not when a state that knows
+        less went on already, nor past the state cap. States that differ only in
+        remembered facts (conditions, values of fields, globals, pointers) are
+        joined: the first times keeping the facts they agree on, then none (a
+        bounded number of passes per core, however many facts)."""
+        prune_dead(s2, self.live[succ])
+        _keep_live_facts(s2, self.facts[succ], self.memory_vars)
+        core, memory = _split_key(s2, self.memory_vars)
+        bucket = self.seen[succ]
+        known = bucket.get(core)
+        if known is not None:
+            if known <= memory:
+                return False
+            passes = self.merges[succ].get(core, 0) + 1
+            self.merges[succ][core] = passes
+            memory = known & memory if passes <= _MERGES_KEEPING_FACTS else frozenset()
+            _keep_memory(s2, memory, self.memory_vars)
+            bucket[core] = memory
+            return True
+        if len(bucket) >= self.budget.max_states_per_node:
+            self.partial = (f"more than {self.budget.max_states_per_node} states "
+                            f"at one program point")
+            # The cap chose which paths go on: say nothing about the handles of the
+            # paths it dropped (precision lost toward silence).
+            self.withheld.update(o.site for o in s2.objs.values() if not o.unknown)
+            return False
+        bucket[core] = memory
+        return True
+
+    def final_events(self) -> list[Event]:
         events = self.log.sorted()
         # A reference taken on someone else's handle and still held at every exit is
         # the function's purpose (a "+1 for the caller" helper), not an imbalance.
@@ -132,11 +136,11 @@ class Engine:
                                                 and e.site in always)]
         if self.withheld:
             kept = [e for e in events if e.origin is None or e.origin.loc not in self.withheld]
-            self.partial += (f"; findings about {len(self.withheld)} handle(s) on the "
-                             f"dropped paths were withheld") if len(kept) < len(events) else ""
+            if len(kept) < len(events):
+                self.partial += (f"; findings about {len(self.withheld)} handle(s) on the "
+                                 f"dropped paths were withheld")
             events = kept
-        spec = None if self.partial else self.summary.spec()
-        return FunctionResult(events, self.partial, steps, spec)
+        return events
 
     def step(self, node: ir.Node, st: State):
         kind = node.kind
