@@ -301,7 +301,7 @@ def _keep_memory(st: State, memory: frozenset, memory_vars: frozenset[str]) -> N
             del st.env[k]
 
 
-_MERGES_KEEPING_FACTS = 1  # joins per core and node that keep the agreed facts
+_MERGES_KEEPING_FACTS = 3  # joins per core and node that keep the agreed facts
 
 
 def _is_memory(k: str, v, memory_vars: frozenset[str]) -> bool:

@@ -157,3 +157,21 @@ int out_parameter_tested_twice(const SSL_METHOD *m, SSL_CTX **out)
         *out = s;
     return 1;
 }
+
+/* A fact every path agrees on survives several joins of paths that disagree on
+ * others (here *a and *b: four sets of facts meet). */
+int agreed_fact_survives_several_joins(const SSL_METHOD *sm, SSL_CTX **out, int *a, int *b)
+{
+    SSL_CTX *s = NULL;
+    if (out != NULL && (s = SSL_CTX_new(sm)) == NULL) /* ok: SSL103 */
+        return 0;
+    if (*a)
+        SSL_CTX_set_options(s, 1);
+    if (*b)
+        SSL_CTX_set_options(s, 2);
+    if (*a && *b)
+        SSL_CTX_set_options(s, 3);
+    if (out != NULL)
+        *out = s;
+    return 1;
+}
