@@ -17,8 +17,11 @@ SUMMARY_MAN = "(summary of a function in this file)"
 
 
 class SummaryCollector:
-    def __init__(self, fn: ir.Function):
+    def __init__(self, fn: ir.Function, attempted: frozenset[str] = frozenset()):
         self.fn = fn
+        # Marks that record an attempt (a shutdown): one on some exit is enough.
+        self.attempted = attempted
+        self.may_marks: frozenset[str] = frozenset()
         self.params = [p for p in fn.params]
         self.seen: list[set[str]] = [set() for _ in self.params]
         self.returns: set[str] = set()
@@ -41,6 +44,7 @@ class SummaryCollector:
                     if obj is not None and obj.null != NULL:
                         m = obj.marks
                         self.marks = m if self.marks is None else self.marks & m
+                        self.may_marks |= m & self.attempted
                     first = False
         if returned is None and self.fn.nodes and not _returns_value(self.fn):
             self.returns.add("void")
@@ -83,6 +87,9 @@ class SummaryCollector:
             # Marks of a function with a result may hang on that result (a failed
             # handshake): only a void wrapper's marks are unconditional.
             marks = (self.marks or frozenset()) if self.returns == {"void"} else frozenset()
+            # A helper that shuts down only when not already done (`if (!(SSL_get_shutdown(s)
+            # & SSL_SENT_SHUTDOWN)) SSL_shutdown(s);`) still counts as shutting down.
+            marks |= self.may_marks
             return FnSpec(self.fn.name, tuple(args), returns, man=SUMMARY_MAN,
                           attempt_marks=marks,
                           never_null=bool(returns) and self.result_nonnull)

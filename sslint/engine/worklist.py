@@ -51,7 +51,7 @@ class Engine:
                  contract: tuple[int, int, str] | None = None,
                  wanted: frozenset[str] | None = None):
         self.contract = contract  # (param index, owned_when, registering function)
-        self.summary = SummaryCollector(fn)
+        self.summary = SummaryCollector(fn, model.attempt_marks())
         self.fn = fn
         self.model = model
         self.budget = budget

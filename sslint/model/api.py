@@ -279,12 +279,14 @@ class ApiModel:
         for name, spec in (extra or {}).items():
             self.table[name] = resolve(spec, self.kinds, f"api: [{name}]")
         self.names = frozenset(self.table)
+        self.attempts = frozenset(m for f in table.values() for m in f.attempt_marks)
 
     def copy(self) -> "ApiModel":
         other = ApiModel.__new__(ApiModel)
         other.kinds, other.naming = self.kinds, self.naming
         other.table = dict(self.table)
         other.names = self.names
+        other.attempts = self.attempts
         return other
 
     def add(self, spec: FnSpec) -> None:
@@ -296,12 +298,17 @@ class ApiModel:
         return self.table.get(name)
 
     def lifecycle_names(self) -> frozenset[str]:
-        """Functions that can start or end a tracked lifetime (or whose result must be
-        checked). A function body that reaches none of them cannot produce a finding."""
+        """Functions that can start or end a tracked lifetime, whose result must be
+        checked, or that leave a mark advisory rules read (a handshake, a shutdown).
+        A function body that reaches none of them cannot produce a finding."""
         return frozenset(n for n, f in self.table.items()
                          if (f.returns and f.result.op not in ("truth", "not", "cmp"))
-                         or f.check_return
+                         or f.check_return or f.marks or f.attempt_marks
                          or any(a not in ("-", "use", "use?", "use!", "peek") for a in f.args))
+
+    def attempt_marks(self) -> frozenset[str]:
+        """Marks the table's functions record whatever they return ("shutdown")."""
+        return self.attempts
 
     def noreturn_names(self) -> frozenset[str]:
         return frozenset(n for n, f in self.table.items() if f.noreturn)

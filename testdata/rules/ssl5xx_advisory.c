@@ -148,3 +148,18 @@ int rewind_mem(BIO *mem)
 {
     return BIO_reset(mem) > 0; /* ok: SSL501 */
 }
+
+/* A helper that shuts down unless a shutdown was already sent still counts. */
+static void end_session(SSL *ssl)
+{
+    if (!(SSL_get_shutdown(ssl) & SSL_SENT_SHUTDOWN))
+        SSL_shutdown(ssl);
+}
+
+void close_with_helper(SSL *ssl)
+{
+    if (SSL_connect(ssl) == 1) {
+        end_session(ssl);
+    }
+    SSL_free(ssl); /* ok: SSL502 */
+}
