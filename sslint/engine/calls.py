@@ -121,6 +121,13 @@ class Calls:
             if p is not None and guess is None and not const:
                 ev.forget_below(st, p[0])  # the callee may rewrite fields behind it
         if not call.result_handle:
+            if guess == "use?":
+                # OpenSSL's functions fail on a NULL handle (or crash: then the use
+                # above is the finding): a branch on their success proves it was not.
+                proves = tuple(v for v in vals if is_obj(v) and v in st.objs
+                               and st.objs[v].null == MAYBE)
+                if proves:
+                    return ("ret", None, frozenset(), 0, proves)
             return None
         oid = st.new_id(call.loc)
         if not call.defined_here and naming.guess_result(call.callee):
@@ -165,7 +172,12 @@ class Calls:
         result = self.result(st, call, spec, vals, c.detached)
         if result is None and (c.added is not None or (spec.marks and first is not None)):
             # A status result: a branch on its failure undoes the marks / the reference.
-            result = ("ret", c.added or first, spec.marks, 1 if c.added else 0)
+            result = ("ret", c.added or first, spec.marks, 1 if c.added else 0,
+                      _tolerated(st, spec, vals))
+        elif result is None:
+            proves = _tolerated(st, spec, vals)
+            if proves:  # a status call that accepts NULL and then fails
+                result = ("ret", None, frozenset(), 0, proves)
         if not outs:
             return [(st, result)]
         return self.out_params(st, call, spec, vals, outs, result)
@@ -280,6 +292,13 @@ class Calls:
         for lv, _ in outs:  # on failure both out-parameters are set to NULL
             self.ev.write(st, lv, 0, call.loc)
         return [(ok, 1), (st, 0)]
+
+
+def _tolerated(st: State, spec: FnSpec, vals: list) -> tuple[str, ...]:
+    """Maybe-NULL handles given where the function accepts NULL (use?): it fails on
+    them, so its success proves they were not NULL."""
+    return tuple(v for i, v in enumerate(vals) if spec.verb(i).op == "use?" and is_obj(v)
+                 and v in st.objs and st.objs[v].null == MAYBE)
 
 
 # ---- one handler per argument verb ---------------------------------------------

@@ -482,7 +482,8 @@ class Evaluator:
 
     def learn_outcome(self, st: State, value: Value, truth: bool) -> None:
         """A branch on a call's status: on the failure side, forget the marks the call
-        set (a failed SSL_connect ran no handshake). Success is 1, failure 0 or < 0."""
+        set (a failed SSL_connect ran no handshake); on the success side, the handles
+        it would have failed on were not NULL. Success is 1, failure 0 or < 0."""
         if _is_ret(value):
             ret, failed = value, not truth
         elif isinstance(value, tuple) and value[0] == "test":
@@ -491,7 +492,12 @@ class Evaluator:
             failed = holds[1] != truth
         else:
             return
-        _, oid, marks, refs = ret
+        _, oid, marks, refs, *proves = ret
+        if not failed and proves:  # it fails on a NULL handle: success says it was not
+            for p in proves[0]:
+                po = st.objs.get(p)
+                if po is not None and po.null == MAYBE:
+                    st.objs[p] = replace(po, null=NONNULL)
         o = st.objs.get(oid)
         if not failed or o is None or (not marks & o.marks and not refs):
             return

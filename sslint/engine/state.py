@@ -64,7 +64,8 @@ class Obj:
 
 
 # A value: None (unknown), an int (0 doubles as NULL), an object id (str "@..."),
-# ("addr", lvalue) for &x, ("ret", object id, marks, refs) for a status call's result, or
+# ("addr", lvalue) for &x, ("ret", object id, marks, refs[, proved non-NULL ids]) for a
+# status call's result, or
 # ("test", ret, op, constant) for a comparison of such a result.
 Value = object
 

@@ -122,3 +122,31 @@ int compare_after_free(BIO *expected)
     BIO_free(b);
     return TEST_ptr_eq(seen, expected); /* ok: SSL102 */
 }
+
+/* OpenSSL's functions fail on a NULL handle: a branch on their success proves the
+ * handle was not NULL (SSL_CTX_use_certificate_chain_file, SSL_CTX_config). */
+int checked_by_a_failing_call(void)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    SSL *ssl;
+    if (!SSL_CTX_use_certificate_chain_file(ctx, "cert.pem"))
+        goto err;
+    ssl = SSL_new(ctx); /* ok: SSL401 */
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+    return 1;
+err:
+    SSL_CTX_free(ctx);
+    return 0;
+}
+
+int unchecked_before_a_call(void)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    SSL *ssl;
+    SSL_CTX_use_certificate_chain_file(ctx, "cert.pem");
+    ssl = SSL_new(ctx); /* expect: SSL401 */
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+    return 1;
+}
