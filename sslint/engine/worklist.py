@@ -64,7 +64,9 @@ class Engine:
         self.exits = 0  # states that reached an exit
         self.owed_at_exit: dict[Loc, int] = {}  # site -> exits still owing a taken ref
         self.live = live_variables(fn)
-        self.facts = live_facts(fn, handle_of_expr)
+        # Path feasibility's facts, only where the function tests something twice.
+        self.remembers = bool(self.eval.tested or self.eval.retested)
+        self.facts = live_facts(fn, handle_of_expr) if self.remembers else []
         self.memory_vars = pointer_vars(fn)  # locals whose facts are memory, not core
 
     # ---- the worklist ----------------------------------------------------------
@@ -103,8 +105,11 @@ class Engine:
         joined: the first times keeping the facts they agree on, then none (a
         bounded number of passes per core, however many facts)."""
         prune_dead(s2, self.live[succ])
-        _keep_live_facts(s2, self.facts[succ], self.memory_vars)
-        core, memory = _split_key(s2, self.memory_vars)
+        if self.remembers:
+            _keep_live_facts(s2, self.facts[succ], self.memory_vars)
+            core, memory = _split_key(s2, self.memory_vars)
+        else:  # nothing this function tests twice: no facts to tell apart
+            core, memory = s2.key(), _NO_FACTS
         bucket = self.seen[succ]
         known = bucket.get(core)
         if known is not None:
@@ -301,6 +306,7 @@ def _keep_memory(st: State, memory: frozenset, memory_vars: frozenset[str]) -> N
             del st.env[k]
 
 
+_NO_FACTS: frozenset = frozenset()
 _MERGES_KEEPING_FACTS = 3  # joins per core and node that keep the agreed facts
 
 
