@@ -76,23 +76,39 @@ def mentions(key: str, path: str) -> bool:
                for p in key_operands(key))
 
 
-def tested_paths(fn: ir.Function) -> frozenset[str]:
+def tested_paths(fn: ir.Function, relevant: frozenset[str],
+                 pointers: frozenset[str]) -> frozenset[str]:
     """Lvalues whose values are worth keeping: tested by two conditions (branch and
     switch nodes), or tested once and assigned somewhere (`c->tls = 1; ...
-    if (c->tls)`). Each kept fact splits states, so facts nobody reads again are
-    not kept."""
+    if (c->tls)`), and by at least one condition that guards a call of `relevant`
+    (lifecycle functions). Each kept fact splits states: facts nobody reads again,
+    or that only decide between log lines, are not kept."""
     counts: dict[str, int] = {}
+    found: list[tuple[ir.Node, set[str]]] = []
     for n in fn.nodes:
         if n.kind in ("branch", "switch") and n.expr is not None:
-            for p in set(subjects(n.expr)):
+            paths = set(subjects(n.expr))
+            found.append((n, paths))
+            for p in paths:
                 counts[p] = counts.get(p, 0) + 1
+    if not counts:
+        return frozenset()
+    kept = {p for p in counts if _memory_path(p) or p in pointers}
     assigned: set[str] = set()
-    for n in fn.nodes:
-        if n.expr is not None:
-            _assigned(n.expr, assigned)
-    pointers = pointer_vars(fn)
-    return frozenset(p for p, k in counts.items() if (k > 1 or p in assigned)
-                     and (_memory_path(p) or p in pointers))
+    if any(counts[p] == 1 for p in kept):  # tested once: worth it only if also assigned
+        for n in fn.nodes:
+            if n.expr is not None:
+                _assigned(n.expr, assigned)
+    candidates = {p for p in kept if counts[p] > 1 or p in assigned}
+    if not candidates:
+        return frozenset()
+    guard = _Guards(fn, relevant)
+    useful: set[str] = set()
+    for n, paths in found:
+        wanted = (paths & candidates) - useful
+        if wanted and guard(n):
+            useful |= wanted
+    return frozenset(useful)
 
 
 def pointer_vars(fn: ir.Function) -> frozenset[str]:
@@ -113,17 +129,63 @@ def _memory_path(p: str) -> bool:
     return p.startswith(("g:", "*")) or "->" in p or "." in p
 
 
-def retested_comparisons(fn: ir.Function, handle_of) -> frozenset[str]:
-    """Keys of the comparisons that two conditions of the function make: only their
-    outcomes are worth remembering."""
+def retested_comparisons(fn: ir.Function, handle_of, relevant: frozenset[str]
+                         ) -> frozenset[str]:
+    """Keys of the comparisons that two conditions of the function make, one of them
+    guarding a call of `relevant`: only their outcomes are worth remembering."""
     counts: dict[str, int] = {}
+    found: list[tuple[ir.Node, set[str]]] = []
     for n in fn.nodes:
         if n.kind == "branch" and n.expr is not None:
+            keys = set()
             for cond in atoms(n.expr):
                 keyed = comparison_key(cond, True, handle_of)
                 if keyed is not None:
+                    keys.add(keyed[0])
                     counts[keyed[0]] = counts.get(keyed[0], 0) + 1
-    return frozenset(k for k, c in counts.items() if c > 1)
+            if keys:
+                found.append((n, keys))
+    candidates = {k for k, c in counts.items() if c > 1}
+    if not candidates:
+        return frozenset()
+    guard = _Guards(fn, relevant)
+    useful: set[str] = set()
+    for n, keys in found:
+        wanted = (keys & candidates) - useful
+        if wanted and guard(n):
+            useful |= wanted
+    return frozenset(useful)
+
+
+class _Guards:
+    """Whether a branch leads, before its paths meet again, to a call of one of the
+    relevant functions (within a few dozen nodes)."""
+
+    LIMIT = 48
+
+    def __init__(self, fn: ir.Function, relevant: frozenset[str]):
+        self.fn = fn
+        self.relevant = relevant
+        self.npred: list[int] | None = None
+
+    def __call__(self, node: ir.Node) -> bool:
+        if self.npred is None:
+            self.npred = [0] * len(self.fn.nodes)
+            for n in self.fn.nodes:
+                for s in n.succ:
+                    self.npred[s] += 1
+        todo = list(node.succ)
+        seen = set(todo)
+        while todo and len(seen) <= self.LIMIT:
+            n = self.fn.nodes[todo.pop()]
+            if any(isinstance(x, ir.Call) and x.callee in self.relevant
+                   for x in ir.walk(n.expr)):
+                return True
+            for s in n.succ:
+                if s not in seen and self.npred[s] == 1:
+                    seen.add(s)
+                    todo.append(s)
+        return False
 
 
 def atoms(e: ir.Expr) -> list[ir.Expr]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from sslint.core import ir
 from sslint.engine.conditions import (COND_PREFIX, comparison_key, key_operands, mentions,
-                                     retested_comparisons, tested_paths)
+                                     pointer_vars, retested_comparisons, tested_paths)
 from sslint.engine.state import (ALLOC, EXTERNAL, MAYBE, NONNULL, NONZERO, NULL, PARAM, Obj,
                                  State, Value, is_obj)
 from sslint.core.findings import Loc
@@ -87,14 +87,17 @@ class Evaluator:
     to `calls` (set once the call handler exists: calls contain expressions and
     expressions contain calls); uses and escapes of objects go to `life`."""
 
-    def __init__(self, fn: ir.Function, life: "Lifecycle"):
+    def __init__(self, fn: ir.Function, life: "Lifecycle",
+                 relevant: frozenset[str] = frozenset()):
         self.fn = fn
         self.life = life
         self.calls: CallHandler | None = None
         # Path feasibility (engine.conditions); off only to measure what it costs.
-        self.tested = tested_paths(fn) if REMEMBER_CONDITIONS else frozenset()
-        self.retested = (retested_comparisons(fn, handle_of_expr) if REMEMBER_CONDITIONS
-                         else frozenset())
+        self.pointers = pointer_vars(fn)  # non-handle pointer locals: facts, not core
+        self.tested = (tested_paths(fn, relevant, self.pointers) if REMEMBER_CONDITIONS
+                       else frozenset())
+        self.retested = (retested_comparisons(fn, handle_of_expr, relevant)
+                         if REMEMBER_CONDITIONS else frozenset())
 
     # ---- reading and writing lvalues ---------------------------------------
     def read(self, st: State, e: ir.Expr) -> Value:

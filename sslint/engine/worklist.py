@@ -17,7 +17,6 @@ from sslint.engine.calls import Calls
 from sslint.engine.evaluate import Evaluator
 from sslint.engine.eventlog import EventLog
 from sslint.engine.lifecycle import Lifecycle
-from sslint.engine.conditions import pointer_vars
 from sslint.engine.evaluate import handle_of_expr
 from sslint.engine.liveness import live_facts, live_variables, prune_dead
 from sslint.engine.state import ALLOC, NULL, PARAM, Obj, State, is_obj
@@ -57,7 +56,7 @@ class Engine:
         self.budget = budget
         self.log = EventLog(fn, wanted)
         self.life = Lifecycle(self.log, model.kinds)
-        self.eval = Evaluator(fn, self.life)
+        self.eval = Evaluator(fn, self.life, model.lifecycle_names())
         self.eval.calls = Calls(model, self.eval, self.life)
         self.partial = ""
         self.withheld: set = set()  # sites of objects on paths the state cap dropped
@@ -67,7 +66,7 @@ class Engine:
         # Path feasibility's facts, only where the function tests something twice.
         self.remembers = bool(self.eval.tested or self.eval.retested)
         self.facts = live_facts(fn, handle_of_expr) if self.remembers else []
-        self.memory_vars = pointer_vars(fn)  # locals whose facts are memory, not core
+        self.memory = _MemoryKeys(self.eval.pointers)
 
     # ---- the worklist ----------------------------------------------------------
     def explore(self) -> FunctionResult:
@@ -106,8 +105,8 @@ class Engine:
         bounded number of passes per core, however many facts)."""
         prune_dead(s2, self.live[succ])
         if self.remembers:
-            _keep_live_facts(s2, self.facts[succ], self.memory_vars)
-            core, memory = _split_key(s2, self.memory_vars)
+            _keep_live_facts(s2, self.facts[succ], self.memory)
+            core, memory = self.memory.split(s2)
         else:  # nothing this function tests twice: no facts to tell apart
             core, memory = s2.key(), _NO_FACTS
         bucket = self.seen[succ]
@@ -118,7 +117,7 @@ class Engine:
             passes = self.merges[succ].get(core, 0) + 1
             self.merges[succ][core] = passes
             memory = known & memory if passes <= _MERGES_KEEPING_FACTS else frozenset()
-            _keep_memory(s2, memory, self.memory_vars)
+            _keep_memory(s2, memory, self.memory)
             bucket[core] = memory
             return True
         if len(bucket) >= self.budget.max_states_per_node:
@@ -292,36 +291,47 @@ class Engine:
             del objs[oid]
 
 
-def _keep_live_facts(st: State, live: frozenset[str], memory_vars: frozenset[str]) -> None:
+def _keep_live_facts(st: State, live: frozenset[str], memory: "_MemoryKeys") -> None:
     """Forget remembered facts no later condition tests (they would only split
     states)."""
-    for k, v in list(st.env.items()):
-        if _is_memory(k, v, memory_vars) and k not in live:
-            del st.env[k]
+    for k in [k for k, v in st.env.items() if k not in live and memory.holds(k, v)]:
+        del st.env[k]
 
 
-def _keep_memory(st: State, memory: frozenset, memory_vars: frozenset[str]) -> None:
-    for k, v in list(st.env.items()):
-        if _is_memory(k, v, memory_vars) and (k, v) not in memory:
-            del st.env[k]
+def _keep_memory(st: State, kept: frozenset, memory: "_MemoryKeys") -> None:
+    for k in [k for k, v in st.env.items() if memory.holds(k, v) and (k, v) not in kept]:
+        del st.env[k]
 
 
 _NO_FACTS: frozenset = frozenset()
 _MERGES_KEEPING_FACTS = 3  # joins per core and node that keep the agreed facts
 
 
-def _is_memory(k: str, v, memory_vars: frozenset[str]) -> bool:
-    """A fact path feasibility remembers: a comparison's outcome, or the value of a
-    field, a global, a pointee or a non-handle pointer variable (local scalars and
-    handles are the state's core)."""
-    return not is_obj(v) and (k[0] == "?" or k.startswith(("g:", "*")) or "->" in k
-                              or "." in k or k in memory_vars)
+class _MemoryKeys:
+    """Which environment entries are facts path feasibility remembers: a comparison's
+    outcome, or the value of a field, a global, a pointee or a non-handle pointer
+    variable (local scalars and handles are the state's core). Keys repeat, so each
+    is classified once."""
 
+    def __init__(self, pointer_vars: frozenset[str]):
+        self.pointer_vars = pointer_vars
+        self.known: dict[str, bool] = {}
 
-def _split_key(st: State, memory_vars: frozenset[str]) -> tuple[tuple, frozenset]:
-    core = frozenset((k, v) for k, v in st.env.items() if not _is_memory(k, v, memory_vars))
-    memory = frozenset((k, v) for k, v in st.env.items() if _is_memory(k, v, memory_vars))
-    return (core, frozenset((i, o.key()) for i, o in st.objs.items())), memory
+    def holds(self, k: str, v) -> bool:
+        if is_obj(v):
+            return False
+        hit = self.known.get(k)
+        if hit is None:
+            hit = self.known[k] = (k[0] == "?" or k.startswith(("g:", "*")) or "->" in k
+                                   or "." in k or k in self.pointer_vars)
+        return hit
+
+    def split(self, st: State) -> tuple[tuple, frozenset]:
+        core, memory = [], []
+        for item in st.env.items():
+            (memory if self.holds(*item) else core).append(item)
+        return ((frozenset(core), frozenset((i, o.key()) for i, o in st.objs.items())),
+                frozenset(memory))
 
 
 def _outlives_call(path: str) -> bool:

@@ -280,6 +280,7 @@ class ApiModel:
             self.table[name] = resolve(spec, self.kinds, f"api: [{name}]")
         self.names = frozenset(self.table)
         self.attempts = frozenset(m for f in table.values() for m in f.attempt_marks)
+        self._lifecycle: frozenset[str] | None = None
 
     def copy(self) -> "ApiModel":
         other = ApiModel.__new__(ApiModel)
@@ -287,17 +288,24 @@ class ApiModel:
         other.table = dict(self.table)
         other.names = self.names
         other.attempts = self.attempts
+        other._lifecycle = self._lifecycle
         return other
 
     def add(self, spec: FnSpec) -> None:
         """A function summarised from this file's own code."""
         self.table[spec.name] = resolve(spec, self.kinds)
         self.names = self.names | {spec.name}
+        self._lifecycle = None
 
     def lookup(self, name: str) -> FnSpec | None:
         return self.table.get(name)
 
     def lifecycle_names(self) -> frozenset[str]:
+        if self._lifecycle is None:
+            self._lifecycle = self._compute_lifecycle_names()
+        return self._lifecycle
+
+    def _compute_lifecycle_names(self) -> frozenset[str]:
         """Functions that can start or end a tracked lifetime, whose result must be
         checked, or that leave a mark advisory rules read (a handshake, a shutdown).
         A function body that reaches none of them cannot produce a finding."""
