@@ -106,6 +106,8 @@ class Engine:
         prune_dead(s2, self.live[succ])
         if self.remembers:
             _keep_live_facts(s2, self.facts[succ], self.memory)
+            if self.partial:  # past the cap, facts only multiply what is dropped anyway
+                _keep_memory(s2, _NO_FACTS, self.memory)
             core, memory = self.memory.split(s2)
         else:  # nothing this function tests twice: no facts to tell apart
             core, memory = s2.key(), _NO_FACTS
