@@ -11,7 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from sslint.core import ir
-from sslint.engine.evaluate import Evaluator, Paths, describe, is_constant
+from sslint.engine.evaluate import Evaluator
+from sslint.engine.paths import Paths, describe
+from sslint.engine.values import is_constant
 from sslint.engine.lifecycle import Lifecycle
 from sslint.engine.state import ALLOC, EXTERNAL, MAYBE, NONNULL, Obj, State, Value, is_addr, is_obj
 from sslint.core.events import CallSeen

@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING, Protocol
 from sslint.core import ir
 from sslint.engine.conditions import (COND_PREFIX, comparison_key, key_operands, mentions,
                                      pointer_vars, retested_comparisons, tested_paths)
-from sslint.engine.state import (ALLOC, EXTERNAL, MAYBE, NONNULL, NONZERO, NULL, PARAM, Obj,
-                                 State, Value, is_obj)
+from sslint.engine.paths import Paths, describe, handle_of_expr
+from sslint.engine.state import (EXTERNAL, MAYBE, NONNULL, NONZERO, NULL, PARAM, Obj, State,
+                                 Value, is_obj)
+from sslint.engine.values import (ARITH, FLIP, INT_OPS, NEGATE, condition_subject,
+                                  global_changed, is_constant, is_fresh, is_local_scalar,
+                                  is_status, named)
 from sslint.core.findings import Loc
 
 if TYPE_CHECKING:
@@ -31,55 +35,6 @@ class CallHandler(Protocol):
     def passthrough(self, call: ir.Call) -> tuple[ir.Expr, bool] | None:
         """(expression, negated) when the call's result is the truth of an expression
         of its arguments (test helpers: TEST_ptr(x), TEST_int_eq(a, b)), else None."""
-
-
-class Paths:
-    """Access paths: `v`, `v.f`, `v->f`, ... rooted at a variable."""
-
-    @staticmethod
-    def of(e: ir.Expr) -> tuple[str, ir.Var, bool] | None:
-        """(path, root variable, goes through a pointer) for a trackable lvalue."""
-        if isinstance(e, ir.Var):
-            return e.key, e, False
-        if isinstance(e, ir.Member):
-            inner = Paths.of(e.base)
-            if inner is None:
-                return None
-            path, root, through = inner
-            return f"{path}{'->' if e.arrow else '.'}{e.field}", root, through or e.arrow
-        if isinstance(e, ir.Deref):
-            inner = Paths.of(e.operand)
-            if inner is None:
-                return None
-            path, root, _ = inner
-            return f"*{path}", root, True
-        return None
-
-    @staticmethod
-    def escapes(root: ir.Var, through_pointer: bool) -> bool:
-        # Memory that outlives this call: globals, statics, anything behind a pointer.
-        return root.scope == "global" or through_pointer
-
-
-def handle_of_expr(e: ir.Expr) -> str:
-    if isinstance(e, (ir.Var, ir.Member)):
-        return e.handle
-    if isinstance(e, ir.Call):
-        return e.result_handle
-    return ""
-
-
-def describe(e: ir.Expr) -> str:
-    """A short C spelling for messages."""
-    if isinstance(e, ir.Var):
-        return e.name
-    if isinstance(e, ir.Member):
-        return f"{describe(e.base)}{'->' if e.arrow else '.'}{e.field}"
-    if isinstance(e, ir.Deref):
-        return f"*{describe(e.operand)}"
-    if isinstance(e, ir.Call):
-        return f"{e.callee}()"
-    return ""
 
 
 class Evaluator:
@@ -168,7 +123,7 @@ class Evaluator:
                 if Paths.escapes(root, through):
                     st.objs[value] = o.step(loc, f"stored in '{describe(target)}'", escaped=True)
                 elif not o.var:
-                    st.objs[value] = _named(o, describe(target))
+                    st.objs[value] = named(o, describe(target))
 
     def escape_below(self, st: State, path: str) -> None:
         """Everything reachable from path (fields, pointees) is handed to a callee."""
@@ -200,8 +155,8 @@ class Evaluator:
         file or through a function pointer): its scalar facts are gone."""
         def touched(k: str) -> bool:
             if k[0] == COND_PREFIX:
-                return any(_global_changed(p, statics_too) for p in key_operands(k))
-            return _global_changed(k, statics_too)
+                return any(global_changed(p, statics_too) for p in key_operands(k))
+            return global_changed(k, statics_too)
 
         for k in [k for k, v in st.env.items() if not is_obj(v) and touched(k)]:
             del st.env[k]
@@ -280,7 +235,7 @@ class Evaluator:
     def ev_assign(self, st: State, e: ir.Assign) -> list[tuple[State, Value]]:
         out = []
         for st2, v in self.ev(st, e.value):
-            if isinstance(v, tuple) and not _is_ret(v) and v is not NONZERO:
+            if isinstance(v, tuple) and not is_status(v) and v is not NONZERO:
                 v = None  # an address or a test
             if e.op == "decl":
                 v = None
@@ -319,10 +274,10 @@ class Evaluator:
 
     def negate(self, st: State, v: Value) -> Value:
         """The value of `!v` (a status test stays a test, to be resolved by a branch)."""
-        if _is_ret(v):
+        if is_status(v):
             return ("test", v, "==", 0)
         if isinstance(v, tuple) and v[0] == "test":
-            return ("test", v[1], _NEGATE[v[2]], v[3])
+            return ("test", v[1], NEGATE[v[2]], v[3])
         return self.truth_not(st, v)
 
     def truth_not(self, st: State, v: Value) -> Value:
@@ -347,7 +302,7 @@ class Evaluator:
         out = []
         # Arithmetic is folded for constants (`1u << 4`) but not for variables: exact
         # counters (`i = i + 1`) would make a new state on every loop iteration.
-        fold = e.op not in _ARITH or (is_constant(e.lhs) and is_constant(e.rhs))
+        fold = e.op not in ARITH or (is_constant(e.lhs) and is_constant(e.rhs))
         for st2, a in self.ev(st, e.lhs):
             for st3, b in self.ev(st2, e.rhs):
                 out.append((st3, self.compare(st3, e.op, a, b) if fold else None))
@@ -372,13 +327,13 @@ class Evaluator:
     def compare(self, st: State, op: str, a: Value, b: Value) -> Value:
         if op == ",":
             return b
-        if _is_ret(a) and isinstance(b, int) and op in _FLIP:
+        if is_status(a) and isinstance(b, int) and op in FLIP:
             return ("test", a, op, b)  # resolved when a branch assumes it
-        if _is_ret(b) and isinstance(a, int) and op in _FLIP:
-            return ("test", b, _FLIP[op], a)
+        if is_status(b) and isinstance(a, int) and op in FLIP:
+            return ("test", b, FLIP[op], a)
         if isinstance(a, int) and isinstance(b, int):
             try:
-                r = _INT_OPS[op](a, b) if op in _INT_OPS else None
+                r = INT_OPS[op](a, b) if op in INT_OPS else None
                 return None if r is None else int(r)
             except (ZeroDivisionError, ValueError, OverflowError):
                 return None
@@ -411,7 +366,7 @@ class Evaluator:
             # A fresh allocation differs from every other live object. (Not from a NULL
             # or maybe-NULL one: an acquired reference may be to an existing object,
             # as SSL_get1_session's is.)
-            if oa.null == ob.null == NONNULL and (_fresh(oa) or _fresh(ob)):
+            if oa.null == ob.null == NONNULL and (is_fresh(oa) or is_fresh(ob)):
                 return False
         return None
 
@@ -447,7 +402,7 @@ class Evaluator:
                 return None
             st.env[key] = int(holds)
         self.learn_outcome(st, value, truth)
-        subject, want_nonzero = _subject(cond, truth, self.calls.passthrough)
+        subject, want_nonzero = condition_subject(cond, truth, self.calls.passthrough)
         if subject is None:
             return st
         if isinstance(subject, tuple):  # (lvalue, '==', constant)
@@ -462,7 +417,7 @@ class Evaluator:
             if cur is NONZERO:
                 return None if (eq and k == 0) else st
             if Paths.of(lv) is not None and not handle_of_expr(lv) \
-                    and (remember or _is_local_scalar(lv)):
+                    and (remember or is_local_scalar(lv)):
                 if eq:
                     self.write(st, lv, k, self.fn.loc)
                 elif k == 0:
@@ -471,7 +426,7 @@ class Evaluator:
         cur = self.read(st, subject)
         if is_obj(cur):
             return self.refine_null(st, cur, want_null=not want_nonzero)
-        if _is_ret(cur):
+        if is_status(cur):
             self.learn_outcome(st, cur, want_nonzero)
             return st
         if isinstance(cur, int):
@@ -479,7 +434,7 @@ class Evaluator:
         if cur is NONZERO:
             return st if want_nonzero else None
         if Paths.of(subject) is not None and not handle_of_expr(subject) \
-                and (remember or _is_local_scalar(subject)):
+                and (remember or is_local_scalar(subject)):
             self.write(st, subject, NONZERO if want_nonzero else 0, self.fn.loc)
         return st
 
@@ -487,11 +442,11 @@ class Evaluator:
         """A branch on a call's status: on the failure side, forget the marks the call
         set (a failed SSL_connect ran no handshake); on the success side, the handles
         it would have failed on were not NULL. Success is 1, failure 0 or < 0."""
-        if _is_ret(value):
+        if is_status(value):
             ret, failed = value, not truth
         elif isinstance(value, tuple) and value[0] == "test":
             _, ret, op, k = value
-            holds = {x: bool(_INT_OPS[op](x, k)) for x in (1, 0, -1)}
+            holds = {x: bool(INT_OPS[op](x, k)) for x in (1, 0, -1)}
             failed = holds[1] != truth
         else:
             return
@@ -521,94 +476,4 @@ class Evaluator:
         return st
 
 
-def _subject(cond: ir.Expr, truth: bool, passthrough):
-    """What a condition tests: (lvalue, is-nonzero-when-true) or
-    ((lvalue, equal?, constant), None). Calls whose result is the truth of one of
-    their arguments (`TEST_ptr(x = f())`) are seen through."""
-    while True:
-        if isinstance(cond, ir.Unary) and cond.op == "!":
-            cond, truth = cond.operand, not truth
-            continue
-        if isinstance(cond, ir.Call):
-            through = passthrough(cond)
-            if through is not None:
-                cond, truth = through[0], truth != through[1]
-                continue
-        if isinstance(cond, ir.Assign) and cond.op == "=":
-            return cond.target, truth
-        if isinstance(cond, ir.Binary) and cond.op == ",":
-            cond = cond.rhs
-            continue
-        break
-    if isinstance(cond, (ir.Var, ir.Member, ir.Deref)):
-        return cond, truth
-    if isinstance(cond, ir.Binary) and cond.op in ("==", "!="):
-        lhs, rhs = cond.lhs, cond.rhs
-        if isinstance(lhs, ir.Int):
-            lhs, rhs = rhs, lhs
-        if isinstance(rhs, ir.Int):
-            if isinstance(lhs, ir.Assign) and lhs.op == "=":
-                lhs = lhs.target
-            if isinstance(lhs, (ir.Var, ir.Member, ir.Deref)):
-                eq = (cond.op == "==") == truth
-                return (lhs, eq, rhs.value), None
-    return None, None
-
-
-def _global_changed(path: str, statics_too: bool) -> bool:
-    return path.startswith("g:") and (statics_too or not path.startswith("g:s:"))
-
-
-_ARITH = frozenset({"+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>"})
-
-
-def _fresh(o: Obj) -> bool:
-    """A new object (SSL_new's), not a new reference to one that may already be
-    known (SSL_get1_session's: the table marks such results "existing")."""
-    return o.origin == ALLOC and "existing" not in o.marks
-
-
-def _is_local_scalar(e: ir.Expr) -> bool:
-    """A local or parameter scalar: its facts were always kept (not path memory)."""
-    return isinstance(e, ir.Var) and e.scope != "global" and not e.is_pointer
-
-
-def is_constant(e: ir.Expr) -> bool:
-    """An expression made of integer constants only (an enum, `1u << 4`, `-1`)."""
-    stack = [e]
-    while stack:
-        e = stack.pop()
-        if isinstance(e, ir.Int):
-            continue
-        if isinstance(e, ir.Unary) and e.op in ("-", "~", "+"):
-            stack.append(e.operand)
-        elif isinstance(e, ir.Binary) and e.op in _ARITH:
-            stack.extend((e.lhs, e.rhs))
-        else:
-            return False
-    return True
-
-
-def _is_ret(v: Value) -> bool:
-    return isinstance(v, tuple) and v[0] == "ret"
-
-
-_NEGATE = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
-_FLIP = {"==": "==", "!=": "!=", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
-
-
-def _named(o: Obj, name: str) -> Obj:
-    return replace(o, var=name)
-
-
-_INT_OPS = {
-    "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
-    ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b,
-    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "&": lambda a, b: a & b,
-    "|": lambda a, b: a | b, "*": lambda a, b: a * b, "^": lambda a, b: a ^ b,
-    "<<": lambda a, b: a << b if 0 <= b < 64 else None,
-    ">>": lambda a, b: a >> b if 0 <= b < 64 else None,
-    "/": lambda a, b: int(a / b), "%": lambda a, b: a % b,
-}
-
-__all__ = ["CallHandler", "Evaluator", "Paths", "describe", "handle_of_expr"]
+__all__ = ["CallHandler", "Evaluator"]

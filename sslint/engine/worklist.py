@@ -17,7 +17,7 @@ from sslint.engine.calls import Calls
 from sslint.engine.evaluate import Evaluator
 from sslint.engine.eventlog import EventLog
 from sslint.engine.lifecycle import Lifecycle
-from sslint.engine.evaluate import handle_of_expr
+from sslint.engine.paths import handle_of_expr
 from sslint.engine.liveness import live_facts, live_variables, prune_dead
 from sslint.engine.state import ALLOC, NULL, PARAM, Obj, State, is_obj
 from sslint.engine.summary import SummaryCollector
