@@ -147,3 +147,31 @@ def test_cached_args_and_describe_follow_the_forced_source(monkeypatch):
     assert "ignored" in toolchain.describe()
     with pytest.raises(ValueError):
         toolchain.find_builtin_includes("no-such-source")
+
+
+ATOMICS_TU = r"""
+#include <stdatomic.h>
+static atomic_int refs = ATOMIC_VAR_INIT(1);
+static atomic_flag busy = ATOMIC_FLAG_INIT;
+int bump(void) {
+  int expected = 1;
+  atomic_fetch_add(&refs, 1);
+  atomic_compare_exchange_strong(&refs, &expected, 2);
+  while (atomic_flag_test_and_set_explicit(&busy, memory_order_acquire)) {}
+  atomic_flag_clear(&busy);
+  atomic_thread_fence(memory_order_seq_cst);
+  return atomic_load_explicit(&refs, memory_order_relaxed);
+}
+"""
+
+
+def test_gcc_stdatomic_is_replaced_by_one_clang_parses(tmp_path):
+    # gcc's <stdatomic.h> calls gcc-only builtins: with it, every atomic statement
+    # is an error and clang drops it (and sslint skips the function).
+    hit = _require("gcc")
+    assert hit.args[:2] == ("-isystem", toolchain.GCC_OVERRIDES)
+    errs, _ = _errors(tmp_path, ATOMICS_TU, list(hit.args))
+    assert errs == []
+    gcc_only = [a for a in hit.args if a != toolchain.GCC_OVERRIDES and a != "-isystem"]
+    errs, _ = _errors(tmp_path, ATOMICS_TU, ["-isystem", gcc_only[0]])
+    assert errs, "gcc's own stdatomic.h parses now: the override may be unneeded"

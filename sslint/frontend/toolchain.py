@@ -10,7 +10,8 @@ this order and use the first that exists:
 2. ``clang -print-resource-dir`` when a ``clang`` is on PATH.
 3. The newest ``/usr/lib/llvm-*/lib/clang/*/`` (Debian/Ubuntu LLVM packages).
 4. ``gcc -print-file-name=include`` (``-isystem DIR``); clang parses gcc's
-   builtin headers fine.
+   builtin headers, except stdatomic.h, for which sslint's own
+   (``builtin_include/gcc_overrides``) comes first.
 5. sslint's own minimal headers in ``sslint/builtin_include/``, written against
    clang's predefined macros. They cover only what compilers ship (the C library
    provides stdint.h and the POSIX half of limits.h).
@@ -34,6 +35,7 @@ FORCE_ENV = "SSLINT_BUILTIN_INCLUDES"
 RESOURCE_ENV = "SSLINT_RESOURCE_DIR"
 BUNDLED_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                            "builtin_include")
+GCC_OVERRIDES = os.path.join(BUNDLED_DIR, "gcc_overrides")
 _TIMEOUT = 5.0  # seconds; a hung compiler must not hang the analyzer
 
 
@@ -99,7 +101,8 @@ def _from_gcc() -> BuiltinIncludes | None:
     # gcc echoes the bare name back when it has no such file.
     if not (out and os.path.isabs(out) and _has_stddef(out)):
         return None
-    args = ["-isystem", out]
+    # sslint's stand-ins for the few gcc headers clang cannot parse come first.
+    args = ["-isystem", GCC_OVERRIDES, "-isystem", out]
     # Older gccs keep the compiler half of limits.h in include-fixed; glibc's
     # limits.h #include_next's it.
     fixed = os.path.join(os.path.dirname(out), "include-fixed")
