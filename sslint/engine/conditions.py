@@ -76,8 +76,8 @@ def mentions(key: str, path: str) -> bool:
                for p in key_operands(key))
 
 
-def tested_paths(fn: ir.Function, relevant: frozenset[str],
-                 pointers: frozenset[str]) -> frozenset[str]:
+def tested_paths(fn: ir.Function, guard: "Guards", pointers: frozenset[str]
+                 ) -> frozenset[str]:
     """Lvalues whose values are worth keeping: tested by two conditions (branch and
     switch nodes), or tested once and assigned somewhere (`c->tls = 1; ...
     if (c->tls)`), and by at least one condition that guards a call of `relevant`
@@ -99,16 +99,7 @@ def tested_paths(fn: ir.Function, relevant: frozenset[str],
         for n in fn.nodes:
             if n.expr is not None:
                 _assigned(n.expr, assigned)
-    candidates = {p for p in kept if counts[p] > 1 or p in assigned}
-    if not candidates:
-        return frozenset()
-    guard = _Guards(fn, relevant)
-    useful: set[str] = set()
-    for n, paths in found:
-        wanted = (paths & candidates) - useful
-        if wanted and guard(n):
-            useful |= wanted
-    return frozenset(useful)
+    return _guarded(found, {p for p in kept if counts[p] > 1 or p in assigned}, guard)
 
 
 def pointer_vars(fn: ir.Function) -> frozenset[str]:
@@ -129,8 +120,7 @@ def _memory_path(p: str) -> bool:
     return p.startswith(("g:", "*")) or "->" in p or "." in p
 
 
-def retested_comparisons(fn: ir.Function, handle_of, relevant: frozenset[str]
-                         ) -> frozenset[str]:
+def retested_comparisons(fn: ir.Function, handle_of, guard: "Guards") -> frozenset[str]:
     """Keys of the comparisons that two conditions of the function make, one of them
     guarding a call of `relevant`: only their outcomes are worth remembering."""
     counts: dict[str, int] = {}
@@ -145,19 +135,21 @@ def retested_comparisons(fn: ir.Function, handle_of, relevant: frozenset[str]
                     counts[keyed[0]] = counts.get(keyed[0], 0) + 1
             if keys:
                 found.append((n, keys))
-    candidates = {k for k, c in counts.items() if c > 1}
-    if not candidates:
-        return frozenset()
-    guard = _Guards(fn, relevant)
+    return _guarded(found, {k for k, c in counts.items() if c > 1}, guard)
+
+
+def _guarded(found: list[tuple[ir.Node, set[str]]], candidates: set[str],
+             guard: "Guards") -> frozenset[str]:
+    """The candidates that at least one of the conditions naming them guards."""
     useful: set[str] = set()
-    for n, keys in found:
-        wanted = (keys & candidates) - useful
+    for n, names in found:
+        wanted = (names & candidates) - useful
         if wanted and guard(n):
             useful |= wanted
     return frozenset(useful)
 
 
-class _Guards:
+class Guards:
     """Whether a branch leads, before its paths meet again, to a call of one of the
     relevant functions (within a few dozen nodes)."""
 

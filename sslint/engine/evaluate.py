@@ -10,8 +10,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from sslint.core import ir
-from sslint.engine.conditions import (COND_PREFIX, comparison_key, key_operands, mentions,
-                                     pointer_vars, retested_comparisons, tested_paths)
+from sslint.engine.conditions import (COND_PREFIX, Guards, comparison_key, key_operands,
+                                     mentions, pointer_vars, retested_comparisons,
+                                     tested_paths)
 from sslint.engine.paths import Paths, describe, handle_of_expr
 from sslint.engine.state import (EXTERNAL, MAYBE, NONNULL, NONZERO, NULL, PARAM, Obj, State,
                                  Value, is_obj)
@@ -49,10 +50,13 @@ class Evaluator:
         self.calls: CallHandler | None = None
         # Path feasibility (engine.conditions); off only to measure what it costs.
         self.pointers = pointer_vars(fn)  # non-handle pointer locals: facts, not core
-        self.tested = (tested_paths(fn, relevant, self.pointers) if REMEMBER_CONDITIONS
+        guard = Guards(fn, relevant)  # shared: it counts predecessors once
+        self.tested = (tested_paths(fn, guard, self.pointers) if REMEMBER_CONDITIONS
                        else frozenset())
-        self.retested = (retested_comparisons(fn, handle_of_expr, relevant)
+        self.retested = (retested_comparisons(fn, handle_of_expr, guard)
                          if REMEMBER_CONDITIONS else frozenset())
+        self.global_facts = any(p.startswith("g:") for p in self.tested) or any(
+            "|g:" in k for k in self.retested)
 
     # ---- reading and writing lvalues ---------------------------------------
     def read(self, st: State, e: ir.Expr) -> Value:
@@ -149,10 +153,12 @@ class Evaluator:
                 or (k[0] == COND_PREFIX and mentions(k, path)))]:
             del st.env[k]
 
-    @staticmethod
-    def forget_globals(st: State, statics_too: bool) -> None:
+    def forget_globals(self, st: State, statics_too: bool) -> None:
         """Code we cannot see may change any global (a file's statics only from this
         file or through a function pointer): its scalar facts are gone."""
+        if not self.global_facts:
+            return  # this function keeps none (the common case: every unknown call)
+
         def touched(k: str) -> bool:
             if k[0] == COND_PREFIX:
                 return any(global_changed(p, statics_too) for p in key_operands(k))
