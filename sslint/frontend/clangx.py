@@ -32,6 +32,8 @@ def _setup() -> bool:
         _lib.clang_EvalResult_dispose.argtypes = [ctypes.c_void_p]
         _lib.clang_Location_isFromMainFile.argtypes = [ci.SourceLocation]
         _lib.clang_Location_isFromMainFile.restype = ctypes.c_int
+        _lib.clang_Location_isInSystemHeader.argtypes = [ci.SourceLocation]
+        _lib.clang_Location_isInSystemHeader.restype = ctypes.c_int
         return True
     except AttributeError:  # an older libclang: fall back to tokens
         return False
@@ -117,9 +119,12 @@ def _collect_main_functions(child: ci.Cursor, parent: ci.Cursor, out: list) -> i
     # One cheap call for the thousands of header declarations; more only for ours.
     if _lib.clang_getCursorKind(child) == _FUNCTION_DECL and \
             _lib.clang_isCursorDefinition(child):
-        if _lib.clang_Location_isFromMainFile(_lib.clang_getCursorLocation(child)):
+        loc = _lib.clang_getCursorLocation(child)
+        if _lib.clang_Location_isFromMainFile(loc):
             out.append(child)
-        else:  # a definition in an #included .c file (a unity build): ours too
+        elif not _lib.clang_Location_isInSystemHeader(loc):
+            # A definition in an #included .c file (a unity build) is ours too; the
+            # inline functions of <openssl/…> and libc are skipped without a lookup.
             f = child.location.file
             if f is not None and f.name.endswith(".c"):
                 out.append(child)

@@ -54,6 +54,7 @@ class Lowerer:
         self.globals: dict[int, ir.Var] = {}
         self.invalid = 0
         self.assumed_unknown: set[str] = set()  # see ir.Function.assumes_unknown
+        self.defined: dict[int, bool] = {}  # callee cursor hash -> defined in this TU
 
     # ---- graph building -------------------------------------------------
     def new(self, kind: str, expr: ir.Expr | None = None, loc: Loc | None = None) -> int:
@@ -509,11 +510,14 @@ class Lowerer:
         noreturn = name in NORETURN_NAMES
         defined_here = False
         if ref is not None and ref.kind == K.FUNCTION_DECL:
-            try:  # defined by the project (not, say, an inline function of <openssl/…>)
-                d = ref.get_definition()
-                defined_here = d is not None and not d.location.is_in_system_header
-            except Exception:  # noqa: BLE001 - no definition to be had
-                defined_here = False
+            defined_here = self.defined.get(ref.hash)
+            if defined_here is None:  # once per callee: a libclang lookup
+                try:  # defined by the project (not an inline function of <openssl/…>)
+                    d = ref.get_definition()
+                    defined_here = d is not None and not d.location.is_in_system_header
+                except Exception:  # noqa: BLE001 - no definition to be had
+                    defined_here = False
+                self.defined[ref.hash] = defined_here
         elif ref is not None and ref.kind in (K.VAR_DECL, K.PARM_DECL, K.FIELD_DECL):
             # A call through a function pointer declared noreturn (`extern fail_f *Fail
             # __attribute__((noreturn))`, an assertion hook).
