@@ -175,3 +175,12 @@ def test_permission_denied_for_real(tmp_path):
         assert "permission denied" in check_readable(str(path))
     finally:
         path.chmod(0o644)
+
+
+@pytest.mark.parametrize("bom, name", [(b"\xff\xfe", "UTF-16LE"), (b"\xfe\xff", "UTF-16BE"),
+                                       (b"\xff\xfe\x00\x00", "UTF-32LE")])
+def test_wide_encodings_are_refused_with_a_reason(tmp_path, bom, name):
+    path = tmp_path / "wide.c"
+    path.write_bytes(bom + "int f(void) { return 0; }\n".encode("utf-16-le"))
+    why = check_readable(str(path))
+    assert why is not None and name in why and "UTF-8" in why
