@@ -87,7 +87,7 @@ class Calls:
         if r.op in ("truth", "not", "arg") and r.index < len(call.args):
             return call.args[r.index], r.op == "not"
         if r.op == "cmp" and max(r.index, r.otherwise) < len(call.args):
-            return ir.Binary(r.slot, call.args[r.index], call.args[r.otherwise]), False
+            return ir.Binary(r.operator, call.args[r.index], call.args[r.otherwise]), False
         return None
 
     # ---- unknown functions ---------------------------------------------------
@@ -253,13 +253,16 @@ class Calls:
             other = vals[r.otherwise] if 0 <= r.otherwise < len(vals) else None
             if is_addr(lender) or is_addr(other):
                 return None
-            return self.ev.compare(st, r.slot, lender, other)
+            return self.ev.compare(st, r.operator, lender, other)
         if r.op in ("truth", "not"):
             if is_addr(lender):
                 return None
-            return self.ev.negate(st, lender) if r.op == "not" else (
-                lender if not is_obj(lender) else
-                (None if self.ev.truth(st, lender) is None else int(self.ev.truth(st, lender))))
+            if r.op == "not":
+                return self.ev.negate(st, lender)
+            if not is_obj(lender):
+                return lender  # a number, or a status still to be tested
+            known = self.ev.truth(st, lender)
+            return None if known is None else int(known)
         if r.op == "arg":
             if r.otherwise >= 0 and self.ev.truth(st, lender) is False:
                 other = vals[r.otherwise] if r.otherwise < len(vals) else None

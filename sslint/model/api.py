@@ -62,7 +62,8 @@ class Returns:
     kind: str = ""
     index: int = -1  # borrow: the lender; slot: the owner; arg: the argument returned
     slot: str = ""
-    otherwise: int = -1  # arg:N:M: argument M is returned when argument N is NULL
+    otherwise: int = -1  # arg:N:M: argument M is returned when N is NULL; cmp: the 2nd operand
+    operator: str = ""   # cmp:OP:N:M: the comparison
 
     @staticmethod
     def parse(text: str) -> "Returns":
@@ -78,8 +79,8 @@ class Returns:
             return Returns(op, index=int(parts[1]), slot=parts[2])
         if op in ("truth", "not"):
             return Returns(op, index=int(parts[1]))
-        if op == "cmp":  # cmp:OP:N:M, the operator kept in `slot`
-            return Returns(op, index=int(parts[2]), slot=parts[1], otherwise=int(parts[3]))
+        if op == "cmp":  # cmp:OP:N:M
+            return Returns(op, index=int(parts[2]), otherwise=int(parts[3]), operator=parts[1])
         if op == "arg":
             return Returns(op, index=int(parts[1]),
                            otherwise=int(parts[2]) if len(parts) > 2 else -1)
