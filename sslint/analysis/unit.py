@@ -159,17 +159,27 @@ class Plan:
                                fn.end_line, (self.words, self.handle_words))
 
     def may_not_return(self, fn: FunctionDef) -> bool:
-        """Whether the body calls a function that does not return, or one whose name
-        says it may not (`fatal`, `die`, `*_exit`...): only then is it worth lowering
-        a body with no lifecycle call to see whether any path returns."""
-        return bool(self.stoppers.search(fn.source, fn.start, fn.end)
-                    or _STOPPER_WORD.search(fn.source, fn.start, fn.end))
+        """Whether a body with no lifecycle call is worth a helper summary: a function
+        that a relevant body calls, and whose body calls one that does not return or
+        whose name says it may not (`fatal`, `die`, `*_exit`...)."""
+        return fn.name in self.called_by_relevant() and bool(
+            self.stoppers.search(fn.source, fn.start, fn.end)
+            or _STOPPER_WORD.search(fn.source, fn.start, fn.end))
+
+    def called_by_relevant(self) -> frozenset[str]:
+        """Names the relevant bodies call (a helper's summary matters only to them)."""
+        if self._called is None:
+            self._called = frozenset(
+                m.group(1).decode("latin-1") for fn in self.order if self.relevant(fn)
+                for m in _CALL_NAME.finditer(fn.source, fn.start, fn.end))
+        return self._called
 
     def learn(self, model: ApiModel) -> None:
         """The model gained a summary: bodies that call that function are relevant now."""
         self.words = relevant_words(self.source, model, self.headers)
         self.stoppers = _words(NORETURN_NAMES | model.noreturn_names(), self.source,
                                self.headers)
+        self._called: frozenset[str] | None = None  # recomputed when next asked
 
 
 @dataclass
