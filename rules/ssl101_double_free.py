@@ -35,7 +35,7 @@ void close_conn(SSL *ssl)
 - BIO_new(3) (BIO_free, BIO_free_all); SSL_SESSION_free(3)
 """
 from sslint.core.events import Cause, DoubleRelease
-from sslint.core.findings import Finding, Related
+from sslint.core.findings import Finding, Related, line_of
 from sslint.core.rule import Rule
 
 RULE = Rule(
@@ -61,5 +61,5 @@ def check(event: DoubleRelease) -> Finding | None:
     what = f"'{event.var}'" if event.var else f"this {event.handle}"
     msg = f"{event.api}() releases {what}, which was already released"
     if first:
-        msg += f" at line {first.loc.line}"
+        msg += f" at {line_of(first.loc, event.site)}"
     return Finding(RULE.id, msg + ".", event.site, event.function, related, event.trail)

@@ -32,7 +32,7 @@ if (clean)
 - BIO_new(3) (BIO_free_all); SSL_set_bio(3); SSL_get_rbio(3)
 """
 from sslint.core.events import UseAfterRelease
-from sslint.core.findings import Finding, Related
+from sslint.core.findings import Finding, Related, line_of
 from sslint.core.rule import Rule
 
 RULE = Rule(
@@ -60,5 +60,5 @@ def check(event: UseAfterRelease) -> Finding | None:
     else:
         msg = f"{use} {what} after it was released"
     if first:
-        msg += f" ({first.message}, line {first.loc.line})"
+        msg += f" ({first.message}, {line_of(first.loc, event.site)})"
     return Finding(RULE.id, msg + ".", event.site, event.function, related, event.trail)

@@ -99,6 +99,7 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
     run.lower_planned(plan)
     callbacks = find_callbacks(run.lowered_functions(), run.model)
     run.analyse_each(plan, callbacks)
+    res.calls = plan.external_calls()
     res.analysis_seconds = time.perf_counter() - t1
     res.analyzed = True
     res.findings.sort(key=Finding.sort_key)
@@ -160,9 +161,10 @@ class Plan:
 
     def may_not_return(self, fn: FunctionDef) -> bool:
         """Whether a body with no lifecycle call is worth a helper summary: a function
-        that a relevant body calls, and whose body calls one that does not return or
-        whose name says it may not (`fatal`, `die`, `*_exit`...)."""
-        return fn.name in self.called_by_relevant() and bool(
+        that a relevant body (or, for one with external linkage, another file) may call,
+        and whose body calls one that does not return or whose name says it may not
+        (`fatal`, `die`, `*_exit`...)."""
+        return (not fn.static or fn.name in self.called_by_relevant()) and bool(
             self.stoppers.search(fn.source, fn.start, fn.end)
             or _STOPPER_WORD.search(fn.source, fn.start, fn.end))
 
@@ -173,6 +175,13 @@ class Plan:
                 m.group(1).decode("latin-1") for fn in self.order if self.relevant(fn)
                 for m in _CALL_NAME.finditer(fn.source, fn.start, fn.end))
         return self._called
+
+    def external_calls(self) -> frozenset[str]:
+        """Names the file's bodies call that it does not define: another file may."""
+        defined = {fn.name for fn in self.order}
+        return frozenset(
+            m.group(1).decode("latin-1") for fn in self.order
+            for m in _CALL_NAME.finditer(fn.source, fn.start, fn.end)) - defined
 
     def learn(self, model: ApiModel) -> None:
         """The model gained a summary: bodies that call that function are relevant now."""
@@ -252,7 +261,7 @@ class _FileRun:
         except Exception:  # noqa: BLE001 - not lowerable: no summary
             return False
         if not can_return(lowered, self.model):
-            self.model.add(FnSpec(fn.name, (), man=SUMMARY_MAN, noreturn=True))
+            self.keep(fn, FnSpec(fn.name, (), man=SUMMARY_MAN, noreturn=True))
             return True
         if not any(p.handle for p in lowered.params):
             return False
@@ -263,8 +272,13 @@ class _FileRun:
             return False
         if result.partial or result.summary is None or fn.name in _NEVER_SUMMARISE:
             return False
-        self.model.add(result.summary)
+        self.keep(fn, result.summary)
         return True
+
+    def keep(self, fn: FunctionDef, spec: FnSpec) -> None:
+        """A summary for the callers in this file, and in the others (phase 2)."""
+        self.model.add(spec)
+        self.res.summaries.append(dataclasses.replace(spec, static=fn.static))
 
     def analyse(self, fn: FunctionDef, contract: Contract | None) -> FunctionResult | None:
         """Lower and analyse one function; None (and a notification) if that failed."""
@@ -297,7 +311,7 @@ class _FileRun:
         self.res.findings.extend(self.rules.findings(result.events))
         if result.summary is None or fn.name in _NEVER_SUMMARISE:
             return False
-        self.model.add(result.summary)
+        self.keep(fn, result.summary)
         return True
 
     def note(self, fn: FunctionDef, level: str, message: str, code: str) -> None:

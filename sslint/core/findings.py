@@ -23,6 +23,12 @@ class Loc:
         return f"{self.file}:{self.line}:{self.col}"
 
 
+def line_of(loc: Loc, site: Loc) -> str:
+    """`line 12`, or `conn.c:12` when loc is in another file than site (a free inside
+    a function of another file)."""
+    return f"line {loc.line}" if loc.file == site.file else f"{loc.file}:{loc.line}"
+
+
 @dataclass(frozen=True)
 class Step:
     """One step on the path that leads to a finding (SARIF threadFlow location)."""
@@ -70,3 +76,7 @@ class FileResult:
     parse_errors: int = 0
     parse_seconds: float = 0.0
     analysis_seconds: float = 0.0
+    # For the whole-program pass: the summaries (model.api.FnSpec) of the file's
+    # functions, and the functions it calls that it does not define.
+    summaries: list = field(default_factory=list)
+    calls: frozenset[str] = frozenset()

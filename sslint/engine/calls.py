@@ -156,6 +156,8 @@ class Calls:
             if not spec.attempt_marks <= o.marks:
                 st.objs[first] = replace(o, marks=o.marks | spec.attempt_marks)
         outs = self.apply_verbs(st, c, args)
+        if spec.fields and not c.dead:
+            self.field_effects(st, c, args)
         if c.dead:
             return []  # it does not return with this argument NULL
         if first is not None and first in st.objs:
@@ -220,6 +222,43 @@ class Calls:
                 with self.life.log.spelled_as(describe(args[i]) if i < len(args) else ""):
                     VERB_HANDLERS[op](self, st, v, verb, c)
         return outs
+
+    def field_effects(self, st: State, c: _Call, args: list[ir.Expr]) -> None:
+        """A summarised callee freed, used or rewrote handles in fields below a
+        struct-pointer argument (`conn_fail(c)` frees `c->ssl`): the same happens to
+        the caller's `c->ssl`, so a later free or use of it is seen."""
+        loc = c.call.loc
+        for fx in c.spec.fields:
+            target = _field_expr(args[fx.arg], fx.path, fx.kind) if fx.arg < len(args) \
+                else None
+            if target is None:
+                continue
+            if fx.op == "forget":
+                if Paths.of(target) is not None:
+                    self.ev.write(st, target, None, loc)
+                continue
+            v = self.ev.read(st, target)
+            if not is_obj(v) or v not in st.objs:
+                continue
+            spelled = describe(target)
+            with self.life.log.spelled_as(spelled):
+                if fx.op == "use":
+                    self.life.use(st, v, loc, c.api, nullable=True)
+                    continue
+                before = st.objs[v]
+                self.life.release(st, v, loc, c.api, cascade=True)
+            after = st.objs.get(v)
+            if after is not None and after.destroyed and not before.destroyed:
+                why = (f"released by {c.api}(), which frees '{spelled}'"
+                       + (" and sets it to NULL" if fx.op == "release-clear"
+                          else " without setting it to NULL"))
+                first = Step(fx.where, f"released inside {c.api}()") \
+                    if fx.where is not None else Step(loc, why)
+                trail = after.trail[:-1] + (Step(loc, why),) + \
+                    ((first,) if fx.where is not None else ())
+                st.objs[v] = replace(after, released=first, trail=trail[-40:])
+            if fx.op == "release-clear":
+                self.ev.write(st, target, 0, loc)
 
     def pass_along(self, st: State, v: Value, arg: ir.Expr | None) -> None:
         """Not a handle: a struct pointer or an address; what is behind it goes along."""
@@ -297,6 +336,19 @@ class Calls:
         for lv, _ in outs:  # on failure both out-parameters are set to NULL
             self.ev.write(st, lv, 0, call.loc)
         return [(ok, 1), (st, 0)]
+
+
+def _field_expr(arg: ir.Expr, path: str, kind: str) -> ir.Expr | None:
+    """`c->ssl` for the argument `c` and path "ssl" (`s.ssl` for `&s`)."""
+    if isinstance(arg, ir.AddrOf):
+        base, arrow = arg.operand, False
+    else:
+        base, arrow = arg, True
+    names = path.split(".")
+    for i, name in enumerate(names):
+        last = i == len(names) - 1
+        base = ir.Member(base, name, arrow if i == 0 else False, kind if last else "")
+    return base
 
 
 def _tolerated(st: State, spec: FnSpec, vals: list) -> tuple[str, ...]:

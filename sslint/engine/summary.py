@@ -9,9 +9,12 @@ stays unknown (the handle escapes), which never invents a finding.
 """
 from __future__ import annotations
 
+import re
+
 from sslint.core import ir
-from sslint.engine.state import ALLOC, NONNULL, NULL, PARAM, State, is_obj
-from sslint.model.api import FnSpec
+from sslint.core.findings import Loc
+from sslint.engine.state import ALLOC, BORROW, NONNULL, NULL, PARAM, State, is_obj
+from sslint.model.api import FieldEffect, FnSpec
 
 SUMMARY_MAN = "(summary of a function in this file)"
 
@@ -29,9 +32,21 @@ class SummaryCollector:
         self.marks: frozenset[str] | None = None  # marks every exit left on the 1st handle
         self.nonnull = [True for _ in self.params]  # the handle was non-NULL at every exit
         self.result_nonnull = True  # every acquired result returned was non-NULL
+        # Handles in fields below struct-pointer parameters: (param index, field path)
+        # -> what each exit found there; where such a handle was released, and its kind.
+        self.fields: dict[tuple[int, str], list[str]] = {}
+        self.field_where: dict[tuple[int, str], Loc] = {}
+        self.field_kind: dict[tuple[int, str], str] = {}
+        self.param_exits: dict[int, list[str]] = {}  # per exit: "skip" (parameter NULL)
+        self.struct_params = [(i, p.key) for i, p in enumerate(fn.params)
+                              if not p.handle and p.is_pointer]
+        self.null_exits = _null_only_nodes(fn, self.struct_params) if self.struct_params \
+            else {}
 
-    def at_exit(self, st: State, returned: object) -> None:
+    def at_exit(self, st: State, returned: object, node: int = -1) -> None:
         self.exits += 1
+        if self.struct_params:
+            self.field_exit(st, node)
         first = True
         for i, p in enumerate(self.params):
             if p.handle:
@@ -54,11 +69,87 @@ class SummaryCollector:
             o = st.objs[returned]
             fresh = (o.origin == ALLOC and o.owe == 1 and o.refs == 1 and not o.escaped
                      and not o.owner and not o.unknown)
-            self.returns.add(f"acquire:{o.kind}" if fresh else "other")
+            borrowed = (o.origin == BORROW and o.owe == 0 and not o.unknown
+                        and not o.destroyed)
+            self.returns.add(f"acquire:{o.kind}" if fresh else
+                             f"borrow:{o.kind}" if borrowed else "other")
             if o.null != NONNULL:
                 self.result_nonnull = False
         else:
             self.returns.add("other")
+
+    def field_exit(self, st: State, node: int) -> None:
+        """What this exit leaves in each field below a struct-pointer parameter that the
+        function touched (read or wrote); exits where the parameter itself is NULL do
+        not count (a caller passing a real struct never takes them)."""
+        seen = set()
+        for i, key in self.struct_params:
+            skipped = st.env.get(key) == 0 or node in self.null_exits.get(i, ())
+            self.param_exits.setdefault(i, []).append("skip" if skipped else "unused")
+            if skipped:
+                seen.update(self.skip_exit(i))
+                continue
+            prefix = key + "->"
+            paths = {k for k in st.env if k.startswith(prefix)}
+            paths |= {o[1:] for o in st.objs if o.startswith("@" + prefix)}
+            for path in paths:
+                rest = path[len(prefix):]
+                if not _FIELD_PATH.fullmatch(rest):
+                    continue
+                slot = (i, rest)
+                seen.add(slot)
+                self.fields.setdefault(slot, self.param_exits[i][:-1])
+                self.fields[slot].append(self.field_status(st, path, slot))
+        for slot, statuses in self.fields.items():
+            if slot not in seen and len(statuses) < self.exits:
+                statuses.append("unused")
+
+    def skip_exit(self, i: int) -> list[tuple[int, str]]:
+        slots = [slot for slot in self.fields if slot[0] == i]
+        for slot in slots:
+            self.fields[slot].append("skip")
+        return slots
+
+    def field_status(self, st: State, path: str, slot: tuple[int, str]) -> str:
+        oid = "@" + path
+        orig = st.objs.get(oid)
+        cur = st.env.get(path, "absent")
+        if orig is None:
+            return "written" if cur != "absent" else "unused"
+        self.field_kind.setdefault(slot, orig.kind)
+        if orig.unknown or orig.owner:
+            return "escaped"
+        if orig.null == NULL:
+            return "null"
+        if orig.destroyed:
+            if orig.released is not None:
+                self.field_where.setdefault(slot, orig.released.loc)
+            return "released" if cur == oid else "cleared" if cur == 0 else "written"
+        if cur != oid:
+            return "written"
+        return "escaped" if orig.escaped else "used"
+
+    def field_effects(self) -> tuple[FieldEffect, ...]:
+        out = []
+        for (i, path), statuses in sorted(self.fields.items()):
+            s = set(statuses) - {"skip"}
+            kind = self.field_kind.get((i, path), "")
+            where = self.field_where.get((i, path))
+            if not kind:
+                op = "forget" if s & {"written"} else ""
+            elif s <= {"released", "null"} and "released" in s:
+                op = "release"
+            elif s <= {"cleared", "null"} and "cleared" in s:
+                op = "release-clear"
+            elif s <= {"used", "null"} and "used" in s:
+                op = "use"
+            elif s & {"released", "cleared", "written"}:
+                op = "forget"  # freed or rewritten on some paths only: unknown after
+            else:
+                op = ""
+            if op:
+                out.append(FieldEffect(i, path, op, kind if op != "forget" else "", where))
+        return tuple(out)
 
     def spec(self) -> FnSpec | None:
         if not self.exits:  # every path ended in a call that does not return
@@ -80,10 +171,14 @@ class SummaryCollector:
             else:
                 args.append("escape")
         acquired = {r for r in self.returns if r.startswith("acquire:")}
+        borrowed = {r for r in self.returns if r.startswith("borrow:")}
         returns = ""
         if len(acquired) == 1 and self.returns <= acquired | {"null"}:
             returns = acquired.pop()
-        if returns or any(a in ("release", "use?", "use!", "addref") for a in args):
+        elif len(borrowed) == 1 and self.returns <= borrowed | {"null"}:
+            returns = borrowed.pop()  # a getter of someone else's reference (get0)
+        fields = self.field_effects()
+        if returns or fields or any(a in ("release", "use?", "use!", "addref") for a in args):
             # Marks of a function with a result may hang on that result (a failed
             # handshake): only a void wrapper's marks are unconditional.
             marks = (self.marks or frozenset()) if self.returns == {"void"} else frozenset()
@@ -91,9 +186,59 @@ class SummaryCollector:
             # & SSL_SENT_SHUTDOWN)) SSL_shutdown(s);`) still counts as shutting down.
             marks |= self.may_marks
             return FnSpec(self.fn.name, tuple(args), returns, man=SUMMARY_MAN,
-                          attempt_marks=marks,
-                          never_null=bool(returns) and self.result_nonnull)
+                          attempt_marks=marks, fields=fields,
+                          never_null=returns.startswith("acquire:") and self.result_nonnull
+                          and "null" not in self.returns)
         return None
+
+
+_FIELD_PATH = re.compile(r"\w+(\.\w+)*")  # `c->ssl`, `c->tls.ssl`: not `c->a->b`
+
+
+def _null_only_nodes(fn: ir.Function, params: list[tuple[int, str]]
+                     ) -> dict[int, frozenset[int]]:
+    """Per struct-pointer parameter, the nodes reachable only through a branch that
+    found it NULL (`if (c == NULL) return;`): a caller passing a struct never gets
+    there."""
+    out: dict[int, frozenset[int]] = {}
+    for i, key in params:
+        edges = set()
+        for n in fn.nodes:
+            if n.kind == "branch" and len(n.succ) == 2:
+                null_side = _null_test(n.expr, key)
+                if null_side is not None:
+                    edges.add((n.id, n.succ[0 if null_side else 1]))
+        if not edges:
+            continue
+        seen = {fn.entry}
+        todo = [fn.entry]
+        while todo:
+            cur = todo.pop()
+            for s in fn.nodes[cur].succ:
+                if (cur, s) not in edges and s not in seen:
+                    seen.add(s)
+                    todo.append(s)
+        out[i] = frozenset(n.id for n in fn.nodes if n.id not in seen)
+    return out
+
+
+def _null_test(e: ir.Expr | None, key: str) -> bool | None:
+    """For a condition on the parameter `key` alone: True when the condition holding
+    means it is NULL (`!c`, `c == NULL`), False when it means non-NULL (`c`,
+    `c != NULL`); None for anything else."""
+    def is_param(x: ir.Expr) -> bool:
+        return isinstance(x, ir.Var) and x.key == key
+    if is_param(e):
+        return False
+    if isinstance(e, ir.Unary) and e.op == "!" and is_param(e.operand):
+        return True
+    if isinstance(e, ir.Binary) and e.op in ("==", "!="):
+        a, b = e.lhs, e.rhs
+        if is_param(b):
+            a, b = b, a
+        if is_param(a) and isinstance(b, ir.Int) and b.value == 0:
+            return e.op == "=="
+    return None
 
 
 def _param_obj(st: State, p: ir.Var):

@@ -51,6 +51,9 @@ class Engine:
                  wanted: frozenset[str] | None = None):
         self.contract = contract  # (param index, owned_when, registering function)
         self.summary = SummaryCollector(fn, model.attempt_marks())
+        # Handles read from fields below struct-pointer parameters are kept after the
+        # field is overwritten: the summary asks whether they were freed.
+        self.field_roots = tuple(f"@{key}->" for _, key in self.summary.struct_params)
         self.fn = fn
         self.model = model
         self.budget = budget
@@ -188,7 +191,7 @@ class Engine:
             return out
         if kind == "return":
             for s, v in self.eval.ev(st, node.expr):
-                self.summary.at_exit(s, v)
+                self.summary.at_exit(s, v, node.id)
                 if self.contract is not None:
                     self.check_contract(s, v, loc)
                 self.life.escape(s, v)
@@ -197,7 +200,7 @@ class Engine:
         if kind == "exit":
             end = Loc(self.fn.loc.file, self.fn.loc.end_line, max(1, self.fn.loc.end_col - 1),
                       self.fn.loc.end_line, self.fn.loc.end_col)
-            self.summary.at_exit(st, None)
+            self.summary.at_exit(st, None, node.id)
             self.leaks_at_exit(st, end, "reaches the end of the function")
             return []
         return []  # sink: the path ends in a noreturn call
@@ -284,7 +287,7 @@ class Engine:
                     changed = True
         for oid in [i for i in objs if i not in live]:
             o = objs[oid]
-            if o.origin == PARAM:
+            if o.origin == PARAM or oid.startswith(self.field_roots):
                 continue  # kept: the function's summary asks what became of it
             if self.leak_candidate(o):
                 self.log.emit(Leak, st, oid, loc, o.api,

@@ -44,6 +44,7 @@ class FunctionDef:
     _cursor: ci.Cursor = field(repr=False)
     source: bytes = field(repr=False)  # the text of the file it is defined in
     file: str = ""   # that file when it is not the main file (an #included .c file)
+    static: bool = False  # internal linkage: no other file can call it
 
     def lower(self, path: str, known_calls: frozenset[str]) -> ir.Function:
         """Its IR and CFG; `path` names the file in the IR's locations."""
@@ -87,7 +88,8 @@ def _definitions(tu: ci.TranslationUnit, source: bytes) -> list[FunctionDef]:
             if text is None:
                 continue
         out.append(FunctionDef(c.spelling, loc.line, loc.column, ext.start.offset,
-                               ext.end.offset, ext.end.line, c, text, file))
+                               ext.end.offset, ext.end.line, c, text, file,
+                               c.linkage == ci.LinkageKind.INTERNAL))
     return out
 
 

@@ -12,17 +12,18 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 
+from sslint.core.findings import Loc
 from sslint.model.kinds import HandleKind, Kinds, ModelError, parse_kinds
 from sslint.model.naming import Naming, parse_naming
 
-__all__ = ["ApiModel", "ArgVerb", "FnSpec", "HandleKind", "Kinds", "ModelError", "Returns",
-           "builtin_kinds", "parse_table"]
+__all__ = ["ApiModel", "ArgVerb", "FieldEffect", "FnSpec", "HandleKind", "Kinds", "ModelError",
+           "Returns", "builtin_kinds", "parse_table"]
 
 _ARG_VERB = re.compile(
     r"-|use[?!]?|peek|release(-one)?|addref|escape|unpop|setbio"
     r"|consume:\d+(:[a-z]+)?|out-acquire:[A-Z_0-9]+|out-borrow:[A-Z_0-9]+:\d+"
 )
-_RET = re.compile(r"acquire:[A-Z_0-9]+|borrow:[A-Z_0-9]+:\d+|slot:\d+:[a-z]+|arg:\d+(:\d+)?"
+_RET = re.compile(r"acquire:[A-Z_0-9]+|borrow:[A-Z_0-9]+(:\d+)?|slot:\d+:[a-z]+|arg:\d+(:\d+)?"
                   r"|truth:\d+|not:\d+|cmp:(==|!=|<=|>=|<|>):\d+:\d+|detached|status")
 
 
@@ -73,8 +74,8 @@ class Returns:
         op = parts[0]
         if op == "acquire":
             return Returns(op, parts[1])
-        if op == "borrow":
-            return Returns(op, parts[1], int(parts[2]))
+        if op == "borrow":  # borrow:KIND[:LENDER]
+            return Returns(op, parts[1], int(parts[2]) if len(parts) > 2 else -1)
         if op == "slot":
             return Returns(op, index=int(parts[1]), slot=parts[2])
         if op in ("truth", "not"):
@@ -85,6 +86,35 @@ class Returns:
             return Returns(op, index=int(parts[1]),
                            otherwise=int(parts[2]) if len(parts) > 2 else -1)
         return Returns(op)
+
+
+_FIELD = re.compile(r"(\d+)->(\w+(?:\.\w+)*):(release|release-clear|use|forget)"
+                    r"(?::([A-Z_0-9]+))?")
+
+
+@dataclass(frozen=True)
+class FieldEffect:
+    """What a call does to a handle stored in a field below a struct-pointer argument
+    (`conn_fail(c)` frees `c->ssl` and leaves the pointer dangling): release (the field
+    still points to the freed object), release-clear (freed and set to NULL), use, or
+    forget (written with something else: the caller knows nothing more of it). Spelled
+    `ARG->FIELD[.FIELD...]:EFFECT[:KIND]` in the table, e.g. "0->ssl:release:SSL"."""
+
+    arg: int
+    path: str
+    op: str
+    kind: str = ""
+    where: Loc | None = field(default=None, compare=False)  # inside the callee (summaries)
+
+    @staticmethod
+    def parse(text: str) -> "FieldEffect":
+        m = _FIELD.fullmatch(text)
+        if m is None:
+            raise ValueError(text)
+        return FieldEffect(int(m.group(1)), m.group(2), m.group(3), m.group(4) or "")
+
+    def spell(self) -> str:
+        return f"{self.arg}->{self.path}:{self.op}" + (f":{self.kind}" if self.kind else "")
 
 
 @dataclass(frozen=True)
@@ -113,6 +143,8 @@ class FnSpec:
     # "N:SLOT": the call takes its own reference on what argument N holds in SLOT
     shares: tuple[str, ...] = ()
     tags: frozenset[str] = frozenset()  # what a call means to advisory rules ("recycle")
+    fields: tuple[FieldEffect, ...] = ()  # effects on handles in its arguments' fields
+    static: bool = False  # a summary of a function only its own file can call
     # Parsed forms of args/returns (filled in by __post_init__; kinds by ApiModel).
     verbs: tuple[ArgVerb, ...] = field(default=(), compare=False)
     result: Returns = field(default=Returns(), compare=False)
@@ -129,7 +161,7 @@ class FnSpec:
 
 _KEYS = {"args", "returns", "check_return", "man", "expanded", "marks", "attempt_marks",
          "result_marks", "callback", "replaces", "kinds", "tags", "consume_if",
-         "never_null", "noreturn", "shares"}
+         "never_null", "noreturn", "shares", "fields"}
 
 
 def parse_table(data: dict, source: str, kinds: Kinds | None = None) -> dict[str, FnSpec]:
@@ -140,7 +172,8 @@ def parse_table(data: dict, source: str, kinds: Kinds | None = None) -> dict[str
     for name, entry in data.items():
         where = f"{source}: [{name}]"
         spec = _parse_entry(name, entry, where)
-        for k in [v.kind for v in spec.verbs] + [spec.result.kind] + list(spec.kinds):
+        for k in [v.kind for v in spec.verbs] + [spec.result.kind] + list(spec.kinds) \
+                + [f.kind for f in spec.fields]:
             if k and k not in known:
                 raise ModelError(f"{where}: unknown handle kind {k!r}")
         out[name] = spec
@@ -193,6 +226,15 @@ def _parse_entry(name: str, entry: object, where: str) -> FnSpec:
     cond = entry.get("consume_if", -1)
     if not isinstance(cond, int) or isinstance(cond, bool):
         raise ModelError(f"{where}: 'consume_if' must be an argument index")
+    fields = []
+    for text in _strings(entry, "fields", where):
+        try:
+            fields.append(FieldEffect.parse(text))
+        except ValueError:
+            raise ModelError(f"{where}: bad field effect {text!r} (ARG->FIELD:EFFECT[:KIND], "
+                             "EFFECT one of release, release-clear, use, forget)") from None
+        if fields[-1].op in ("release", "release-clear", "use") and not fields[-1].kind:
+            raise ModelError(f"{where}: field effect {text!r} needs the handle kind")
     rep = entry.get("replaces", [])
     if not isinstance(rep, list) or not all(isinstance(x, str) for x in rep):
         raise ModelError(f"{where}: 'replaces' must be a list of slot names")
@@ -202,7 +244,8 @@ def _parse_entry(name: str, entry: object, where: str) -> FnSpec:
                   callback=tuple(cb), replaces=tuple(rep),
                   kinds=tuple(_strings(entry, "kinds", where)),
                   tags=frozenset(_strings(entry, "tags", where)), consume_if=cond,
-                  never_null=never_null, noreturn=noreturn, shares=tuple(shares))
+                  never_null=never_null, noreturn=noreturn, shares=tuple(shares),
+                  fields=tuple(fields))
 
 
 def resolve(spec: FnSpec, kinds: Kinds, where: str = "") -> FnSpec:
@@ -274,9 +317,15 @@ def builtin_fallback_types() -> dict[str, str]:
 class ApiModel:
     """Built-in table plus user extensions (which win on a name clash)."""
 
-    def __init__(self, extra: dict[str, FnSpec] | None = None):
+    def __init__(self, extra: dict[str, FnSpec] | None = None,
+                 program: dict[str, FnSpec] | None = None):
+        """`program`: summaries of functions other files define (the whole-program
+        pass); the table and the user's entries win over them."""
         self.kinds, self.naming, table = _builtin()
         self.table = dict(table)
+        for name, spec in (program or {}).items():
+            if name not in table:
+                self.table[name] = resolve(spec, self.kinds, f"summary: [{name}]")
         for name, spec in (extra or {}).items():
             self.table[name] = resolve(spec, self.kinds, f"api: [{name}]")
         self.names = frozenset(self.table)
@@ -313,6 +362,7 @@ class ApiModel:
         return frozenset(n for n, f in self.table.items()
                          if (f.returns and f.result.op not in ("truth", "not", "cmp"))
                          or f.check_return or f.marks or f.attempt_marks
+                         or any(e.op.startswith("release") for e in f.fields)
                          or any(a not in ("-", "use", "use?", "use!", "peek") for a in f.args))
 
     def attempt_marks(self) -> frozenset[str]:

@@ -25,7 +25,8 @@ from sslint.session.inputs import units_for
 from sslint.output import FORMATTERS, Report, write_atomic
 from sslint.session.postprocess import apply_baseline, baseline_snapshot, filter_results
 from sslint.core.rule import LEVELS, LoadedRule, all_rules, unknown_selectors
-from sslint.workers.runner import Job, Unit, default_jobs, run_all
+from sslint.session import program
+from sslint.workers.runner import Job, Runner, Unit, default_jobs
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -64,6 +65,7 @@ class Request:
     file_timeout: float = Options.file_timeout
     use_pch: bool = True
     find_build: bool = True                # no -p: look for each file's build flags
+    whole_program: bool = True             # summaries of one file's functions for the others
     command_line: str = ""                 # SARIF invocations[0].commandLine
 
 
@@ -121,7 +123,11 @@ def run(request: Request, progress: Progress | None = None) -> Report:
     job = Job(tuple(r.rule.id for r in rules if r.rule.stage == "analysis"), cfg.api, opts,
               pch=request.use_pch)
     step = progress.start(len(ready)) if progress else None
-    results = run_all(job, ready, request.jobs or default_jobs(), step)
+    results: list[FileResult] = []
+    if ready:
+        with Runner(job, ready, request.jobs or default_jobs()) as runner:
+            done = program.analyse(runner, job, ready, step, request.whole_program)
+        results = done.results
     if progress and step:
         progress.stop()
     order = {u.display: i for i, u in enumerate(units)}

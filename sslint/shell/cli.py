@@ -82,6 +82,10 @@ def cli() -> None:
                    "compile_flags.txt found in each file's folder or above it.")
 @click.option("--pch/--no-pch", "use_pch", default=True, show_default=True,
               help="Share precompiled headers of the #include blocks files have in common.")
+@click.option("--whole-program/--no-whole-program", "whole_program", default=True,
+              show_default=True,
+              help="Analyse again the files that call functions of the other files, with "
+                   "those functions' summaries (a wrapper in one file freeing `c->ssl`).")
 @click.pass_obj
 def check(obj, paths, fmt, output, select, ignore, report_unused_suppressions, **settings
           ) -> None:

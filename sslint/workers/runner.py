@@ -48,6 +48,8 @@ class Job:
     extra_api: tuple[tuple[str, FnSpec], ...]
     options: Options
     pch: bool = False  # share precompiled headers between units (run_all only)
+    # Summaries of functions defined in other files (the whole-program pass).
+    program: tuple[tuple[str, FnSpec], ...] = ()
 
 
 _worker_state: tuple[RuleSet, ApiModel, Options] | None = None
@@ -59,7 +61,8 @@ def _setup(job: Job) -> tuple[RuleSet, ApiModel, Options]:
     _prepare_process()
     if _worker_state is None or _worker_job != job:
         rules = [r for r in all_rules() if r.rule.id in job.rule_ids]
-        _worker_state = (RuleSet(rules), ApiModel(dict(job.extra_api)), job.options)
+        _worker_state = (RuleSet(rules), ApiModel(dict(job.extra_api), dict(job.program)),
+                         job.options)
         _worker_job = job
     return _worker_state
 
@@ -139,32 +142,66 @@ def run_all(job: Job, units: list[Unit], jobs: int,
     (in input order too, so it may lag a little behind the workers)."""
     if not units:
         return []
-    limit = watchdog.Limits.for_timeout(job.options.file_timeout).total
-    reported = [0]
-    finished: set[int] = set()
+    with Runner(job, units, jobs) as runner:
+        return runner.run([job] * len(units), units, progress)
 
-    def on_result(i: int, _res: FileResult) -> None:
-        finished.add(i)
-        while reported[0] in finished:
-            reported[0] += 1
-            if progress:
-                progress(reported[0], units[reported[0] - 1])
 
-    def on_error(i: int, message: str, code: str) -> FileResult:
-        res = FileResult(units[i].display)
-        res.notifications.append(Notification(
-            "error", f"{units[i].display}: {message}", Loc(units[i].display, 1, 1, 1, 1), code))
-        return res
+class Runner:
+    """Worker processes (and shared PCHs) kept for several passes over the same units:
+    the whole-program pass analyses some files again with the others' summaries."""
 
-    tmpdir = tempfile.mkdtemp(prefix="sslint-pch-") if job.pch else None
-    try:
-        with Pool(max(1, min(jobs, len(units))), HANDLERS) as pool:
-            table = _build_pchs(pool, units, tmpdir) if tmpdir else ()
-            tasks = [("unit", (job, u, table), limit) for u in units]
-            return pool.run_tasks(tasks, on_error, on_result)
-    finally:
-        if tmpdir:
-            shutil.rmtree(tmpdir, ignore_errors=True)
+    def __init__(self, job: Job, units: list[Unit], jobs: int):
+        self.job, self.units, self.jobs = job, units, jobs
+        self.tmpdir: str | None = None
+        self.pool: Pool | None = None
+        self.table: tuple[tuple[str, str], ...] = ()
+
+    def __enter__(self) -> "Runner":
+        self.tmpdir = tempfile.mkdtemp(prefix="sslint-pch-") if self.job.pch else None
+        try:
+            self.pool = Pool(max(1, min(self.jobs, len(self.units))), HANDLERS).__enter__()
+            if self.tmpdir:
+                self.table = _build_pchs(self.pool, self.units, self.tmpdir)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if self.pool is not None:
+                self.pool.__exit__(*exc)
+        finally:
+            self.pool = None
+            if self.tmpdir:
+                shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+    def run(self, jobs: list[Job], units: list[Unit],
+            progress: Callable[[int, Unit], None] | None = None) -> list[FileResult]:
+        """Each unit analysed with its job; results in input order."""
+        if not units:
+            return []
+        assert self.pool is not None
+        limit = watchdog.Limits.for_timeout(self.job.options.file_timeout).total
+        reported = [0]
+        finished: set[int] = set()
+
+        def on_result(i: int, _res: FileResult) -> None:
+            finished.add(i)
+            while reported[0] in finished:
+                reported[0] += 1
+                if progress:
+                    progress(reported[0], units[reported[0] - 1])
+
+        def on_error(i: int, message: str, code: str) -> FileResult:
+            res = FileResult(units[i].display)
+            res.notifications.append(Notification(
+                "error", f"{units[i].display}: {message}", Loc(units[i].display, 1, 1, 1, 1),
+                code))
+            return res
+
+        tasks = [("unit", (j, u, self.table), limit) for j, u in zip(jobs, units, strict=True)]
+        return self.pool.run_tasks(tasks, on_error, on_result)
 
 
 def default_jobs() -> int:
