@@ -44,3 +44,45 @@ def test_cross_file_findings_need_the_whole_program(folder):
     alone = _found(folder, False)
     together = _found(folder, True)
     assert set().union(*alone.values()) < set().union(*together.values())
+
+
+def test_summaries_command_prints_entries_that_read_back(tmp_path):
+    """`sslint summaries` prints [api] tables a user can paste into sslint.toml: they
+    parse, and name the field effect the cross-file findings come from."""
+    import tomllib
+
+    from click.testing import CliRunner
+
+    from sslint.model.api import parse_table
+    from sslint.shell.cli import cli
+
+    folder = TESTDATA / "program" / "conn_fields"
+    out = CliRunner().invoke(cli, ["summaries", str(folder), "--isolated", "-j", "1"])
+    assert out.exit_code == 0, out.output
+    api = tomllib.loads(out.output)["api"]
+    assert api["conn_fail"]["fields"] == ["0->ssl:release:SSL"]
+    assert api["conn_close"]["fields"] == ["0->ssl:release-clear:SSL"]
+    assert "conn_maybe_drop" in api and api["conn_maybe_drop"]["fields"] == ["0->ssl:forget"]
+    parse_table(api, "summaries")  # every entry is valid table data
+
+    out = CliRunner().invoke(cli, ["summaries", str(folder), "--isolated", "-j", "1",
+                                   "--format", "json"])
+    assert out.exit_code == 0, out.output
+    import json
+    data = json.loads(out.output)
+    fail = next(s for s in data["summaries"] if s["function"] == "conn_fail")
+    assert fail["linkage"] == "external"
+    assert fail["fields"][0]["released_at"].endswith("conn.c:7")
+
+
+def test_a_user_entry_with_field_effects_gives_the_cross_file_finding(tmp_path):
+    """The same effect written by hand (the callee's body is not available) in
+    sslint.toml gives the same finding."""
+    (tmp_path / "sslint.toml").write_text(
+        '[api.conn_fail]\nargs = ["escape"]\nfields = ["0->ssl:release:SSL"]\n')
+    src = tmp_path / "use.c"
+    src.write_text('#include <openssl/ssl.h>\nstruct conn { SSL *ssl; };\n'
+                   'void conn_fail(struct conn *c);\n'
+                   'void f(struct conn *c) { conn_fail(c); SSL_free(c->ssl); }\n')
+    report = run(Request(paths=(str(src),), jobs=1, root=str(tmp_path)))
+    assert [(f.rule_id, f.loc.line) for f in report.findings()] == [("SSL101", 4)]

@@ -17,7 +17,7 @@ from sslint.model.kinds import HandleKind, Kinds, ModelError, parse_kinds
 from sslint.model.naming import Naming, parse_naming
 
 __all__ = ["ApiModel", "ArgVerb", "FieldEffect", "FnSpec", "HandleKind", "Kinds", "ModelError",
-           "Returns", "builtin_kinds", "parse_table"]
+           "Returns", "builtin_kinds", "parse_table", "table_entry"]
 
 _ARG_VERB = re.compile(
     r"-|use[?!]?|peek|release(-one)?|addref|escape|unpop|setbio"
@@ -162,6 +162,34 @@ class FnSpec:
 _KEYS = {"args", "returns", "check_return", "man", "expanded", "marks", "attempt_marks",
          "result_marks", "callback", "replaces", "kinds", "tags", "consume_if",
          "never_null", "noreturn", "shares", "fields"}
+
+
+def table_entry(spec: FnSpec) -> dict:
+    """The spec as a table entry (the keys `[api.NAME]` takes), defaults left out:
+    parse_table() reads it back to an equal spec."""
+    out: dict = {}
+    if spec.args:
+        out["args"] = list(spec.args)
+    if spec.returns:
+        out["returns"] = spec.returns
+    for key in ("marks", "attempt_marks", "result_marks", "tags"):
+        if getattr(spec, key):
+            out[key] = sorted(getattr(spec, key))
+    for key in ("check_return", "never_null", "noreturn"):
+        if getattr(spec, key):
+            out[key] = True
+    for key in ("expanded", "callback", "replaces", "shares"):
+        if getattr(spec, key):
+            out[key] = list(getattr(spec, key))
+    if any(spec.kinds):
+        out["kinds"] = list(spec.kinds)
+    if spec.consume_if >= 0:
+        out["consume_if"] = spec.consume_if
+    if spec.fields:
+        out["fields"] = [f.spell() for f in spec.fields]
+    if spec.man:
+        out["man"] = spec.man
+    return out
 
 
 def parse_table(data: dict, source: str, kinds: Kinds | None = None) -> dict[str, FnSpec]:

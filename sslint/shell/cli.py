@@ -144,6 +144,52 @@ def _die(message: str) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
+@cli.command("summaries")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("-p", "--compile-commands", "compdb", type=click.Path(),
+              help="compile_commands.json, or the folder holding it.")
+@click.option("-I", "includes", multiple=True, help="Add an include directory.")
+@click.option("-D", "defines", multiple=True, help="Define a macro (NAME or NAME=VALUE).")
+@click.option("--std", default=None, help="C standard, e.g. c11 or gnu17.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text: [api] entries (TOML); json: the same as data.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the output to FILE (atomically) instead of stdout.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Read settings from FILE instead of searching for one.")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--root", type=click.Path(file_okay=False), default=None,
+              help="Directory output paths are relative to (default: the current one).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Parallel processes (default: number of cores).")
+@click.option("--find-build/--no-find-build", "find_build", default=True, show_default=True,
+              help="Without -p, use the build flags found beside each file.")
+@click.pass_obj
+def summaries_cmd(obj, paths, fmt, output, **settings) -> None:
+    """Print the summaries of the project's own functions (wrappers, destructors,
+    getters) that callers in every file are analysed with."""
+    from sslint.shell.summaries import as_json, as_toml, collect
+    request = Request(paths=tuple(paths), quiet=True, exit_zero=True,
+                      clang_args=tuple((obj or {}).get("clang_args", ())), **settings)
+    try:
+        report = run_session(request)
+    except SessionError as exc:
+        _die(str(exc))
+    for line, level in format_notifications(report, sys.stderr.isatty(), with_levels=True):
+        if level == "error":
+            click.echo(line, err=True)
+    items = collect(report.results)
+    text = as_json(items) if fmt == "json" else as_toml(items)
+    if output:
+        try:
+            write_atomic(output, text)
+        except OSError as exc:
+            _die(f"cannot write {output}: {exc.strerror or exc}")
+    else:
+        click.echo(text, nl=False)
+    sys.exit(EXIT_ERROR if report.exit_code == EXIT_ERROR else 0)
+
+
 @cli.command("rules")
 @click.argument("rule_id", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
