@@ -99,7 +99,8 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
     run.lower_planned(plan)
     callbacks = find_callbacks(run.lowered_functions(), run.model)
     run.analyse_each(plan, callbacks)
-    res.calls = plan.external_calls()
+    res.calls = plan.external_calls(plan.order)
+    res.analysed_calls = plan.external_calls([fn for fn in plan.order if plan.relevant(fn)])
     res.analysis_seconds = time.perf_counter() - t1
     res.analyzed = True
     res.findings.sort(key=Finding.sort_key)
@@ -176,11 +177,11 @@ class Plan:
                 for m in _CALL_NAME.finditer(fn.source, fn.start, fn.end))
         return self._called
 
-    def external_calls(self) -> frozenset[str]:
-        """Names the file's bodies call that it does not define: another file may."""
+    def external_calls(self, functions: list[FunctionDef]) -> frozenset[str]:
+        """Names these bodies call that the file does not define: another file may."""
         defined = {fn.name for fn in self.order}
         return frozenset(
-            m.group(1).decode("latin-1") for fn in self.order
+            m.group(1).decode("latin-1") for fn in functions
             for m in _CALL_NAME.finditer(fn.source, fn.start, fn.end)) - defined
 
     def learn(self, model: ApiModel) -> None:

@@ -77,6 +77,9 @@ class FileResult:
     parse_seconds: float = 0.0
     analysis_seconds: float = 0.0
     # For the whole-program pass: the summaries (model.api.FnSpec) of the file's
-    # functions, and the functions it calls that it does not define.
+    # functions, the functions it calls that it does not define, and those of them
+    # called from the bodies that were analysed (the others are analysed only if a
+    # summary makes them worth it).
     summaries: list = field(default_factory=list)
     calls: frozenset[str] = frozenset()
+    analysed_calls: frozenset[str] = frozenset()

@@ -17,7 +17,7 @@ from sslint.model.kinds import HandleKind, Kinds, ModelError, parse_kinds
 from sslint.model.naming import Naming, parse_naming
 
 __all__ = ["ApiModel", "ArgVerb", "FieldEffect", "FnSpec", "HandleKind", "Kinds", "ModelError",
-           "Returns", "builtin_kinds", "parse_table", "table_entry"]
+           "Returns", "builtin_kinds", "is_lifecycle", "parse_table", "table_entry"]
 
 _ARG_VERB = re.compile(
     r"-|use[?!]?|peek|release(-one)?|addref|escape|unpop|setbio"
@@ -342,6 +342,16 @@ def builtin_fallback_types() -> dict[str, str]:
     return dict(_FALLBACK)
 
 
+def is_lifecycle(f: FnSpec) -> bool:
+    """Whether a call of f can start or end a tracked lifetime, must have its result
+    checked, or leaves a mark advisory rules read. A handle that only escapes into
+    the call cannot make a finding by itself."""
+    return bool((f.returns and f.result.op not in ("truth", "not", "cmp"))
+                or f.check_return or f.marks or f.attempt_marks
+                or any(e.op.startswith("release") for e in f.fields)
+                or any(a not in ("-", "use", "use?", "use!", "peek", "escape") for a in f.args))
+
+
 class ApiModel:
     """Built-in table plus user extensions (which win on a name clash)."""
 
@@ -387,11 +397,7 @@ class ApiModel:
         """Functions that can start or end a tracked lifetime, whose result must be
         checked, or that leave a mark advisory rules read (a handshake, a shutdown).
         A function body that reaches none of them cannot produce a finding."""
-        return frozenset(n for n, f in self.table.items()
-                         if (f.returns and f.result.op not in ("truth", "not", "cmp"))
-                         or f.check_return or f.marks or f.attempt_marks
-                         or any(e.op.startswith("release") for e in f.fields)
-                         or any(a not in ("-", "use", "use?", "use!", "peek") for a in f.args))
+        return frozenset(n for n, f in self.table.items() if is_lifecycle(f))
 
     def attempt_marks(self) -> frozenset[str]:
         """Marks the table's functions record whatever they return ("shutdown")."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from sslint.core.findings import FileResult
-from sslint.model.api import FnSpec
+from sslint.model.api import FnSpec, is_lifecycle
 from sslint.workers.runner import Job, Runner, Unit
 
 MAX_ROUNDS = 3
@@ -54,7 +54,7 @@ def analyse(runner: Runner, job: Job, units: list[Unit], progress=None,
     run.program, run.ambiguous = exports(results)
     changed = set(run.program)
     while changed and run.rounds < MAX_ROUNDS:
-        todo = [i for i, r in enumerate(results) if r.analyzed and r.calls & changed]
+        todo = [i for i, r in enumerate(results) if r.analyzed and _needs(r, changed, run.program)]
         if not todo:
             break
         run.rounds += 1
@@ -70,6 +70,15 @@ def analyse(runner: Runner, job: Job, units: list[Unit], progress=None,
                    if program.get(n) != run.program.get(n)}
         run.program = program
     return run
+
+
+def _needs(r: FileResult, changed: set[str], program: dict[str, FnSpec]) -> bool:
+    """Whether a unit's findings may change with these summaries: a body it analysed
+    calls one, or another body calls one that makes it worth analysing (a function
+    that frees or allocates; not one that only uses a handle, or never returns)."""
+    if r.analysed_calls & changed:
+        return True
+    return any(n in program and is_lifecycle(program[n]) for n in r.calls & changed)
 
 
 def _used(program: dict[str, FnSpec], calls: frozenset[str]) -> tuple[tuple[str, FnSpec], ...]:
