@@ -14,12 +14,13 @@ from sslint.engine.conditions import (COND_PREFIX, Guards, comparison_key, key_o
                                      mentions, pointer_vars, retested_comparisons,
                                      tested_paths)
 from sslint.engine.paths import Paths, describe, handle_of_expr
-from sslint.engine.state import (EXTERNAL, MAYBE, NONNULL, NONZERO, NULL, PARAM, Obj, State,
+from sslint.engine.state import (ALLOC, EXTERNAL, MAYBE, NONNULL, NONZERO, NULL, PARAM, Obj, State,
                                  Value, is_obj)
 from sslint.engine.values import (ARITH, FLIP, INT_OPS, NEGATE, condition_subject,
                                   global_changed, is_constant, is_fresh, is_local_scalar,
                                   is_status, named)
-from sslint.core.findings import Loc
+from sslint.core.events import Leak
+from sslint.core.findings import Loc, Step
 
 if TYPE_CHECKING:
     from sslint.engine.lifecycle import Lifecycle
@@ -125,9 +126,34 @@ class Evaluator:
             o = st.objs.get(value)
             if o is not None:
                 if Paths.escapes(root, through):
-                    st.objs[value] = o.step(loc, f"stored in '{describe(target)}'", escaped=True)
+                    st.objs[value] = o.step(loc, f"stored in '{describe(target)}'", escaped=True,
+                                            home="" if o.escaped else path,
+                                            var=o.var or describe(target))
                 elif not o.var:
                     st.objs[value] = named(o, describe(target))
+
+    def overwrites(self, st: State, target: ir.Expr, value: Value, loc: Loc) -> None:
+        """`c->ssl = SSL_new(ctx)` while `c->ssl` holds the only reference to a live
+        object this function allocated and stored there (nothing else took it): that
+        reference is lost (a reconnect that does not free the old SSL)."""
+        p = Paths.of(target)
+        if p is None:
+            return
+        path = p[0]
+        old = st.env.get(path)
+        if not is_obj(old) or old == value:
+            return
+        o = st.objs.get(old)
+        if o is None or o.home != path or o.origin != ALLOC or o.owe <= 0 or o.destroyed \
+                or o.unknown or o.owner or o.null != NONNULL:
+            return
+        if any(v == old for k, v in st.env.items() if k != path):
+            return  # another variable still holds it
+        self.life.log.emit(Leak, st, old, loc, o.api, owe=o.owe, lost=True, source=o.origin,
+                           acquired=o.ref_site,
+                           exit=Step(loc, f"'{describe(target)}' is assigned again here while "
+                                          "it holds the only reference"))
+        st.objs[old] = replace(o, unknown=True)
 
     def escape_below(self, st: State, path: str) -> None:
         """Everything reachable from path (fields, pointees) is handed to a callee."""
@@ -260,6 +286,8 @@ class Evaluator:
                 v = st2.new_id(e.loc)
                 st2.objs[v] = Obj(handle_of_expr(e.target), EXTERNAL, 1, 0, MAYBE, e.loc, "",
                                   describe(e.target))
+            if e.op == "=":
+                self.overwrites(st2, e.target, v, e.loc)
             self.write(st2, e.target, v, e.loc)
             out.append((st2, v))
         return out

@@ -23,8 +23,8 @@ class Lifecycle:
     def escape(self, st: State, value: Value) -> None:
         if is_obj(value):
             o = st.objs.get(value)
-            if o is not None and not o.escaped:
-                st.objs[value] = replace(o, escaped=True)
+            if o is not None and (not o.escaped or o.home):
+                st.objs[value] = replace(o, escaped=True, home="")
 
     def use(self, st: State, oid: str, loc: Loc, api: str, nullable: bool) -> bool:
         """Check a use of a handle; False when it is already destroyed."""

@@ -37,6 +37,9 @@ class Obj:
     unpaid: bool = False       # its owner holds it without a reference handed over
     freed_in_chain: str = ""   # released (by this API) while a chain still links it
     slots: tuple[tuple[str, str], ...] = ()
+    # The one field or global it was stored in (and escaped by), as long as it went
+    # nowhere else: assigning that place again loses the reference.
+    home: str = ""
     trail: tuple[Step, ...] = ()
 
     @property
@@ -46,7 +49,7 @@ class Obj:
     def key(self) -> tuple:
         return (self.kind, self.origin, self.refs, self.owe, self.null, self.site,
                 self.owner, self.escaped, self.unknown, self.released is None, self.slots,
-                self.marks, self.unpaid)
+                self.marks, self.unpaid, self.home)
 
     def step(self, loc: Loc, message: str, **changes) -> "Obj":
         trail = self.trail if len(self.trail) >= 40 else self.trail + (Step(loc, message),)
