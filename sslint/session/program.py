@@ -1,13 +1,13 @@
 """The whole-program pass: summaries cross file boundaries.
 
-Phase 1 analyses every unit on its own (each file's functions with the summaries of
-the same file, as before) and collects the summaries of the functions with external
-linkage. Phase 2 analyses again the units that call such a function defined in
-another file, with those summaries in their model, so `conn_fail(c)` in one file is
-known to free `c->ssl` in another. A unit re-analysed may summarise its own functions
-better; their callers are then analysed again, for at most MAX_ROUNDS rounds (a
-cycle that keeps changing stops there: no round invents a summary, it only refines
-one computed from real code).
+Phase 1 analyses the units callee-first, in waves read from their text
+(sslint.session.callgraph): each unit with the summaries of the functions of earlier
+waves that it calls (and its own file's, as before), so `conn_fail(c)` in one file is
+known to free `c->ssl` in another. Phase 2 analyses again the units whose callees'
+summaries differ from those they were given (a call the text scan missed, files that
+call each other, a summary that improved), for at most MAX_ROUNDS rounds: a cycle
+that keeps changing stops there. No round invents a summary; each comes from real
+code.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from sslint.core.findings import FileResult
 from sslint.model.api import FnSpec, is_lifecycle
+from sslint.session import callgraph
 from sslint.workers.runner import Job, Runner, Unit
 
 MAX_ROUNDS = 3
@@ -47,29 +48,53 @@ def exports(results: list[FileResult]) -> tuple[dict[str, FnSpec], tuple[str, ..
 
 def analyse(runner: Runner, job: Job, units: list[Unit], progress=None,
             whole_program: bool = True) -> ProgramRun:
-    results = runner.run([job] * len(units), units, progress)
-    run = ProgramRun(results)
     if not whole_program:
-        return run
-    run.program, run.ambiguous = exports(results)
-    changed = set(run.program)
-    while changed and run.rounds < MAX_ROUNDS:
-        todo = [i for i, r in enumerate(results) if r.analyzed and _needs(r, changed, run.program)]
+        return ProgramRun(runner.run([job] * len(units), units, progress))
+    # Phase 1, callee-first: each wave of units gets the summaries of the waves
+    # before it (the units whose functions it calls, as far as their text tells).
+    scans = [callgraph.scan(u.path) for u in units]
+    results: list[FileResult | None] = [None] * len(units)
+    consumed: list[dict[str, FnSpec]] = [{} for _ in units]
+    run = ProgramRun([])
+    done = 0
+    for wave in callgraph.waves(scans):
+        jobs = []
+        for i in wave:
+            consumed[i] = _used(run.program, scans[i].calls)
+            jobs.append(replace(job, program=tuple(sorted(consumed[i].items()))))
+        step = None if progress is None else (
+            lambda k, u, base=done: progress(base + k, u))
+        for i, r in zip(wave, runner.run(jobs, [units[i] for i in wave], step), strict=True):
+            results[i] = r
+        done += len(wave)
+        run.program, run.ambiguous = exports([r for r in results if r is not None])
+    run.results = [r for r in results if r is not None]
+    # Phase 2: units whose callees' summaries differ from those they were given (a
+    # call the text scan missed, a cycle, a summary that improved) go again.
+    while run.rounds < MAX_ROUNDS:
+        todo = []
+        for i, r in enumerate(run.results):
+            want = _used(run.program, r.calls)
+            if r.analyzed and want != consumed[i] and _needs(r, _differ(want, consumed[i]),
+                                                                run.program):
+                todo.append(i)
+                consumed[i] = want
         if not todo:
             break
         run.rounds += 1
         run.reanalysed += len(todo)
-        jobs = [replace(job, program=_used(run.program, results[i].calls)) for i in todo]
+        jobs = [replace(job, program=tuple(sorted(consumed[i].items()))) for i in todo]
         again = runner.run(jobs, [units[i] for i in todo])
         for i, r in zip(todo, again, strict=True):
-            r.parse_seconds += results[i].parse_seconds
-            r.analysis_seconds += results[i].analysis_seconds
-            results[i] = r
-        program, run.ambiguous = exports(results)
-        changed = {n for n in program.keys() | run.program.keys()
-                   if program.get(n) != run.program.get(n)}
-        run.program = program
+            r.parse_seconds += run.results[i].parse_seconds
+            r.analysis_seconds += run.results[i].analysis_seconds
+            run.results[i] = r
+        run.program, run.ambiguous = exports(run.results)
     return run
+
+
+def _differ(a: dict[str, FnSpec], b: dict[str, FnSpec]) -> set[str]:
+    return {n for n in a.keys() | b.keys() if a.get(n) != b.get(n)}
 
 
 def _needs(r: FileResult, changed: set[str], program: dict[str, FnSpec]) -> bool:
@@ -81,6 +106,6 @@ def _needs(r: FileResult, changed: set[str], program: dict[str, FnSpec]) -> bool
     return any(n in program and is_lifecycle(program[n]) for n in r.calls & changed)
 
 
-def _used(program: dict[str, FnSpec], calls: frozenset[str]) -> tuple[tuple[str, FnSpec], ...]:
-    """The summaries a unit needs: those of the functions it calls, in a stable order."""
-    return tuple((n, program[n]) for n in sorted(calls & program.keys()))
+def _used(program: dict[str, FnSpec], calls: frozenset[str]) -> dict[str, FnSpec]:
+    """The summaries a unit needs: those of the functions it calls."""
+    return {n: program[n] for n in calls & program.keys()}
