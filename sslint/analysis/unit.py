@@ -16,6 +16,7 @@ from sslint.analysis.words import Words, closure, macros_of, words_of
 from sslint.engine.worklist import Budget, FunctionResult, analyze
 from sslint.core.events import Event
 from sslint.core.findings import FileResult, Finding, Loc, Notification
+from sslint.frontend.deps import dependencies
 from sslint.frontend.diags import Diagnostic
 from sslint.frontend.localheaders import local_header_texts
 from sslint.frontend.lower import NORETURN_NAMES
@@ -69,6 +70,7 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
     if parsed is None:
         return res
     _report_parse_errors(res, parsed.errors, display, path, parsed.used_shim)
+    res.inputs = dependencies(parsed, path, args)
     t1 = time.perf_counter()
     run = _FileRun(res, display, rules, model.copy(), opts, t1 + opts.file_timeout)
     plan = Plan(path, args, parsed, run.model)

@@ -70,3 +70,6 @@ class FileResult:
     parse_errors: int = 0
     parse_seconds: float = 0.0
     analysis_seconds: float = 0.0
+    # Files besides this one that the result was read from (its #includes, the
+    # headers of the precompiled header it used), for a results cache; None: unknown.
+    inputs: tuple[str, ...] | None = None

@@ -315,10 +315,29 @@ def build(b: Build, tmpdir: str) -> tuple[str, str | None, float]:
         if any(d.severity >= ci.Diagnostic.Error for d in tu.diagnostics):
             return b.key, None, time.perf_counter() - t0
         tu.save(out)
+        write_deps(out, tu)
         del tu
     except (ci.TranslationUnitLoadError, ci.TranslationUnitSaveError, OSError):
         return b.key, None, time.perf_counter() - t0
     return b.key, out, time.perf_counter() - t0
+
+
+def write_deps(pch_path: str, tu: ci.TranslationUnit) -> None:
+    """The headers a PCH was made from, one per line in `<pch>.deps` (a unit parsed
+    against the PCH does not list them itself; see sslint.frontend.deps)."""
+    names = sorted({os.path.normpath(os.fsdecode(i.include.name)) for i in tu.get_includes()
+                    if i.include is not None})
+    with open(pch_path + ".deps", "w", encoding="utf-8", errors="surrogateescape") as fh:
+        fh.write("".join(n + "\n" for n in names))
+
+
+def read_deps(pch_path: str) -> list[str] | None:
+    """What write_deps wrote, or None when it cannot be read."""
+    try:
+        with open(pch_path + ".deps", encoding="utf-8", errors="surrogateescape") as fh:
+            return fh.read().splitlines()
+    except OSError:
+        return None
 
 
 class Table:

@@ -8,6 +8,7 @@ the baseline (sslint.session.postprocess) → exit code and Report (→ --write-
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from typing import Protocol
 
 from sslint.analysis.unit import Options
 from sslint.session.baseline import BaselineError, load_baseline
+from sslint.session.cache import Cache
+from sslint.session.cache import default_root as default_cache_root
 from sslint.session.config import Config, ConfigError, enabled_rules
 from sslint.session.config import resolve as resolve_config
 from sslint.engine.worklist import Budget
@@ -24,6 +27,7 @@ from sslint.frontend.compdb import CompdbError
 from sslint.session.inputs import units_for
 from sslint.output import FORMATTERS, Report, write_atomic
 from sslint.session.postprocess import apply_baseline, baseline_snapshot, filter_results
+from sslint.session.results import ResultsCache
 from sslint.core.rule import LEVELS, LoadedRule, all_rules, unknown_selectors
 from sslint.workers.runner import Job, Unit, default_jobs, run_all
 
@@ -63,6 +67,8 @@ class Request:
     max_steps: int = Budget.max_steps
     file_timeout: float = Options.file_timeout
     use_pch: bool = True
+    use_cache: bool = False                # reuse results of unchanged files (the CLI: on)
+    cache_dir: str | None = None           # None: the config's cache-dir, else .sslint_cache
     find_build: bool = True                # no -p: look for each file's build flags
     command_line: str = ""                 # SARIF invocations[0].commandLine
 
@@ -120,10 +126,15 @@ def run(request: Request, progress: Progress | None = None) -> Report:
     opts = Options(Budget(request.max_states, request.max_steps), request.file_timeout, root)
     job = Job(tuple(r.rule.id for r in rules if r.rule.stage == "analysis"), cfg.api, opts,
               pch=request.use_pch)
-    step = progress.start(len(ready)) if progress else None
-    results = run_all(job, ready, request.jobs or default_jobs(), step)
+    rcache = _results_cache(request, cfg, job)
+    cached, keys = rcache.split(ready) if rcache else ([None] * len(ready), [])
+    todo = [u for u, r in zip(ready, cached, strict=True) if r is None]
+    step = progress.start(len(todo)) if progress else None
+    results = run_all(job, todo, request.jobs or default_jobs(), step)
     if progress and step:
         progress.stop()
+    if rcache:
+        results = rcache.fill(cached, keys, results)
     order = {u.display: i for i, u in enumerate(units)}
     results = sorted(results + list(skipped.values()),
                      key=lambda r: order.get(r.path, len(order)))
@@ -142,6 +153,16 @@ def run(request: Request, progress: Progress | None = None) -> Report:
     if request.write_baseline:
         write_baseline(report, request.write_baseline)
     return report
+
+
+def _results_cache(request: Request, cfg: Config, job: Job) -> ResultsCache | None:
+    """The results cache of this run (sslint.session.results), or None without one."""
+    if not request.use_cache:
+        return None
+    folder = request.cache_dir or cfg.cache_dir or default_cache_root(cfg.path, os.getcwd())
+    # Everything of the job reaches the analysis but the PCH switch (results are
+    # identical with and without).
+    return ResultsCache(Cache(folder), repr(dataclasses.replace(job, pch=False)))
 
 
 def _rules(request: Request, cfg: Config) -> list[LoadedRule]:

@@ -82,15 +82,21 @@ def cli() -> None:
                    "compile_flags.txt found in each file's folder or above it.")
 @click.option("--pch/--no-pch", "use_pch", default=True, show_default=True,
               help="Share precompiled headers of the #include blocks files have in common.")
+@click.option("--cache-dir", "cache_dir", type=click.Path(file_okay=False), default=None,
+              envvar="SSLINT_CACHE_DIR",
+              help="Cache folder (default: .sslint_cache next to the config file, else in "
+                   "the current folder).")
+@click.option("--no-cache", "no_cache", is_flag=True, envvar="SSLINT_NO_CACHE",
+              help="Neither read nor write the cache: analyse every file again.")
 @click.pass_obj
-def check(obj, paths, fmt, output, select, ignore, report_unused_suppressions, **settings
-          ) -> None:
+def check(obj, paths, fmt, output, select, ignore, report_unused_suppressions, no_cache,
+          **settings) -> None:
     """Analyse C files or folders (every *.c below them). Raw clang arguments may
     follow `--`."""
     request = Request(
         paths=tuple(paths), select=_split_ids(select), ignore=_split_ids(ignore),
         opt_in=frozenset({"report-unused-suppressions"} if report_unused_suppressions else ()),
-        clang_args=tuple((obj or {}).get("clang_args", ())),
+        clang_args=tuple((obj or {}).get("clang_args", ())), use_cache=not no_cache,
         command_line=" ".join(shlex.quote(a) for a in sys.argv), **settings)
     show_progress = not request.quiet and sys.stderr.isatty()
     try:
