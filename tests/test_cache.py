@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import shutil
 import time
 
 import pytest
@@ -205,3 +206,23 @@ def test_a_header_inside_a_shared_pch_invalidates_its_users(tmp_path, monkeypatc
     after, analysed = _run(src, tmp_path / "cache", monkeypatch, use_pch=True)
     assert analysed == ["a.c", "b.c", "c.c"]
     assert not any(f.rule_id == "SSL101" for f in after.findings())
+
+
+def test_pchs_are_kept_across_runs_until_a_header_changes(tmp_path, monkeypatch):
+    src = _project(tmp_path)
+    (src / "c.c").write_text(USER.replace("void f", "void k"))
+    os.utime(src / "c.c", (OLD, OLD))
+    _run(src, tmp_path / "cache", monkeypatch, use_pch=True)
+    pchs = list((tmp_path / "cache").rglob("*.pch"))
+    assert len(pchs) == 1
+    first = pchs[0].stat().st_mtime_ns
+    shutil.rmtree(tmp_path / "cache" / "v1" / "results")  # parse again, with the kept PCH
+    _run(src, tmp_path / "cache", monkeypatch, use_pch=True)
+    assert pchs[0].stat().st_mtime_ns == first  # reused, not rebuilt
+    (src / "common.h").write_text(HEADER + "/* changed */\n")
+    os.utime(src / "common.h", (OLD + 5, OLD + 5))
+    report, analysed = _run(src, tmp_path / "cache", monkeypatch, use_pch=True)
+    assert analysed == ["a.c", "b.c", "c.c"]
+    assert pchs[0].stat().st_mtime_ns != first  # rebuilt for the new header
+    fresh, _ = _run(src, tmp_path / "other", monkeypatch)
+    assert _sarif(report) == _sarif(fresh)

@@ -27,7 +27,7 @@ from sslint.frontend.compdb import CompdbError
 from sslint.session.inputs import units_for
 from sslint.output import FORMATTERS, Report, write_atomic
 from sslint.session.postprocess import apply_baseline, baseline_snapshot, filter_results
-from sslint.session.results import ResultsCache
+from sslint.session.results import ResultsCache, pch_folder
 from sslint.core.rule import LEVELS, LoadedRule, all_rules, unknown_selectors
 from sslint.workers.runner import Job, Unit, default_jobs, run_all
 
@@ -124,9 +124,11 @@ def run(request: Request, progress: Progress | None = None) -> Report:
 
     ready = [u for u in units if u not in skipped]
     opts = Options(Budget(request.max_states, request.max_steps), request.file_timeout, root)
+    cache = Cache(request.cache_dir or cfg.cache_dir or default_cache_root(cfg.path, os.getcwd())
+                  if request.use_cache else None)
     job = Job(tuple(r.rule.id for r in rules if r.rule.stage == "analysis"), cfg.api, opts,
-              pch=request.use_pch)
-    rcache = _results_cache(request, cfg, job)
+              pch=request.use_pch, pch_dir=(pch_folder(cache) or "") if request.use_pch else "")
+    rcache = _results_cache(cache, job)
     cached, keys = rcache.split(ready) if rcache else ([None] * len(ready), [])
     todo = [u for u, r in zip(ready, cached, strict=True) if r is None]
     step = progress.start(len(todo)) if progress else None
@@ -155,14 +157,13 @@ def run(request: Request, progress: Progress | None = None) -> Report:
     return report
 
 
-def _results_cache(request: Request, cfg: Config, job: Job) -> ResultsCache | None:
+def _results_cache(cache: Cache, job: Job) -> ResultsCache | None:
     """The results cache of this run (sslint.session.results), or None without one."""
-    if not request.use_cache:
+    if not cache.enabled:
         return None
-    folder = request.cache_dir or cfg.cache_dir or default_cache_root(cfg.path, os.getcwd())
-    # Everything of the job reaches the analysis but the PCH switch (results are
+    # Everything of the job reaches the analysis but the PCH settings (results are
     # identical with and without).
-    return ResultsCache(Cache(folder), repr(dataclasses.replace(job, pch=False)))
+    return ResultsCache(cache, repr(dataclasses.replace(job, pch=False, pch_dir="")))
 
 
 def _rules(request: Request, cfg: Config) -> list[LoadedRule]:

@@ -171,3 +171,13 @@ class ResultsCache:
                 self.store(key, res)
             out.append(res)
         return out
+
+
+def pch_folder(cache: Cache) -> str | None:
+    """Where precompiled headers are kept across runs: one folder per libclang (a PCH
+    is tied to the clang that wrote it), namespace "pch"."""
+    if not cache.enabled:
+        return None
+    from sslint.frontend.libinfo import libclang_stamp
+
+    return cache.folder(f"pch/{digest(libclang_stamp())[:16]}")

@@ -48,6 +48,7 @@ class Job:
     extra_api: tuple[tuple[str, FnSpec], ...]
     options: Options
     pch: bool = False  # share precompiled headers between units (run_all only)
+    pch_dir: str = ""  # keep them here across runs; "": a temporary folder per run
 
 
 _worker_state: tuple[RuleSet, ApiModel, Options] | None = None
@@ -128,9 +129,11 @@ def _build_pchs(pool: Pool, units: list[Unit], tmpdir: str) -> tuple[tuple[str, 
     builds = pch.plan_builds([(u.path, tuple(clang_args(u.args))) for u in units])
     if not builds:
         return ()
+    kept = [(b.key, pch.reusable(b, tmpdir)) for b in builds]
+    builds = [b for b, (_, path) in zip(builds, kept, strict=True) if path is None]
     got = pool.run_tasks([("pch", (b, tmpdir), PCH_BUILD_LIMIT) for b in builds],
                    on_error=lambda i, _msg, _code: (builds[i].key, None, 0.0))
-    return tuple((key, path) for key, path, _ in got if path)
+    return tuple(sorted((key, path) for key, path, *_ in kept + got if path))
 
 
 def run_all(job: Job, units: list[Unit], jobs: int,
@@ -156,14 +159,14 @@ def run_all(job: Job, units: list[Unit], jobs: int,
             "error", f"{units[i].display}: {message}", Loc(units[i].display, 1, 1, 1, 1), code))
         return res
 
-    tmpdir = tempfile.mkdtemp(prefix="sslint-pch-") if job.pch else None
+    tmpdir = (job.pch_dir or tempfile.mkdtemp(prefix="sslint-pch-")) if job.pch else None
     try:
         with Pool(max(1, min(jobs, len(units))), HANDLERS) as pool:
             table = _build_pchs(pool, units, tmpdir) if tmpdir else ()
             tasks = [("unit", (job, u, table), limit) for u in units]
             return pool.run_tasks(tasks, on_error, on_result)
     finally:
-        if tmpdir:
+        if tmpdir and not job.pch_dir:
             shutil.rmtree(tmpdir, ignore_errors=True)
 
 
