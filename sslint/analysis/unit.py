@@ -10,10 +10,11 @@ import re
 import time
 from dataclasses import dataclass, field
 
+from sslint.analysis.options import Options
 from sslint.core import ir
 from sslint.analysis.callbacks import Contract, find_callbacks, registrars
 from sslint.analysis.words import Words, closure, macros_of, words_of
-from sslint.engine.worklist import Budget, FunctionResult, analyze
+from sslint.engine.worklist import FunctionResult, analyze
 from sslint.core.events import Event
 from sslint.core.findings import FileResult, Finding, Loc, Notification
 from sslint.frontend.deps import dependencies
@@ -27,13 +28,6 @@ from sslint.model.api import ApiModel, FnSpec
 from sslint.core.rule import LoadedRule
 
 MAX_LISTED_ERRORS = 5
-
-
-@dataclass
-class Options:
-    budget: Budget = field(default_factory=Budget)
-    file_timeout: float = 60.0  # seconds of analysis per file after parsing
-    root: str = "."
 
 
 class RuleSet:

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sslint.analysis.unit import Options
+from sslint.analysis.options import Options
 from sslint.session.baseline import BaselineError, load_baseline
 from sslint.session.cache import Cache
 from sslint.session.cache import default_root as default_cache_root
 from sslint.session.config import Config, ConfigError, enabled_rules
 from sslint.session.config import resolve as resolve_config
-from sslint.engine.worklist import Budget
+from sslint.engine.budget import Budget
 from sslint.core.findings import FileResult, Notification
 from sslint.frontend.compdb import CompdbError
 from sslint.session.inputs import units_for

@@ -5,8 +5,10 @@ What a result depends on, and how each part is checked:
 
 - the file itself: its content's SHA-256 (a checkout or `touch` that leaves the
   bytes alone keeps the entry);
-- its full clang arguments (sslint's defaults, the toolchain's include folders,
-  the unit's flags) and the working directory they resolve against;
+- its clang arguments and the working directory they resolve against; sslint's
+  own defaults are code (below), and the toolchain's include folders are keyed by
+  what their choice depends on (`toolchain.probe_inputs`: settings, compiler
+  stamps), since probing them runs a compiler;
 - every file the parse read besides it (its #includes, the headers of the PCH it
   was parsed against: `FileResult.inputs`): size and modification time in
   nanoseconds, one `stat` each (memoised per run). A header's bytes are not read:
@@ -107,14 +109,14 @@ class ResultsCache:
                 self._stamps[path] = None
         return self._stamps[path]
 
-    def key(self, unit, full_args: list[str]) -> str | None:
+    def key(self, unit, toolchain: str) -> str | None:
         try:
             with open(unit.path, "rb") as fh:
                 content = hashlib.sha256(fh.read()).hexdigest()
         except OSError:
             return None
         return digest(code_digest(), self.settings, os.getcwd(), unit.path, unit.display,
-                      "\0".join(full_args), content,
+                      "\0".join(unit.args), toolchain, content,
                       self.extra(unit) if self.extra else "")
 
     def lookup(self, key: str | None) -> FileResult | None:
@@ -150,11 +152,12 @@ class ResultsCache:
     def split(self, units: list) -> tuple[list[FileResult | None], list[str | None]]:
         """For each unit its cached result or None, and its key (None: not cacheable,
         e.g. unreadable, or modified just now)."""
-        from sslint.frontend.parse import clang_args
+        from sslint.frontend.toolchain import probe_inputs
 
+        toolchain = probe_inputs()
         keys: list[str | None] = []
         for u in units:
-            k = self.key(u, clang_args(u.args))
+            k = self.key(u, toolchain)
             main = self.stamp(u.path)
             keys.append(None if main is None or main[1] >= self.too_new else k)
         return [self.lookup(k) for k in keys], keys

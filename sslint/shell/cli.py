@@ -13,7 +13,7 @@ from typing import NoReturn
 import click
 
 from sslint import __version__
-from sslint.engine.worklist import Budget
+from sslint.engine.budget import Budget
 from sslint.frontend.sources import printable_path
 from sslint.output import FORMATTERS, Report, write_atomic
 from sslint.output.text import format_notifications

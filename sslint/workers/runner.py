@@ -20,15 +20,28 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sslint.workers import watchdog
-from sslint.analysis.unit import Options, RuleSet, analyze_file
+from sslint.analysis.options import Options
 from sslint.core.findings import FileResult, Loc, Notification
-from sslint.frontend import pch
-from sslint.frontend.parse import clang_args
 from sslint.model.api import ApiModel, FnSpec
 from sslint.workers.pool import Pool, stopped, watched
 from sslint.core.rule import all_rules
+
+if TYPE_CHECKING:
+    from sslint.analysis.unit import RuleSet
+    from sslint.frontend import pch
+
+
+def _analysis():
+    """The analysis and libclang, imported when there is something to analyse (a
+    run whose results all come from the cache never loads them). run_all imports
+    them before the workers fork, so that they inherit them."""
+    from sslint.analysis import unit
+    from sslint.frontend import parse, pch
+
+    return unit, parse, pch
 
 STACK_BYTES = 512 * 1024 * 1024
 RECURSION_LIMIT = 100_000
@@ -60,7 +73,8 @@ def _setup(job: Job) -> tuple[RuleSet, ApiModel, Options]:
     _prepare_process()
     if _worker_state is None or _worker_job != job:
         rules = [r for r in all_rules() if r.rule.id in job.rule_ids]
-        _worker_state = (RuleSet(rules), ApiModel(dict(job.extra_api)), job.options)
+        _worker_state = (_analysis()[0].RuleSet(rules), ApiModel(dict(job.extra_api)),
+                         job.options)
         _worker_job = job
     return _worker_state
 
@@ -98,8 +112,8 @@ def run_unit(job: Job, unit: Unit) -> FileResult:
     """Analyse one unit in this process (no time limit beyond the analysis' own)."""
     rules, model, opts = _setup(job)
     try:
-        return _on_big_stack(analyze_file, unit.path, unit.display, list(unit.args), rules,
-                             model, opts)
+        return _on_big_stack(_analysis()[0].analyze_file, unit.path, unit.display,
+                             list(unit.args), rules, model, opts)
     except Exception as exc:  # noqa: BLE001 - one broken unit must not end the run
         return stopped(unit.display, f"internal error: {type(exc).__name__}: {exc}",
                        "internal-error")
@@ -110,23 +124,26 @@ def run_unit(job: Job, unit: Unit) -> FileResult:
 def _unit_task(payload: tuple[Job, Unit, tuple[tuple[str, str], ...]]):
     job, unit, table = payload
     rules, model, opts = _setup(job)
+    unit_module, _, pch = _analysis()
     if pch.active().entries != table:
         pch.install(pch.Table(table))
-    return watched(analyze_file, (unit.path, unit.display, list(unit.args), rules, model, opts),
+    return watched(unit_module.analyze_file,
+                   (unit.path, unit.display, list(unit.args), rules, model, opts),
                    unit.display, STACK_BYTES, opts.file_timeout)
 
 
 def _pch_task(payload: tuple[pch.Build, str]):
     _prepare_process()
     build, tmpdir = payload
-    return pch.build(build, tmpdir), False
+    return _analysis()[2].build(build, tmpdir), False
 
 
 HANDLERS = {"unit": _unit_task, "pch": _pch_task}
 
 
 def _build_pchs(pool: Pool, units: list[Unit], tmpdir: str) -> tuple[tuple[str, str], ...]:
-    builds = pch.plan_builds([(u.path, tuple(clang_args(u.args))) for u in units])
+    _, parse, pch = _analysis()
+    builds = pch.plan_builds([(u.path, tuple(parse.clang_args(u.args))) for u in units])
     if not builds:
         return ()
     kept = [(b.key, pch.reusable(b, tmpdir)) for b in builds]
@@ -142,6 +159,7 @@ def run_all(job: Job, units: list[Unit], jobs: int,
     (in input order too, so it may lag a little behind the workers)."""
     if not units:
         return []
+    _analysis()  # before the workers fork
     limit = watchdog.Limits.for_timeout(job.options.file_timeout).total
     reported = [0]
     finished: set[int] = set()
