@@ -70,10 +70,11 @@ def child_check(db: str, jobs: int, use_pch: bool, out: str) -> dict:
     """The real `sslint check` command line, in this process; run_all is wrapped
     only to read each file's parse and analysis times."""
     sys.path.insert(0, ROOT)
+    from sslint.session import pipeline
     from sslint.shell import cli
 
     per_file: dict = {}
-    real_run_all = cli.run_all
+    real_run_all = pipeline.run_all
 
     def timed(job, units, n, progress=None):
         results = real_run_all(job, units, n, progress)
@@ -81,8 +82,8 @@ def child_check(db: str, jobs: int, use_pch: bool, out: str) -> dict:
             per_file[r.path] = (r.parse_seconds, r.analysis_seconds, r.analyzed)
         return results
 
-    cli.run_all = timed
-    argv = ["check", "-p", db, "--jobs", str(jobs), "--format", "sarif", "-o", out,
+    pipeline.run_all = timed
+    argv = ["check", "-p", db, "--jobs", str(jobs), "--format", "sarif", "-o", out, "--no-cache",
             "--pch" if use_pch else "--no-pch"]
     t0 = time.perf_counter()
     try:
