@@ -67,22 +67,23 @@ def child_parse(db: str, use_pch: bool) -> dict:
 
 
 def child_check(db: str, jobs: int, use_pch: bool, out: str) -> dict:
-    """The real `sslint check` command line, in this process; run_all is wrapped
+    """The real `sslint check` command line, in this process; Runner.run is wrapped
     only to read each file's parse and analysis times."""
     sys.path.insert(0, ROOT)
     from sslint.shell import cli
+    from sslint.workers.runner import Runner
 
     per_file: dict = {}
-    real_run_all = cli.run_all
+    real_run = Runner.run
 
-    def timed(job, units, n, progress=None):
-        results = real_run_all(job, units, n, progress)
+    def timed(self, jobs, units, progress=None):
+        results = real_run(self, jobs, units, progress)
         for r in results:
             per_file[r.path] = (r.parse_seconds, r.analysis_seconds, r.analyzed)
         return results
 
-    cli.run_all = timed
-    argv = ["check", "-p", db, "--jobs", str(jobs), "--format", "sarif", "-o", out,
+    Runner.run = timed
+    argv = ["check", "-p", db, "--jobs", str(jobs), "--format", "sarif", "-o", out, "--no-cache",
             "--pch" if use_pch else "--no-pch"]
     t0 = time.perf_counter()
     try:

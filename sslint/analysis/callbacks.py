@@ -15,9 +15,6 @@ from sslint.model.api import ApiModel, FnSpec
 
 Contract = tuple[int, int, str]  # (param index, owned_when, registering function)
 
-_PARTS = ("base", "operand", "target", "value", "lhs", "rhs", "index", "cond", "then",
-          "other")
-
 
 def registrars(model: ApiModel) -> list[str]:
     """The functions that register a callback, in the model's order."""
@@ -71,4 +68,4 @@ def _calls(fn: ir.Function) -> Iterator[ir.Call]:
         elif isinstance(e, ir.Opaque):
             stack.extend(reversed(e.children))
         elif isinstance(e, ir.Expr):
-            stack.extend(getattr(e, name, None) for name in reversed(_PARTS))
+            stack.extend(getattr(e, name) for name in ir.parts(type(e), reverse=True))

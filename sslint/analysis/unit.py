@@ -8,14 +8,16 @@ import dataclasses
 import os
 import re
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from sslint.analysis.options import Options
 from sslint.core import ir
 from sslint.analysis.callbacks import Contract, find_callbacks, registrars
-from sslint.engine.worklist import Budget, FunctionResult, analyze
+from sslint.analysis.words import Words, closure, macros_of, words_of
+from sslint.engine.worklist import FunctionResult, analyze
 from sslint.core.events import Event
 from sslint.core.findings import FileResult, Finding, Loc, Notification
+from sslint.frontend.deps import dependencies
 from sslint.frontend.diags import Diagnostic
 from sslint.frontend.localheaders import local_header_texts
 from sslint.frontend.lower import NORETURN_NAMES
@@ -26,13 +28,6 @@ from sslint.model.api import ApiModel, FnSpec
 from sslint.core.rule import LoadedRule
 
 MAX_LISTED_ERRORS = 5
-
-
-@dataclass
-class Options:
-    budget: Budget = field(default_factory=Budget)
-    file_timeout: float = 60.0  # seconds of analysis per file after parsing
-    root: str = "."
 
 
 class RuleSet:
@@ -55,35 +50,11 @@ class RuleSet:
         return out
 
 
-_DEFINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+(\w+)((?:\\\n|.)*)", re.M)
-
-
 def relevant_words(source: bytes, model: ApiModel,
-                   headers: list[bytes] | None = None) -> re.Pattern[bytes]:
-    """A pattern for function bodies worth analysing: they name a lifecycle function
-    of the model, or a macro of this file or its own headers that (transitively)
-    names one."""
-    return _words(model.lifecycle_names(), source, headers)
-
-
-def _words(seed: Iterable[str], source: bytes,
-           headers: list[bytes] | None = None) -> re.Pattern[bytes]:
-    """A pattern for these names and the macros of this file or its own headers that
-    (transitively) name one of them."""
-    names = set(seed)
-    macros = [(m.group(1).decode("latin-1"), m.group(2))
-              for text in [source, *(headers or [])] for m in _DEFINE.finditer(text)]
-    grew = True
-    while grew:
-        grew = False
-        pat = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in sorted(names))
-                         + rb")\b")
-        for name, body in macros:
-            if name not in names and pat.search(body):
-                names.add(name)
-                grew = True
-    return re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in sorted(names))
-                      + rb")\b")
+                   headers: list[bytes] | None = None) -> Words:
+    """Names of bodies worth analysing: a lifecycle function of the model, or a macro
+    of this file or its own headers that (transitively) names one."""
+    return closure(model.lifecycle_names(), macros_of([source, *(headers or [])]))
 
 
 def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model: ApiModel,
@@ -93,6 +64,7 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
     if parsed is None:
         return res
     _report_parse_errors(res, parsed.errors, display, path, parsed.used_shim)
+    res.inputs = dependencies(parsed, path, args)
     t1 = time.perf_counter()
     run = _FileRun(res, display, rules, model.copy(), opts, t1 + opts.file_timeout)
     plan = Plan(path, args, parsed, run.model)
@@ -132,9 +104,11 @@ class Plan:
         # Macros of the file, its own headers and the .c files it includes.
         self.headers = local_header_texts(path, parsed.source, args) + list(included.values())
         self.order = _callees_first(parsed.functions)
+        self.macros = macros_of([self.source, *self.headers])
+        self.body_words: dict[FunctionDef, frozenset[bytes]] = {}
         self.learn(model)
         names = registrars(model)
-        self.registrars = _words(names, self.source, self.headers) if names else None
+        self.registrars = closure(names, self.macros) if names else None
         self.broken = {f: _error_lines(parsed.errors, f or path) for f in ["", *included]}
         self.starts = {f: _line_starts(parsed.source if not f else included[f])
                        for f, lines in self.broken.items() if lines}
@@ -143,12 +117,18 @@ class Plan:
     def relevant(self, fn: FunctionDef) -> bool:
         """Whether the body names a lifecycle function (or a macro for one): if not,
         no rule can fire in it."""
-        return bool(self.words.search(fn.source, fn.start, fn.end))
+        return self.words.among(self.words_in(fn))
+
+    def words_in(self, fn: FunctionDef) -> frozenset[bytes]:
+        got = self.body_words.get(fn)
+        if got is None:
+            got = self.body_words[fn] = words_of(fn.source, fn.start, fn.end)
+        return got
 
     def registers(self, fn: FunctionDef) -> bool:
         """Whether the body names a function that registers callbacks (or a macro
         for one)."""
-        return bool(self.registrars and self.registrars.search(fn.source, fn.start, fn.end))
+        return bool(self.registrars and self.registrars.among(self.words_in(fn)))
 
     def lost(self, fn: FunctionDef) -> int:
         """A line of the body where clang dropped a statement that matters, or 0."""
@@ -166,7 +146,7 @@ class Plan:
         and whose body calls one that does not return or whose name says it may not
         (`fatal`, `die`, `*_exit`...)."""
         return (not fn.static or fn.name in self.called_by_relevant()) and bool(
-            self.stoppers.search(fn.source, fn.start, fn.end)
+            self.stoppers.among(self.words_in(fn))
             or _STOPPER_WORD.search(fn.source, fn.start, fn.end))
 
     def called_by_relevant(self) -> frozenset[str]:
@@ -186,9 +166,8 @@ class Plan:
 
     def learn(self, model: ApiModel) -> None:
         """The model gained a summary: bodies that call that function are relevant now."""
-        self.words = relevant_words(self.source, model, self.headers)
-        self.stoppers = _words(NORETURN_NAMES | model.noreturn_names(), self.source,
-                               self.headers)
+        self.words = closure(model.lifecycle_names(), self.macros)
+        self.stoppers = closure(NORETURN_NAMES | model.noreturn_names(), self.macros)
         self._called: frozenset[str] | None = None  # recomputed when next asked
 
 
@@ -343,7 +322,7 @@ def _line_starts(source: bytes) -> list[int]:
 
 
 def _lost_statement(broken: list[int], source: bytes, starts: list[int], first: int,
-                    last: int, words: tuple[re.Pattern[bytes], ...]) -> int:
+                    last: int, words: tuple[Words | re.Pattern[bytes], ...]) -> int:
     """A line inside [first, last] where clang dropped a statement that may have
     transferred control or touched a handle (it names a control keyword, a lifecycle
     function or a handle-like identifier); 0 if none. Clang drops a statement whose

@@ -83,3 +83,6 @@ class FileResult:
     summaries: list = field(default_factory=list)
     calls: frozenset[str] = frozenset()
     analysed_calls: frozenset[str] = frozenset()
+    # Files besides this one that the result was read from (its #includes, the
+    # headers of the precompiled header it used), for a results cache; None: unknown.
+    inputs: tuple[str, ...] | None = None

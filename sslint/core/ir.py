@@ -120,6 +120,22 @@ _PARTS = ("base", "operand", "target", "value", "lhs", "rhs", "index", "cond", "
           "other")
 
 
+_parts_of: dict[type, tuple[str, ...]] = {}
+_reversed_parts_of: dict[type, tuple[str, ...]] = {}
+
+
+def parts(cls: type, reverse: bool = False) -> tuple[str, ...]:
+    """The names of _PARTS that a class has, in _PARTS order or reversed (getattr of
+    an absent one is slow)."""
+    table = _reversed_parts_of if reverse else _parts_of
+    got = table.get(cls)
+    if got is None:
+        fields = getattr(cls, "__dataclass_fields__", {})
+        got = tuple(n for n in _PARTS if n in fields)
+        got = table[cls] = got[::-1] if reverse else got
+    return got
+
+
 def walk(e: Expr | None):
     """e and every expression inside it, iteratively (expressions nest deeply)."""
     stack = [e]
@@ -133,7 +149,8 @@ def walk(e: Expr | None):
         elif isinstance(e, Opaque):
             stack.extend(e.children)
         else:
-            stack.extend(getattr(e, name, None) for name in _PARTS)
+            for name in parts(type(e)):
+                stack.append(getattr(e, name))
 
 
 # ---- CFG ------------------------------------------------------------------

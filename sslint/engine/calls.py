@@ -8,14 +8,15 @@ OpenSSL-looking names missing from the table follow the table's [naming] rules.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sslint.core import ir
 from sslint.engine.evaluate import Evaluator
 from sslint.engine.paths import Paths, describe
 from sslint.engine.values import is_constant
 from sslint.engine.lifecycle import Lifecycle
-from sslint.engine.state import ALLOC, EXTERNAL, MAYBE, NONNULL, Obj, State, Value, is_addr, is_obj
+from sslint.engine.state import (ALLOC, EXTERNAL, MAYBE, NONNULL, Obj, State, Value, is_addr,
+                                 is_obj, replace)
 from sslint.core.events import CallSeen
 from sslint.core.findings import Step
 from sslint.model.api import ApiModel, ArgVerb, FnSpec

@@ -6,7 +6,6 @@ usually one, two where a `?:` cannot be decided. Calls go through the API model
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from sslint.core import ir
@@ -14,8 +13,8 @@ from sslint.engine.conditions import (COND_PREFIX, Guards, comparison_key, key_o
                                      mentions, pointer_vars, retested_comparisons,
                                      tested_paths)
 from sslint.engine.paths import Paths, describe, handle_of_expr
-from sslint.engine.state import (ALLOC, EXTERNAL, MAYBE, NONNULL, NONZERO, NULL, PARAM, Obj, State,
-                                 Value, is_obj)
+from sslint.engine.state import (ALLOC, EXTERNAL, MAYBE, NONNULL, NONZERO, NULL, PARAM, Obj,
+                                 State, Value, is_obj, replace)
 from sslint.engine.values import (ARITH, FLIP, INT_OPS, NEGATE, condition_subject,
                                   global_changed, is_constant, is_fresh, is_local_scalar,
                                   is_status, named)

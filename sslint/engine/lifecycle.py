@@ -4,11 +4,10 @@ a chain, borrowing, escaping. Each checks the object's state and reports through
 the event log; none evaluates expressions."""
 from __future__ import annotations
 
-from dataclasses import replace
 
 from sslint.engine.eventlog import EventLog
 from sslint.engine.state import (ALLOC, BORROW, MAYBE, NONNULL, NULL, Obj, State, Value,
-                                 is_addr, is_obj)
+                                 is_addr, is_obj, replace)
 from sslint.core.events import (Cause, DoubleRelease, NullUse, Release, ReleaseBorrowed,
                            ReleaseTransferred, UseAfterRelease)
 from sslint.core.findings import Loc, Step

@@ -2,10 +2,9 @@
 condition tests, constant folding, status results, fresh objects."""
 from __future__ import annotations
 
-from dataclasses import replace
 
 from sslint.core import ir
-from sslint.engine.state import ALLOC, Obj, Value
+from sslint.engine.state import ALLOC, Obj, Value, replace
 
 
 def condition_subject(cond: ir.Expr, truth: bool, passthrough):

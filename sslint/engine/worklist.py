@@ -13,6 +13,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from sslint.core import ir
+from sslint.engine.budget import Budget
 from sslint.engine.calls import Calls
 from sslint.engine.evaluate import Evaluator
 from sslint.engine.eventlog import EventLog
@@ -24,13 +25,6 @@ from sslint.engine.summary import SummaryCollector
 from sslint.core.events import CallbackReturn, Event, Leak, UncheckedReturn
 from sslint.core.findings import Loc, Step
 from sslint.model.api import ApiModel, FnSpec
-
-
-@dataclass(frozen=True)
-class Budget:
-    max_states_per_node: int = 128
-    max_steps: int = 200_000
-    deadline: float = 0.0  # time.perf_counter() value to stop at; 0: none
 
 
 @dataclass

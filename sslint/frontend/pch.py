@@ -315,10 +315,64 @@ def build(b: Build, tmpdir: str) -> tuple[str, str | None, float]:
         if any(d.severity >= ci.Diagnostic.Error for d in tu.diagnostics):
             return b.key, None, time.perf_counter() - t0
         tu.save(out)
+        write_deps(out, tu)
         del tu
     except (ci.TranslationUnitLoadError, ci.TranslationUnitSaveError, OSError):
         return b.key, None, time.perf_counter() - t0
     return b.key, out, time.perf_counter() - t0
+
+
+def write_deps(pch_path: str, tu: ci.TranslationUnit) -> None:
+    """The headers a PCH was made from, with their size and mtime, in `<pch>.deps`:
+    a unit parsed against the PCH does not list them itself (sslint.frontend.deps),
+    and a PCH kept across runs is reused only while they are unchanged."""
+    names = sorted({os.path.normpath(os.fsdecode(i.include.name)) for i in tu.get_includes()
+                    if i.include is not None})
+    lines = []
+    for n in names:
+        try:
+            st = os.stat(n)
+            lines.append(f"{st.st_size}\t{st.st_mtime_ns}\t{n}\n")
+        except OSError:
+            lines.append(f"-\t-\t{n}\n")
+    tmp = f"{pch_path}.deps.{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as fh:
+        fh.write("".join(lines))
+    os.replace(tmp, pch_path + ".deps")
+
+
+def _deps_lines(pch_path: str) -> list[list[str]] | None:
+    try:
+        with open(pch_path + ".deps", encoding="utf-8", errors="surrogateescape") as fh:
+            rows = [line.split("\t", 2) for line in fh.read().splitlines()]
+    except OSError:
+        return None
+    return rows if all(len(r) == 3 for r in rows) else None
+
+
+def read_deps(pch_path: str) -> list[str] | None:
+    """The headers write_deps listed, or None when that cannot be read."""
+    rows = _deps_lines(pch_path)
+    return None if rows is None else [r[2] for r in rows]
+
+
+def reusable(b: Build, folder: str) -> str | None:
+    """The PCH a previous run built for b in `folder` (kept across runs), if every
+    header it was made from still has the size and mtime (in nanoseconds) it had.
+    Clang checks sizes and mtimes in seconds when it loads a PCH, so whatever clang
+    would refuse is rebuilt here first."""
+    out = os.path.join(folder, f"{b.key}.pch")
+    rows = _deps_lines(out)
+    if rows is None or not os.path.isfile(out):
+        return None
+    for size, mtime, name in rows:
+        try:
+            st = os.stat(name)
+        except OSError:
+            return None
+        if size != str(st.st_size) or mtime != str(st.st_mtime_ns):
+            return None
+    return out
 
 
 class Table:

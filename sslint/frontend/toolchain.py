@@ -158,3 +158,19 @@ def builtin_include_args() -> list[str]:
 def describe() -> str:
     """Which builtin headers are used, for `--version` and debug output."""
     return f"builtin headers: {_current().detail}"
+
+
+def probe_inputs() -> str:
+    """What the choice of builtin headers depends on, without running a compiler (for
+    cache keys; probing costs a subprocess): the settings, and the stamps of the
+    compilers and resource folders the finders would look at."""
+    parts = [f"{FORCE_ENV}={os.environ.get(FORCE_ENV, '')}",
+             f"{RESOURCE_ENV}={os.environ.get(RESOURCE_ENV, '')}"]
+    for path in [shutil.which("clang"), shutil.which("gcc"),
+                 *sorted(glob.glob("/usr/lib/llvm-*/lib/clang/*"))]:
+        try:
+            st = os.stat(path) if path else None
+        except OSError:
+            st = None
+        parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}" if st else f"{path}:-")
+    return "\n".join(parts)

@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import sarif_om as om
-from jschema_to_python.to_json import to_json
 
 import sslint
 from sslint.core.findings import Finding, Loc, Notification, Step
@@ -24,6 +22,28 @@ from sslint.output.fingerprint import partial_fingerprints
 from sslint.output.sources import Sources
 from sslint.core.rule import LoadedRule
 from sslint.session.suppress import Suppressed
+
+
+class _LazyModule:
+    """sarif_om, imported on first use: it and jschema_to_python take ~60 ms to
+    import, which a run printing text need not pay."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(self._name), attr)
+
+
+om = _LazyModule("sarif_om")
+
+
+def to_json(obj: Any) -> str:
+    from jschema_to_python.to_json import to_json as real
+
+    return real(obj)
 
 if TYPE_CHECKING:
     from sslint.output import Report

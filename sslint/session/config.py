@@ -21,7 +21,7 @@ from sslint.model.api import FnSpec, ModelError, parse_table
 from sslint.core.rule import LEVELS, LoadedRule, unknown_selectors
 
 CONFIG_NAMES = (".sslint.toml", "sslint.toml", "pyproject.toml")
-KEYS = ("select", "ignore", "per-file-ignores", "severity", "extra-args", "api")
+KEYS = ("select", "ignore", "per-file-ignores", "severity", "extra-args", "api", "cache-dir")
 _C_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -38,6 +38,7 @@ class Config:
     severity: tuple[tuple[str, str], ...] = ()  # (selector, level)
     extra_args: tuple[str, ...] = ()           # sanitized clang arguments
     api: tuple[tuple[str, FnSpec], ...] = ()
+    cache_dir: str = ""                        # absolute; "" for the default
     warnings: tuple[str, ...] = field(default=(), compare=False)  # dropped clang args etc.
 
     @property
@@ -163,8 +164,15 @@ def load_config(path: str) -> Config:
         except ModelError as exc:  # "api: [fn]: what is wrong" -> name the key instead
             raise ConfigError(f"{key}: {str(exc).removeprefix(f'api: [{fn}]: ')}") from None
 
+    cache_dir = ""
+    if "cache-dir" in data:
+        value = data["cache-dir"]
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{where('cache-dir')} must be a non-empty string")
+        cache_dir = os.path.join(folder, os.path.expanduser(value))
+
     return Config(path, select, ignore, tuple(per_file), tuple(severity), tuple(extra_args),
-                  tuple(sorted(api.items())), warnings)
+                  tuple(sorted(api.items())), cache_dir, warnings)
 
 
 def resolve(start_points: Sequence[str], explicit: str | None, isolated: bool) -> Config:

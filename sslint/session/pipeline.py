@@ -8,22 +8,26 @@ the baseline (sslint.session.postprocess) → exit code and Report (→ --write-
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sslint.analysis.unit import Options
+from sslint.analysis.options import Options
 from sslint.session.baseline import BaselineError, load_baseline
+from sslint.session.cache import Cache
+from sslint.session.cache import default_root as default_cache_root
 from sslint.session.config import Config, ConfigError, enabled_rules
 from sslint.session.config import resolve as resolve_config
-from sslint.engine.worklist import Budget
+from sslint.engine.budget import Budget
 from sslint.core.findings import FileResult, Notification
 from sslint.frontend.compdb import CompdbError
 from sslint.session.inputs import units_for
 from sslint.output import FORMATTERS, Report, write_atomic
 from sslint.session.postprocess import apply_baseline, baseline_snapshot, filter_results
+from sslint.session.results import ResultsCache, pch_folder
 from sslint.core.rule import LEVELS, LoadedRule, all_rules, unknown_selectors
 from sslint.session import program
 from sslint.workers.runner import Job, Runner, Unit, default_jobs
@@ -64,6 +68,8 @@ class Request:
     max_steps: int = Budget.max_steps
     file_timeout: float = Options.file_timeout
     use_pch: bool = True
+    use_cache: bool = False                # reuse results of unchanged files (the CLI: on)
+    cache_dir: str | None = None           # None: the config's cache-dir, else .sslint_cache
     find_build: bool = True                # no -p: look for each file's build flags
     whole_program: bool = True             # summaries of one file's functions for the others
     command_line: str = ""                 # SARIF invocations[0].commandLine
@@ -120,13 +126,17 @@ def run(request: Request, progress: Progress | None = None) -> Report:
 
     ready = [u for u in units if u not in skipped]
     opts = Options(Budget(request.max_states, request.max_steps), request.file_timeout, root)
+    cache = Cache(request.cache_dir or cfg.cache_dir or default_cache_root(cfg.path, os.getcwd())
+                  if request.use_cache else None)
     job = Job(tuple(r.rule.id for r in rules if r.rule.stage == "analysis"), cfg.api, opts,
-              pch=request.use_pch)
+              pch=request.use_pch, pch_dir=(pch_folder(cache) or "") if request.use_pch else "")
+    rcache = _results_cache(cache, job)
     step = progress.start(len(ready)) if progress else None
     results: list[FileResult] = []
     if ready:
         with Runner(job, ready, request.jobs or default_jobs()) as runner:
-            done = program.analyse(runner, job, ready, step, request.whole_program)
+            batches = program.Batches(runner, rcache)
+            done = program.analyse(batches, job, ready, step, request.whole_program)
         results = done.results
     if progress and step:
         progress.stop()
@@ -148,6 +158,15 @@ def run(request: Request, progress: Progress | None = None) -> Report:
     if request.write_baseline:
         write_baseline(report, request.write_baseline)
     return report
+
+
+def _results_cache(cache: Cache, job: Job) -> ResultsCache | None:
+    """The results cache of this run (sslint.session.results), or None without one."""
+    if not cache.enabled:
+        return None
+    # Everything of the job reaches the analysis but the PCH settings (results are
+    # identical with and without).
+    return ResultsCache(cache, repr(dataclasses.replace(job, pch=False, pch_dir="")))
 
 
 def _rules(request: Request, cfg: Config) -> list[LoadedRule]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from sslint.core.findings import FileResult
 from sslint.model.api import FnSpec, is_lifecycle
 from sslint.session import callgraph
+from sslint.session.cache import digest
 from sslint.workers.runner import Job, Runner, Unit
 
 MAX_ROUNDS = 3
@@ -46,7 +47,28 @@ def exports(results: list[FileResult]) -> tuple[dict[str, FnSpec], tuple[str, ..
             tuple(sorted(n for n, s in seen.items() if s is None)))
 
 
-def analyse(runner: Runner, job: Job, units: list[Unit], progress=None,
+class Batches:
+    """Runs batches of units, each with its own job, through the results cache
+    (sslint.session.results) when there is one, then the worker processes. A unit's
+    cached result is valid only for the summaries it was given: they are part of
+    the key."""
+
+    def __init__(self, runner: Runner, results_cache=None):
+        self.runner = runner
+        self.cache = results_cache
+
+    def run(self, jobs: list[Job], units: list[Unit], progress=None) -> list[FileResult]:
+        if self.cache is None:
+            return self.runner.run(jobs, units, progress)
+        given = {u: digest(repr(j.program)) for j, u in zip(jobs, units, strict=True)}
+        self.cache.extra = given.__getitem__
+        cached, keys = self.cache.split(units)
+        todo = [i for i, r in enumerate(cached) if r is None]
+        fresh = self.runner.run([jobs[i] for i in todo], [units[i] for i in todo], progress)
+        return self.cache.fill(cached, keys, fresh)
+
+
+def analyse(runner: Batches | Runner, job: Job, units: list[Unit], progress=None,
             whole_program: bool = True) -> ProgramRun:
     if not whole_program:
         return ProgramRun(runner.run([job] * len(units), units, progress))

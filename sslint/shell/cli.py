@@ -13,7 +13,7 @@ from typing import NoReturn
 import click
 
 from sslint import __version__
-from sslint.engine.worklist import Budget
+from sslint.engine.budget import Budget
 from sslint.frontend.sources import printable_path
 from sslint.output import FORMATTERS, Report, write_atomic
 from sslint.output.text import format_notifications
@@ -84,17 +84,23 @@ def cli() -> None:
               help="Share precompiled headers of the #include blocks files have in common.")
 @click.option("--whole-program/--no-whole-program", "whole_program", default=True,
               show_default=True,
-              help="Analyse again the files that call functions of the other files, with "
-                   "those functions' summaries (a wrapper in one file freeing `c->ssl`).")
+              help="Analyse files callee-first with the summaries of the functions other files "
+                   "define (a wrapper in one file freeing `c->ssl`).")
+@click.option("--cache-dir", "cache_dir", type=click.Path(file_okay=False), default=None,
+              envvar="SSLINT_CACHE_DIR",
+              help="Cache folder (default: .sslint_cache next to the config file, else in "
+                   "the current folder).")
+@click.option("--no-cache", "no_cache", is_flag=True, envvar="SSLINT_NO_CACHE",
+              help="Neither read nor write the cache: analyse every file again.")
 @click.pass_obj
-def check(obj, paths, fmt, output, select, ignore, report_unused_suppressions, **settings
-          ) -> None:
+def check(obj, paths, fmt, output, select, ignore, report_unused_suppressions, no_cache,
+          **settings) -> None:
     """Analyse C files or folders (every *.c below them). Raw clang arguments may
     follow `--`."""
     request = Request(
         paths=tuple(paths), select=_split_ids(select), ignore=_split_ids(ignore),
         opt_in=frozenset({"report-unused-suppressions"} if report_unused_suppressions else ()),
-        clang_args=tuple((obj or {}).get("clang_args", ())),
+        clang_args=tuple((obj or {}).get("clang_args", ())), use_cache=not no_cache,
         command_line=" ".join(shlex.quote(a) for a in sys.argv), **settings)
     show_progress = not request.quiet and sys.stderr.isatty()
     try:

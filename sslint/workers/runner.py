@@ -20,15 +20,28 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sslint.workers import watchdog
-from sslint.analysis.unit import Options, RuleSet, analyze_file
+from sslint.analysis.options import Options
 from sslint.core.findings import FileResult, Loc, Notification
-from sslint.frontend import pch
-from sslint.frontend.parse import clang_args
 from sslint.model.api import ApiModel, FnSpec
 from sslint.workers.pool import Pool, stopped, watched
 from sslint.core.rule import all_rules
+
+if TYPE_CHECKING:
+    from sslint.analysis.unit import RuleSet
+    from sslint.frontend import pch
+
+
+def _analysis():
+    """The analysis and libclang, imported when there is something to analyse (a
+    run whose results all come from the cache never loads them). run_all imports
+    them before the workers fork, so that they inherit them."""
+    from sslint.analysis import unit
+    from sslint.frontend import parse, pch
+
+    return unit, parse, pch
 
 STACK_BYTES = 512 * 1024 * 1024
 RECURSION_LIMIT = 100_000
@@ -50,6 +63,7 @@ class Job:
     pch: bool = False  # share precompiled headers between units (run_all only)
     # Summaries of functions defined in other files (the whole-program pass).
     program: tuple[tuple[str, FnSpec], ...] = ()
+    pch_dir: str = ""  # keep them here across runs; "": a temporary folder per run
 
 
 _worker_state: tuple[RuleSet, ApiModel, Options] | None = None
@@ -61,7 +75,8 @@ def _setup(job: Job) -> tuple[RuleSet, ApiModel, Options]:
     _prepare_process()
     if _worker_state is None or _worker_job != job:
         rules = [r for r in all_rules() if r.rule.id in job.rule_ids]
-        _worker_state = (RuleSet(rules), ApiModel(dict(job.extra_api), dict(job.program)),
+        _worker_state = (_analysis()[0].RuleSet(rules),
+                         ApiModel(dict(job.extra_api), dict(job.program)),
                          job.options)
         _worker_job = job
     return _worker_state
@@ -100,8 +115,8 @@ def run_unit(job: Job, unit: Unit) -> FileResult:
     """Analyse one unit in this process (no time limit beyond the analysis' own)."""
     rules, model, opts = _setup(job)
     try:
-        return _on_big_stack(analyze_file, unit.path, unit.display, list(unit.args), rules,
-                             model, opts)
+        return _on_big_stack(_analysis()[0].analyze_file, unit.path, unit.display,
+                             list(unit.args), rules, model, opts)
     except Exception as exc:  # noqa: BLE001 - one broken unit must not end the run
         return stopped(unit.display, f"internal error: {type(exc).__name__}: {exc}",
                        "internal-error")
@@ -112,28 +127,33 @@ def run_unit(job: Job, unit: Unit) -> FileResult:
 def _unit_task(payload: tuple[Job, Unit, tuple[tuple[str, str], ...]]):
     job, unit, table = payload
     rules, model, opts = _setup(job)
+    unit_module, _, pch = _analysis()
     if pch.active().entries != table:
         pch.install(pch.Table(table))
-    return watched(analyze_file, (unit.path, unit.display, list(unit.args), rules, model, opts),
+    return watched(unit_module.analyze_file,
+                   (unit.path, unit.display, list(unit.args), rules, model, opts),
                    unit.display, STACK_BYTES, opts.file_timeout)
 
 
 def _pch_task(payload: tuple[pch.Build, str]):
     _prepare_process()
     build, tmpdir = payload
-    return pch.build(build, tmpdir), False
+    return _analysis()[2].build(build, tmpdir), False
 
 
 HANDLERS = {"unit": _unit_task, "pch": _pch_task}
 
 
 def _build_pchs(pool: Pool, units: list[Unit], tmpdir: str) -> tuple[tuple[str, str], ...]:
-    builds = pch.plan_builds([(u.path, tuple(clang_args(u.args))) for u in units])
+    _, parse, pch = _analysis()
+    builds = pch.plan_builds([(u.path, tuple(parse.clang_args(u.args))) for u in units])
     if not builds:
         return ()
+    kept = [(b.key, pch.reusable(b, tmpdir)) for b in builds]
+    builds = [b for b, (_, path) in zip(builds, kept, strict=True) if path is None]
     got = pool.run_tasks([("pch", (b, tmpdir), PCH_BUILD_LIMIT) for b in builds],
                    on_error=lambda i, _msg, _code: (builds[i].key, None, 0.0))
-    return tuple((key, path) for key, path, _ in got if path)
+    return tuple(sorted((key, path) for key, path, *_ in kept + got if path))
 
 
 def run_all(job: Job, units: list[Unit], jobs: int,
@@ -157,15 +177,20 @@ class Runner:
         self.table: tuple[tuple[str, str], ...] = ()
 
     def __enter__(self) -> "Runner":
-        self.tmpdir = tempfile.mkdtemp(prefix="sslint-pch-") if self.job.pch else None
-        try:
+        return self
+
+    def _start(self) -> Pool:
+        """The workers and the shared PCHs, made when a unit first needs analysing (a
+        run served by the results cache never starts them)."""
+        if self.pool is None:
+            job = self.job
+            self.tmpdir = (job.pch_dir or tempfile.mkdtemp(prefix="sslint-pch-")) \
+                if job.pch else None
+            _analysis()  # before the workers fork
             self.pool = Pool(max(1, min(self.jobs, len(self.units))), HANDLERS).__enter__()
             if self.tmpdir:
                 self.table = _build_pchs(self.pool, self.units, self.tmpdir)
-        except BaseException:
-            self.__exit__(None, None, None)
-            raise
-        return self
+        return self.pool
 
     def __exit__(self, *exc) -> None:
         try:
@@ -173,7 +198,7 @@ class Runner:
                 self.pool.__exit__(*exc)
         finally:
             self.pool = None
-            if self.tmpdir:
+            if self.tmpdir and not self.job.pch_dir:
                 shutil.rmtree(self.tmpdir, ignore_errors=True)
 
     def run(self, jobs: list[Job], units: list[Unit],
@@ -181,7 +206,7 @@ class Runner:
         """Each unit analysed with its job; results in input order."""
         if not units:
             return []
-        assert self.pool is not None
+        pool = self._start()
         limit = watchdog.Limits.for_timeout(self.job.options.file_timeout).total
         reported = [0]
         finished: set[int] = set()
@@ -201,7 +226,7 @@ class Runner:
             return res
 
         tasks = [("unit", (j, u, self.table), limit) for j, u in zip(jobs, units, strict=True)]
-        return self.pool.run_tasks(tasks, on_error, on_result)
+        return pool.run_tasks(tasks, on_error, on_result)
 
 
 def default_jobs() -> int:

@@ -1,0 +1,186 @@
+"""The results cache: a file analysed before, with nothing it depends on changed, is
+not parsed again; its FileResult comes from the cache folder (namespace "results").
+
+What a result depends on, and how each part is checked:
+
+- the file itself: its content's SHA-256 (a checkout or `touch` that leaves the
+  bytes alone keeps the entry);
+- its clang arguments and the working directory they resolve against; sslint's
+  own defaults are code (below), and the toolchain's include folders are keyed by
+  what their choice depends on (`toolchain.probe_inputs`: settings, compiler
+  stamps), since probing them runs a compiler;
+- every file the parse read besides it (its #includes, the headers of the PCH it
+  was parsed against: `FileResult.inputs`): size and modification time in
+  nanoseconds, one `stat` each (memoised per run). A header's bytes are not read:
+  hashing the OpenSSL and libc headers behind every file would cost more than the
+  rest of a warm run, and an edit that keeps both size and mtime to the
+  nanosecond does not happen by accident; a changed mtime with the same bytes
+  only costs a re-analysis;
+- sslint itself: its version and a digest of its own files (the code, the rules,
+  the built-in model table, the bundled headers), so a changed checkout never
+  reuses an old result, and the libclang package's files (size and mtime);
+- the run's settings that reach the analysis: the enabled analysis rules, the
+  config's [api] entries, the budgets and time limit (`Job`, less the PCH switch,
+  which never changes a result);
+- `extra`: any string the caller adds (e.g. a digest of the cross-file summaries
+  the file consumed).
+
+The entry's key covers the first, second, fourth, fifth and sixth parts; the
+dependency list and its stamps are stored in the entry and checked on lookup (a
+manifest, as ccache has). A header that appears earlier on the include path
+without any known file changing is not noticed (as with ccache's direct mode).
+
+Only results that do not depend on timing are stored: files that were analysed,
+with no time-limit or internal-error notification.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import time
+from collections.abc import Callable
+
+from sslint import __version__
+from sslint.core.findings import FileResult
+from sslint.session.cache import Cache, digest
+
+NAMESPACE = "results"
+_UNSTABLE_CODES = frozenset({"time-limit", "internal-error"})
+
+
+def _tree_digest(h, folder: str) -> None:
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            if name.endswith((".pyc", ".pyo")):
+                continue
+            path = os.path.join(dirpath, name)
+            h.update(os.path.relpath(path, folder).encode("utf-8", "surrogateescape") + b"\0")
+            try:
+                with open(path, "rb") as fh:
+                    h.update(hashlib.sha256(fh.read()).digest())
+            except OSError:
+                h.update(b"?")
+
+
+_code: str | None = None
+
+
+def code_digest() -> str:
+    """sslint's version and files (the rules' modules included), and the libclang
+    package's file stamps."""
+    global _code
+    if _code is None:
+        import sslint
+        from sslint.core.rule import all_rules
+        from sslint.frontend.libinfo import libclang_stamp
+
+        h = hashlib.sha256(__version__.encode() + b"\0")
+        _tree_digest(h, os.path.dirname(os.path.abspath(sslint.__file__)))
+        folders = {os.path.dirname(os.path.abspath(__import__(r.module, fromlist=["_"]).__file__))
+                   for r in all_rules()}
+        for folder in sorted(folders):
+            _tree_digest(h, folder)
+        h.update(libclang_stamp().encode("utf-8", "surrogateescape"))
+        _code = h.hexdigest()
+    return _code
+
+
+class ResultsCache:
+    """Lookups and stores of FileResults for one run's settings."""
+
+    def __init__(self, cache: Cache, settings: str, extra: Callable[[object], str] | None = None):
+        self.cache = cache
+        self.settings = settings  # everything of the run that reaches the analysis
+        self.extra = extra
+        self._stamps: dict[str, tuple[int, int] | None] = {}
+        self.hits = 0
+        # A file modified since shortly before the run may have been read in either
+        # version: its results are not stored (ccache's "too new" rule).
+        self.too_new = time.time_ns() - 2_000_000_000
+
+    def stamp(self, path: str) -> tuple[int, int] | None:
+        if path not in self._stamps:
+            try:
+                st = os.stat(path)
+                self._stamps[path] = (st.st_size, st.st_mtime_ns)
+            except OSError:
+                self._stamps[path] = None
+        return self._stamps[path]
+
+    def key(self, unit, toolchain: str) -> str | None:
+        try:
+            with open(unit.path, "rb") as fh:
+                content = hashlib.sha256(fh.read()).hexdigest()
+        except OSError:
+            return None
+        return digest(code_digest(), self.settings, os.getcwd(), unit.path, unit.display,
+                      "\0".join(unit.args), toolchain, content,
+                      self.extra(unit) if self.extra else "")
+
+    def lookup(self, key: str | None) -> FileResult | None:
+        if key is None:
+            return None
+        entry = self.cache.get_pickle(NAMESPACE, key)
+        if not (isinstance(entry, tuple) and len(entry) == 2
+                and isinstance(entry[1], FileResult)):
+            return None
+        stamps, result = entry
+        try:
+            if any(self.stamp(p) != s for p, s in stamps):
+                return None
+        except (TypeError, ValueError):
+            return None
+        self.hits += 1
+        # Nothing was parsed or analysed this time.
+        return dataclasses.replace(result, findings=list(result.findings),
+                                   notifications=list(result.notifications),
+                                   parse_seconds=0.0, analysis_seconds=0.0)
+
+    def store(self, key: str | None, result: FileResult) -> None:
+        if key is None or result.inputs is None or not result.analyzed:
+            return
+        if any(n.code in _UNSTABLE_CODES or "time limit" in n.message
+               for n in result.notifications):
+            return
+        stamps = tuple((p, self.stamp(p)) for p in result.inputs)
+        if any(s is not None and s[1] >= self.too_new for _, s in stamps):
+            return
+        self.cache.put_pickle(NAMESPACE, key, (stamps, result))
+
+    def split(self, units: list) -> tuple[list[FileResult | None], list[str | None]]:
+        """For each unit its cached result or None, and its key (None: not cacheable,
+        e.g. unreadable, or modified just now)."""
+        from sslint.frontend.toolchain import probe_inputs
+
+        toolchain = probe_inputs()
+        keys: list[str | None] = []
+        for u in units:
+            k = self.key(u, toolchain)
+            main = self.stamp(u.path)
+            keys.append(None if main is None or main[1] >= self.too_new else k)
+        return [self.lookup(k) for k in keys], keys
+
+    def fill(self, cached: list[FileResult | None], keys: list[str | None],
+             fresh: list[FileResult]) -> list[FileResult]:
+        """The cached results with the fresh ones (of the units that had none, in
+        order) put in their places and stored."""
+        it = iter(fresh)
+        out = []
+        for key, res in zip(keys, cached, strict=True):
+            if res is None:
+                res = next(it)
+                self.store(key, res)
+            out.append(res)
+        return out
+
+
+def pch_folder(cache: Cache) -> str | None:
+    """Where precompiled headers are kept across runs: one folder per libclang (a PCH
+    is tied to the clang that wrote it), namespace "pch"."""
+    if not cache.enabled:
+        return None
+    from sslint.frontend.libinfo import libclang_stamp
+
+    return cache.folder(f"pch/{digest(libclang_stamp())[:16]}")
