@@ -86,3 +86,42 @@ def test_a_user_entry_with_field_effects_gives_the_cross_file_finding(tmp_path):
                    'void f(struct conn *c) { conn_fail(c); SSL_free(c->ssl); }\n')
     report = run(Request(paths=(str(src),), jobs=1, root=str(tmp_path)))
     assert [(f.rule_id, f.loc.line) for f in report.findings()] == [("SSL101", 4)]
+
+
+def _copy_program(tmp_path):
+    import os
+    import shutil
+    src = tmp_path / "src"
+    shutil.copytree(TESTDATA / "program" / "conn_fields", src)
+    for p in src.iterdir():  # older than the results cache's "too new" window
+        os.utime(p, (1_600_000_000, 1_600_000_000))
+    return src
+
+
+def _one_file(src, cache, **settings):
+    report = run(Request(paths=(str(src / "server.c"),), isolated=True, jobs=1,
+                         root=str(src), use_cache=True, cache_dir=str(cache), **settings))
+    return {(f.loc.line, f.rule_id) for f in report.findings()}
+
+
+def test_one_file_against_a_warm_cache_gets_the_cross_file_findings(tmp_path):
+    """A pre-commit run on server.c alone still knows conn.c's conn_fail() from the
+    last whole run (the summaries in the cache folder); without the cache it cannot."""
+    src, cache = _copy_program(tmp_path), tmp_path / "cache"
+    assert _one_file(src, cache) == set()  # cold: nothing known of conn.c
+    run(Request(paths=(str(src),), isolated=True, jobs=1, root=str(src), use_cache=True,
+                cache_dir=str(cache)))
+    warm = _one_file(src, cache)
+    assert {(8, "SSL101"), (27, "SSL102"), (41, "SSL101")} <= warm
+    assert _one_file(src, tmp_path / "other-cache") == set()
+
+
+def test_a_changed_file_no_longer_lends_its_old_summaries(tmp_path):
+    src, cache = _copy_program(tmp_path), tmp_path / "cache"
+    run(Request(paths=(str(src),), isolated=True, jobs=1, root=str(src), use_cache=True,
+                cache_dir=str(cache)))
+    conn = src / "conn.c"
+    conn.write_text(conn.read_text().replace(
+        "    SSL_free(c->ssl);   /* the pointer is left as it was */",
+        "    SSL_free(c->ssl);\n    c->ssl = NULL;"))
+    assert (8, "SSL101") not in _one_file(src, cache)

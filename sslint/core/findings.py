@@ -5,6 +5,8 @@ what a rule decided to report (the events rules read are in sslint.core.events).
 """
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, field
 
 
@@ -26,7 +28,9 @@ class Loc:
 def line_of(loc: Loc, site: Loc) -> str:
     """`line 12`, or `conn.c:12` when loc is in another file than site (a free inside
     a function of another file)."""
-    return f"line {loc.line}" if loc.file == site.file else f"{loc.file}:{loc.line}"
+    if loc.file == site.file:
+        return f"line {loc.line}"
+    return f"{os.path.normpath(loc.file)}:{loc.line}"
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from sslint.session.postprocess import apply_baseline, baseline_snapshot, filter
 from sslint.session.results import ResultsCache, pch_folder
 from sslint.core.rule import LEVELS, LoadedRule, all_rules, unknown_selectors
 from sslint.session import program
+from sslint.session.summary_index import SummaryIndex
 from sslint.workers.runner import Job, Runner, Unit, default_jobs
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -134,10 +135,15 @@ def run(request: Request, progress: Progress | None = None) -> Report:
     step = progress.start(len(ready)) if progress else None
     results: list[FileResult] = []
     if ready:
+        index = _summary_index(cache, job) if request.whole_program else None
+        paths = [u.path for u in ready]
         with Runner(job, ready, request.jobs or default_jobs()) as runner:
             batches = program.Batches(runner, rcache)
-            done = program.analyse(batches, job, ready, step, request.whole_program)
+            done = program.analyse(batches, job, ready, step, request.whole_program,
+                                   index.outside(paths) if index else None)
         results = done.results
+        if index:
+            index.update(paths, results)
     if progress and step:
         progress.stop()
     order = {u.display: i for i, u in enumerate(units)}
@@ -167,6 +173,16 @@ def _results_cache(cache: Cache, job: Job) -> ResultsCache | None:
     # Everything of the job reaches the analysis but the PCH settings (results are
     # identical with and without).
     return ResultsCache(cache, repr(dataclasses.replace(job, pch=False, pch_dir="")))
+
+
+def _summary_index(cache: Cache, job: Job) -> SummaryIndex | None:
+    """The summaries earlier runs with these settings learnt, or None without a cache."""
+    if not cache.enabled:
+        return None
+    # Not the output root: a hook run from another folder shares the summaries.
+    settings = dataclasses.replace(job, pch=False, pch_dir="",
+                                   options=dataclasses.replace(job.options, root=""))
+    return SummaryIndex(cache, repr(settings))
 
 
 def _rules(request: Request, cfg: Config) -> list[LoadedRule]:

@@ -31,9 +31,11 @@ class ProgramRun:
     ambiguous: tuple[str, ...] = ()  # names defined differently by several files
 
 
-def exports(results: list[FileResult]) -> tuple[dict[str, FnSpec], tuple[str, ...]]:
-    """Summaries of functions with external linkage by name. A name that files define
-    differently (two programs in one tree, each with its own `cleanup`) is left out."""
+def exports(results: list[FileResult], outside: dict[str, FnSpec] | None = None
+            ) -> tuple[dict[str, FnSpec], tuple[str, ...]]:
+    """Summaries of functions with external linkage by name, over those of `outside`.
+    A name that files define differently (two programs in one tree, each with its own
+    `cleanup`) is left out."""
     seen: dict[str, FnSpec | None] = {}
     for r in results:
         for spec in r.summaries:
@@ -43,8 +45,9 @@ def exports(results: list[FileResult]) -> tuple[dict[str, FnSpec], tuple[str, ..
                 seen[spec.name] = None
             else:
                 seen.setdefault(spec.name, spec)
-    return ({n: s for n, s in seen.items() if s is not None},
-            tuple(sorted(n for n, s in seen.items() if s is None)))
+    program = {n: s for n, s in (outside or {}).items() if n not in seen}
+    program.update((n, s) for n, s in seen.items() if s is not None)
+    return program, tuple(sorted(n for n, s in seen.items() if s is None))
 
 
 class Batches:
@@ -69,7 +72,10 @@ class Batches:
 
 
 def analyse(runner: Batches | Runner, job: Job, units: list[Unit], progress=None,
-            whole_program: bool = True) -> ProgramRun:
+            whole_program: bool = True,
+            outside: dict[str, FnSpec] | None = None) -> ProgramRun:
+    """`outside`: summaries of functions of files not in this run (from the cache of
+    earlier runs); the run's own files win over them."""
     if not whole_program:
         return ProgramRun(runner.run([job] * len(units), units, progress))
     # Phase 1, callee-first: each wave of units gets the summaries of the waves
@@ -77,7 +83,7 @@ def analyse(runner: Batches | Runner, job: Job, units: list[Unit], progress=None
     scans = [callgraph.scan(u.path) for u in units]
     results: list[FileResult | None] = [None] * len(units)
     consumed: list[dict[str, FnSpec]] = [{} for _ in units]
-    run = ProgramRun([])
+    run = ProgramRun([], dict(outside or {}))
     done = 0
     for wave in callgraph.waves(scans):
         jobs = []
@@ -89,7 +95,7 @@ def analyse(runner: Batches | Runner, job: Job, units: list[Unit], progress=None
         for i, r in zip(wave, runner.run(jobs, [units[i] for i in wave], step), strict=True):
             results[i] = r
         done += len(wave)
-        run.program, run.ambiguous = exports([r for r in results if r is not None])
+        run.program, run.ambiguous = exports([r for r in results if r is not None], outside)
     run.results = [r for r in results if r is not None]
     # Phase 2: units whose callees' summaries differ from those they were given (a
     # call the text scan missed, a cycle, a summary that improved) go again.
@@ -111,7 +117,7 @@ def analyse(runner: Batches | Runner, job: Job, units: list[Unit], progress=None
             r.parse_seconds += run.results[i].parse_seconds
             r.analysis_seconds += run.results[i].analysis_seconds
             run.results[i] = r
-        run.program, run.ambiguous = exports(run.results)
+        run.program, run.ambiguous = exports(run.results, outside)
     return run
 
 
