@@ -33,7 +33,9 @@ MESSAGE_TYPE = {"error": types.MessageType.Error, "warning": types.MessageType.W
 def analyse(path: str) -> tuple[list[Finding], list[LoadedRule], list[Notification]]:
     """Findings in path that `sslint check path` would report (suppressed ones left out),
     the rules that ran, and the run's notifications. Raises SessionError."""
-    report = run_session(Request(paths=(path,), root=os.getcwd(), jobs=1, use_pch=False))
+    # The cache lends the summaries of the project's other files from its last whole run.
+    report = run_session(Request(paths=(path,), root=os.getcwd(), jobs=1, use_pch=False,
+                                 use_cache=True))
     findings = [f for r in report.results for f in r.findings]
     notes = report.run_notifications + [n for r in report.results for n in r.notifications]
     return findings, report.rules, notes
