@@ -30,7 +30,8 @@ def line_of(loc: Loc, site: Loc) -> str:
     a function of another file)."""
     if loc.file == site.file:
         return f"line {loc.line}"
-    return f"{os.path.normpath(loc.file)}:{loc.line}"
+    # The file's name only: the related location gives its whole path.
+    return f"{os.path.basename(loc.file)}:{loc.line}"
 
 
 @dataclass(frozen=True)
