@@ -18,7 +18,7 @@ from sslint.engine.lifecycle import Lifecycle
 from sslint.engine.state import ALLOC, EXTERNAL, MAYBE, NONNULL, Obj, State, Value, is_addr, is_obj
 from sslint.core.events import CallSeen
 from sslint.core.findings import Step
-from sslint.model.api import ApiModel, ArgVerb, FnSpec
+from sslint.model.api import ApiModel, ArgVerb, FnSpec, Returns
 
 
 @dataclass
@@ -145,6 +145,15 @@ class Calls:
 
     # ---- modelled functions --------------------------------------------------
     def known_call(self, st: State, call: ir.Call, spec: FnSpec, vals: list):
+        if spec.result.op == "status" and any(v.op == "consume" for v in spec.verbs):
+            # A hand-over that reports failure (sk_X509_push, SSL_CTX_add0_chain_cert)
+            # takes nothing when it fails: followed on both sides.
+            failed = [(s, 0) for s, _ in self._known_call(st.copy(), call, _unconsumed(spec),
+                                                           vals)]
+            return [(s, 1) for s, _ in self._known_call(st, call, spec, vals)] + failed
+        return self._known_call(st, call, spec, vals)
+
+    def _known_call(self, st: State, call: ir.Call, spec: FnSpec, vals: list):
         args = list(call.args)
         if spec.expanded and len(vals) != len(spec.args) and len(vals) > max(spec.expanded):
             args = [args[i] for i in spec.expanded]  # a macro's arguments in its expansion
@@ -217,9 +226,19 @@ class Calls:
                 # a handle, so watch it like one from an untracked place.
                 v = self.ev.read_as(st, args[i], verb.kind)
             if is_obj(v):
-                with self.life.log.spelled_as(describe(args[i]) if i < len(args) else ""):
+                with self.life.log.spelled_as(self.spelled(args[i]) if i < len(args) else ""):
                     VERB_HANDLERS[op](self, st, v, verb, c)
         return outs
+
+    def spelled(self, arg: ir.Expr) -> str:
+        """How the code names an argument, seen through calls that return one of
+        their arguments (OpenSSL 3's sk_X509_push(sk, x) passes ossl_check_X509_type(x))."""
+        while isinstance(arg, ir.Call) and arg.callee:
+            spec = self.model.lookup(arg.callee)
+            if spec is None or spec.result.op != "arg" or spec.result.index >= len(arg.args):
+                break
+            arg = arg.args[spec.result.index]
+        return describe(arg)
 
     def pass_along(self, st: State, v: Value, arg: ir.Expr | None) -> None:
         """Not a handle: a struct pointer or an address; what is behind it goes along."""
@@ -297,6 +316,13 @@ class Calls:
         for lv, _ in outs:  # on failure both out-parameters are set to NULL
             self.ev.write(st, lv, 0, call.loc)
         return [(ok, 1), (st, 0)]
+
+
+def _unconsumed(spec: FnSpec) -> FnSpec:
+    """The spec of a failed hand-over: what it would have taken is only used."""
+    verbs = tuple(replace(v, op="use?", target=-1, slot="") if v.op == "consume" else v
+                  for v in spec.verbs)
+    return replace(spec, verbs=verbs, returns="", result=Returns())
 
 
 def _tolerated(st: State, spec: FnSpec, vals: list) -> tuple[str, ...]:

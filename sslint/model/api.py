@@ -18,11 +18,12 @@ from sslint.model.naming import Naming, parse_naming
 __all__ = ["ApiModel", "ArgVerb", "FnSpec", "HandleKind", "Kinds", "ModelError", "Returns",
            "builtin_kinds", "parse_table"]
 
+_KIND = r"[A-Z_0-9]+(\([A-Z_0-9]+\))?"  # SSL, X509, STACK_OF(X509)
 _ARG_VERB = re.compile(
     r"-|use[?!]?|peek|release(-one)?|addref|escape|unpop|setbio"
-    r"|consume:\d+(:[a-z]+)?|out-acquire:[A-Z_0-9]+|out-borrow:[A-Z_0-9]+:\d+"
+    rf"|consume:\d+(:[a-z]+)?|out-acquire:{_KIND}|out-borrow:{_KIND}:\d+"
 )
-_RET = re.compile(r"acquire:[A-Z_0-9]+|borrow:[A-Z_0-9]+:\d+|slot:\d+:[a-z]+|arg:\d+(:\d+)?"
+_RET = re.compile(rf"acquire:{_KIND}|borrow:{_KIND}:\d+|slot:\d+:[a-z]+|arg:\d+(:\d+)?"
                   r"|truth:\d+|not:\d+|cmp:(==|!=|<=|>=|<|>):\d+:\d+|detached|status")
 
 
