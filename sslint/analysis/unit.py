@@ -7,15 +7,18 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sslint.core import ir
 from sslint.analysis.callbacks import Contract, find_callbacks, registrars
 from sslint.engine.worklist import Budget, FunctionResult, analyze
 from sslint.core.events import Event
 from sslint.core.findings import FileResult, Finding, Loc, Notification
+from sslint.frontend.apigen import openssl_version
 from sslint.frontend.diags import Diagnostic
 from sslint.frontend.localheaders import local_header_texts
 from sslint.frontend.lower import NORETURN_NAMES
@@ -59,31 +62,69 @@ _DEFINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+(\w+)((?:\\\n|.)*)", re.M)
 
 
 def relevant_words(source: bytes, model: ApiModel,
-                   headers: list[bytes] | None = None) -> re.Pattern[bytes]:
+                   headers: list[bytes] | None = None) -> "Words":
     """A pattern for function bodies worth analysing: they name a lifecycle function
     of the model, or a macro of this file or its own headers that (transitively)
     names one."""
-    return _words(model.lifecycle_names(), source, headers)
+    return _words(model.lifecycle_names(), source, headers, model.table_lifecycle_names())
 
 
-def _words(seed: Iterable[str], source: bytes,
-           headers: list[bytes] | None = None) -> re.Pattern[bytes]:
+class Words:
+    """Two patterns searched as one: the API table's names (compiled once per
+    process) and the few a file adds (its summaries, its macros)."""
+
+    def __init__(self, fixed: re.Pattern[bytes] | None, own: re.Pattern[bytes] | None):
+        self.pats = tuple(p for p in (fixed, own) if p is not None)
+
+    def search(self, text: bytes, pos: int = 0, endpos: int = sys.maxsize):
+        for p in self.pats:
+            m = p.search(text, pos, endpos)
+            if m is not None:
+                return m
+        return None
+
+
+def _words(seed: Iterable[str], source: bytes, headers: list[bytes] | None = None,
+           fixed: frozenset[str] = frozenset()) -> Words:
     """A pattern for these names and the macros of this file or its own headers that
-    (transitively) name one of them."""
-    names = set(seed)
+    (transitively) name one of them. `fixed`: names of the seed that are the same
+    for every file (the table's), compiled once."""
+    base = _word_pattern(fixed) if fixed else None
+    names = set(seed) - fixed
     macros = [(m.group(1).decode("latin-1"), m.group(2))
               for text in [source, *(headers or [])] for m in _DEFINE.finditer(text)]
     grew = True
     while grew:
         grew = False
-        pat = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in sorted(names))
-                         + rb")\b")
+        pat = Words(base, _word_pattern(frozenset(names)) if names else None)
         for name, body in macros:
-            if name not in names and pat.search(body):
+            if name not in names and name not in fixed and pat.search(body):
                 names.add(name)
                 grew = True
-    return re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in sorted(names))
-                      + rb")\b")
+    return Words(base, _word_pattern(frozenset(names)) if names else None)
+
+
+@lru_cache(maxsize=64)
+def _word_pattern(names: frozenset[str]) -> re.Pattern[bytes]:
+    """\b(name|name|...)\b, written as a prefix tree: a flat alternation of the
+    API table's hundreds of names costs a try of each at every position."""
+    trie: dict = {}
+    for n in names:
+        node = trie
+        for ch in n.encode():
+            node = node.setdefault(ch, {})
+        node[-1] = {}
+    return re.compile(rb"\b(" + (_trie_regex(trie) if trie else b"(?!)") + rb")\b")
+
+
+def _trie_regex(node: dict) -> bytes:
+    end = -1 in node
+    alts = [re.escape(bytes([ch])) + _trie_regex(child)
+            for ch, child in sorted(node.items()) if ch != -1]
+    if not alts:
+        return b""
+    body = alts[0] if len(alts) == 1 else b"(?:" + b"|".join(alts) + b")"
+    return b"(?:" + body + b")?" if end else body
 
 
 def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model: ApiModel,
@@ -94,6 +135,7 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
         return res
     _report_parse_errors(res, parsed.errors, display, path, parsed.used_shim)
     t1 = time.perf_counter()
+    model = model.for_version(openssl_version(args))  # the table's since/until
     run = _FileRun(res, display, rules, model.copy(), opts, t1 + opts.file_timeout)
     plan = Plan(path, args, parsed, run.model)
     run.lower_planned(plan)
@@ -328,7 +370,7 @@ def _line_starts(source: bytes) -> list[int]:
 
 
 def _lost_statement(broken: list[int], source: bytes, starts: list[int], first: int,
-                    last: int, words: tuple[re.Pattern[bytes], ...]) -> int:
+                    last: int, words: tuple) -> int:
     """A line inside [first, last] where clang dropped a statement that may have
     transferred control or touched a handle (it names a control keyword, a lifecycle
     function or a handle-like identifier); 0 if none. Clang drops a statement whose

@@ -114,6 +114,9 @@ class FnSpec:
     # "N:SLOT": the call takes its own reference on what argument N holds in SLOT
     shares: tuple[str, ...] = ()
     tags: frozenset[str] = frozenset()  # what a call means to advisory rules ("recycle")
+    # OpenSSL versions the entry holds for: since <= version < until (() = unbounded)
+    since: tuple[int, ...] = ()
+    until: tuple[int, ...] = ()
     # Parsed forms of args/returns (filled in by __post_init__; kinds by ApiModel).
     verbs: tuple[ArgVerb, ...] = field(default=(), compare=False)
     result: Returns = field(default=Returns(), compare=False)
@@ -127,10 +130,17 @@ class FnSpec:
     def verb(self, i: int) -> ArgVerb:
         return self.verbs[i] if i < len(self.verbs) else NO_VERB
 
+    def valid_for(self, version: tuple[int, ...] | None) -> bool:
+        """Whether the entry holds for these OpenSSL headers (None: unknown, all do)."""
+        if version is None:
+            return True
+        return (not self.since or version >= self.since) and (
+            not self.until or version < self.until)
+
 
 _KEYS = {"args", "returns", "check_return", "man", "expanded", "marks", "attempt_marks",
          "result_marks", "callback", "replaces", "kinds", "tags", "consume_if",
-         "never_null", "noreturn", "shares"}
+         "never_null", "noreturn", "shares", "since", "until"}
 
 
 def parse_table(data: dict, source: str, kinds: Kinds | None = None) -> dict[str, FnSpec]:
@@ -194,6 +204,7 @@ def _parse_entry(name: str, entry: object, where: str) -> FnSpec:
     cond = entry.get("consume_if", -1)
     if not isinstance(cond, int) or isinstance(cond, bool):
         raise ModelError(f"{where}: 'consume_if' must be an argument index")
+    since, until = (_version(entry.get(k, ""), k, where) for k in ("since", "until"))
     rep = entry.get("replaces", [])
     if not isinstance(rep, list) or not all(isinstance(x, str) for x in rep):
         raise ModelError(f"{where}: 'replaces' must be a list of slot names")
@@ -203,7 +214,20 @@ def _parse_entry(name: str, entry: object, where: str) -> FnSpec:
                   callback=tuple(cb), replaces=tuple(rep),
                   kinds=tuple(_strings(entry, "kinds", where)),
                   tags=frozenset(_strings(entry, "tags", where)), consume_if=cond,
-                  never_null=never_null, noreturn=noreturn, shares=tuple(shares))
+                  never_null=never_null, noreturn=noreturn, shares=tuple(shares),
+                  since=since, until=until)
+
+
+def _version(text: object, key: str, where: str) -> tuple[int, ...]:
+    if text == "":
+        return ()
+    if not isinstance(text, str) or not re.fullmatch(r"\d+(\.\d+){0,2}", text):
+        raise ModelError(f"{where}: '{key}' must be a version such as \"3.0\"")
+    return tuple(int(x) for x in text.split("."))
+
+
+def version_text(v: tuple[int, ...]) -> str:
+    return ".".join(map(str, v))
 
 
 def resolve(spec: FnSpec, kinds: Kinds, where: str = "") -> FnSpec:
@@ -239,8 +263,43 @@ def _table_text() -> dict:
     return tomllib.loads(text)
 
 
+def _generated_text() -> dict:
+    """The default table tools/gen_api.py wrote from OpenSSL's headers."""
+    res = resources.files("sslint.model").joinpath("openssl_generated.toml")
+    return tomllib.loads(res.read_text("utf-8")) if res.is_file() else {}
+
+
+@lru_cache(maxsize=1)
+def _generated() -> tuple[str, dict]:
+    data = dict(_generated_text())
+    origin = data.pop("generated_from", "")
+    return str(origin), data
+
+
+def hand_table_names() -> frozenset[str]:
+    """Functions of the hand-checked table (openssl.toml)."""
+    _builtin()
+    return _HAND
+
+
+def generated_names() -> frozenset[str]:
+    """Functions whose entry comes from the generated default table."""
+    _builtin()
+    return _GEN
+
+
+def generated_from() -> str:
+    """The OpenSSL version whose headers the generated table was made from."""
+    return _generated()[0]
+
+
+_HAND: frozenset[str] = frozenset()
+_GEN: frozenset[str] = frozenset()
+
+
 @lru_cache(maxsize=1)
 def _builtin() -> tuple[Kinds, Naming, dict[str, FnSpec]]:
+    global _HAND, _GEN
     data = dict(_table_text())
     kinds = Kinds(parse_kinds(data.pop("handles", {}), "openssl.toml"))
     naming = parse_naming(data.pop("naming", {}), "openssl.toml")
@@ -249,9 +308,13 @@ def _builtin() -> tuple[Kinds, Naming, dict[str, FnSpec]]:
         raise ModelError("openssl.toml: [fallback_types] must map type names to struct tags")
     _FALLBACK.clear()
     _FALLBACK.update(fallback)
-    table = {name: resolve(spec, kinds, f"openssl.toml: [{name}]")
-             for name, spec in parse_table(data, "openssl.toml", kinds).items()}
-    return kinds, naming, table
+    hand = {name: resolve(spec, kinds, f"openssl.toml: [{name}]")
+            for name, spec in parse_table(data, "openssl.toml", kinds).items()}
+    gen = {name: resolve(spec, kinds, f"openssl_generated.toml: [{name}]")
+           for name, spec in parse_table(_generated()[1], "openssl_generated.toml",
+                                         kinds).items() if name not in hand}
+    _HAND, _GEN = frozenset(hand), frozenset(gen)
+    return kinds, naming, {**gen, **hand}
 
 
 _FALLBACK: dict[str, str] = {}
@@ -283,6 +346,26 @@ class ApiModel:
         self.names = frozenset(self.table)
         self.attempts = frozenset(m for f in table.values() for m in f.attempt_marks)
         self._lifecycle: frozenset[str] | None = None
+        self._table_lifecycle: frozenset[str] | None = None
+        self._versions: dict[tuple[int, ...], ApiModel] = {}
+
+    def for_version(self, version: tuple[int, ...] | None) -> "ApiModel":
+        """The model for code built against these OpenSSL headers: entries whose
+        since/until exclude the version are dropped (the naming rules take over)."""
+        if version is None:
+            return self
+        hit = self._versions.get(version)
+        if hit is None:
+            gone = [n for n, f in self.table.items() if not f.valid_for(version)]
+            hit = self
+            if gone:
+                hit = self.copy()
+                for n in gone:
+                    del hit.table[n]
+                hit.names = frozenset(hit.table)
+                hit._lifecycle = hit._table_lifecycle = None
+            self._versions[version] = hit
+        return hit
 
     def copy(self) -> "ApiModel":
         other = ApiModel.__new__(ApiModel)
@@ -291,6 +374,8 @@ class ApiModel:
         other.names = self.names
         other.attempts = self.attempts
         other._lifecycle = self._lifecycle
+        other._table_lifecycle = self.table_lifecycle_names()
+        other._versions = {}
         return other
 
     def add(self, spec: FnSpec) -> None:
@@ -306,6 +391,12 @@ class ApiModel:
         if self._lifecycle is None:
             self._lifecycle = self._compute_lifecycle_names()
         return self._lifecycle
+
+    def table_lifecycle_names(self) -> frozenset[str]:
+        """lifecycle_names() of the table alone, before this file's summaries."""
+        if self._table_lifecycle is None:
+            self._table_lifecycle = self.lifecycle_names()
+        return self._table_lifecycle
 
     def _compute_lifecycle_names(self) -> frozenset[str]:
         """Functions that can start or end a tracked lifetime, whose result must be
