@@ -15,7 +15,8 @@ from sslint.engine.evaluate import Evaluator
 from sslint.engine.paths import Paths, describe
 from sslint.engine.values import is_constant
 from sslint.engine.lifecycle import Lifecycle
-from sslint.engine.state import ALLOC, EXTERNAL, MAYBE, NONNULL, Obj, State, Value, is_addr, is_obj
+from sslint.engine.state import (ALLOC, BORROW, EXTERNAL, MAYBE, NONNULL, Obj, State, Value,
+                                 is_addr, is_obj)
 from sslint.core.events import CallSeen
 from sslint.core.findings import Step
 from sslint.model.api import ApiModel, ArgVerb, FnSpec, Returns
@@ -84,6 +85,10 @@ class Calls:
         if spec is None or spec.expanded:  # a macro's own argument order: not handled
             return None
         r = spec.result
+        for i, v in enumerate(spec.verbs):  # d2i_X509(&x, ...) == NULL tests x
+            if v.op == "out-result" and i < len(call.args) \
+                    and isinstance(call.args[i], ir.AddrOf):
+                return call.args[i].operand, False
         if r.op in ("truth", "not", "arg") and r.index < len(call.args):
             return call.args[r.index], r.op == "not"
         if r.op == "cmp" and max(r.index, r.otherwise) < len(call.args):
@@ -289,6 +294,14 @@ class Calls:
             return lender if not is_addr(lender) else None
 
         if r.op == "borrow":
+            if len(vals) == 1 and is_obj(lender):
+                # A getter of its argument alone, called again: the same object
+                # (`if (chain != SSL_get_peer_cert_chain(ssl)) sk_X509_pop_free(chain, ...)`).
+                again = next((oid for oid, o in st.objs.items() if o.owner == lender
+                              and o.origin == BORROW and o.api == spec.name
+                              and not o.destroyed and not o.unknown), None)
+                if again is not None:
+                    return again
             return self.life.borrow(st, r.kind, lender, call.loc, spec.name)
         if r.op == "slot":
             if is_obj(lender) and lender in st.objs:
@@ -302,6 +315,10 @@ class Calls:
         status = spec.result.op == "status"
         ok = st.copy() if status else st
         for lv, verb in outs:
+            if verb.op == "out-result":  # d2i_X509(&x, ...): x is the result as well
+                self.life.escape(ok, self.ev.read(ok, lv))  # reused or freed by the call
+                self.ev.write(ok, lv, result if is_obj(result) else None, call.loc)
+                continue
             if verb.op == "out-acquire":
                 oid = ok.new_id(call.loc)
                 made = Step(call.loc, f"{verb.kind} allocated by {spec.name}()")

@@ -255,6 +255,13 @@ class Engine:
         return (o.owe > 0 and not o.escaped and not o.unknown and o.null != NULL
                 and not o.destroyed)
 
+    def in_container(self, st: State, o: Obj) -> bool:
+        """A reference taken on an element of a live stack (sk_X509_dup, then
+        X509_up_ref of each element): the stack's to release."""
+        owner = st.objs.get(o.owner) if o.owner and o.origin != ALLOC else None
+        return owner is not None and not owner.destroyed \
+            and self.model.kinds.container(owner.kind)
+
     def leaks_at_exit(self, st: State, loc: Loc, how: str) -> None:
         if self.fn.name == "main":
             return  # returning from main ends the process, like exit()
@@ -262,7 +269,7 @@ class Engine:
         kept = {v for k, v in st.env.items() if is_obj(v) and _outlives_call(k)}
         self.exits += 1
         for oid, o in st.objs.items():
-            if self.leak_candidate(o) and oid not in kept:
+            if self.leak_candidate(o) and oid not in kept and not self.in_container(st, o):
                 if o.origin != ALLOC:
                     self.owed_at_exit[o.site] = self.owed_at_exit.get(o.site, 0) + 1
                 self.log.emit(Leak, st, oid, loc, o.api,
@@ -286,7 +293,7 @@ class Engine:
             o = objs[oid]
             if o.origin == PARAM:
                 continue  # kept: the function's summary asks what became of it
-            if self.leak_candidate(o):
+            if self.leak_candidate(o) and not self.in_container(st, o):
                 self.log.emit(Leak, st, oid, loc, o.api,
                               exit=Step(loc, "the last reference to it is lost here"),
                               owe=o.owe, lost=True, source=o.origin, acquired=o.ref_site)

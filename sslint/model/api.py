@@ -20,7 +20,7 @@ __all__ = ["ApiModel", "ArgVerb", "FnSpec", "HandleKind", "Kinds", "ModelError",
 
 _KIND = r"[A-Z_0-9]+(\([A-Z_0-9]+\))?"  # SSL, X509, STACK_OF(X509)
 _ARG_VERB = re.compile(
-    r"-|use[?!]?|peek|release(-one)?|addref|escape|unpop|setbio"
+    r"-|use[?!]?|peek|release(-one)?|addref|escape|unpop|setbio|out-result"
     rf"|consume:\d+(:[a-z]+)?|out-acquire:{_KIND}|out-borrow:{_KIND}:\d+"
 )
 _RET = re.compile(rf"acquire:{_KIND}|borrow:{_KIND}:\d+|slot:\d+:[a-z]+|arg:\d+(:\d+)?"

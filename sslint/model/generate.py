@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from sslint.model.kinds import Kinds
 
-_NEW = re.compile(r"(_new(_|$)|_dup$|(^|_)get1(_|$)|^d2i_|^PEM_read_|^PEM_X509_INFO_read)")
+_NEW = re.compile(r"(_new(_|$)|_dup$|(^|_)get1(_|$)|^d2i_|^PEM_read_)")
+_READS = re.compile(r"^(d2i_|PEM_read_)")
 _GET0 = re.compile(r"(^|_)get0(_|$)")
 _HANDS_OVER = re.compile(r"(^|_)(set0|add0|push0|push|own)(_|$)")
 # Argument-returning checks of OpenSSL 3's safestack.h (sk_X509_push(sk, x) passes
@@ -45,8 +46,11 @@ def classify(p: Proto, kinds: Kinds) -> dict:
         entry["kinds"] = [p.params[0]]
         return entry
     args = []
+    reader = p.result and _READS.match(p.name)
     for i, k in enumerate(p.params):
-        if not k or k.startswith("&"):
+        if reader and k == "&" + p.result:
+            args.append("out-result")  # d2i_X509(&x, ...): *x is the result too
+        elif not k or k.startswith("&"):
             args.append("-")
         elif i == 0 and len(p.params) == 1 and _own_function(p.name, k, "_free", kinds):
             args.append("release")

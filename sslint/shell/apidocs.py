@@ -19,6 +19,7 @@ ARG_MEANING = {
     "unpop": "taken out of its chain; the caller owns it again",
     "out-acquire": "a new owned {kind} is written through this pointer",
     "out-borrow": "a {kind} owned by argument {target} is written through this pointer",
+    "out-result": "when not NULL, the result is written through this pointer too",
     "escape": "kept by the callee; the caller need not release it",
     "peek": "only the pointer value is read",
 }

@@ -1,5 +1,6 @@
 /* STACK_OF(X509): push hands over, value lends, free frees the stack alone,
  * pop_free frees the elements too. */
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 /* Buggy: sk_X509_free leaves the pushed certificate behind; it leaks. */
@@ -88,4 +89,25 @@ void keep_value_ok(STACK_OF(X509) *sk)
     if (x == NULL || !X509_up_ref(x))
         return;
     X509_free(x); /* ok: SSL201 */
+}
+
+/* Correct: a shallow copy whose elements get a reference each (as
+ * X509_chain_up_ref does): the references are the returned stack's. */
+STACK_OF(X509) *chain_ref_ok(STACK_OF(X509) *certs)
+{
+    int i;
+    STACK_OF(X509) *chain = sk_X509_dup(certs);
+    if (chain == NULL)
+        return NULL;
+    for (i = 0; i < sk_X509_num(chain); i++)
+        X509_up_ref(sk_X509_value(chain, i)); /* ok: SSL301 */
+    return chain;
+}
+
+/* Correct: a getter called again returns the same stack. */
+void chain_compare_ok(SSL *ssl, STACK_OF(X509) *mine)
+{
+    STACK_OF(X509) *chain = mine != NULL ? mine : SSL_get_peer_cert_chain(ssl);
+    if (chain != SSL_get_peer_cert_chain(ssl))
+        sk_X509_pop_free(chain, X509_free); /* ok: SSL201 */
 }
