@@ -286,7 +286,10 @@ class Engine:
         while changed:  # objects owned by a live object live too (an SSL's BIOs)
             changed = False
             for oid, o in objs.items():
-                if oid not in live and o.owner and o.owner in live and o.origin != "borrow":
+                if oid not in live and o.owner and o.owner in live and o.origin != "borrow" \
+                        and not self.model.kinds.container(objs[o.owner].kind):
+                    # (a stack's elements no variable names are the stack's business:
+                    # kept, each push in a loop would be a new state)
                     live.add(oid)
                     changed = True
         for oid in [i for i in objs if i not in live]:

@@ -335,6 +335,12 @@ def builtin_fallback_types() -> dict[str, str]:
     return dict(_FALLBACK)
 
 
+def _is_lifecycle(f: FnSpec) -> bool:
+    return bool((f.returns and f.result.op not in ("truth", "not", "cmp"))
+                or f.check_return or f.marks or f.attempt_marks
+                or any(a not in ("-", "use", "use?", "use!", "peek") for a in f.args))
+
+
 class ApiModel:
     """Built-in table plus user extensions (which win on a name clash)."""
 
@@ -382,7 +388,9 @@ class ApiModel:
         """A function summarised from this file's own code."""
         self.table[spec.name] = resolve(spec, self.kinds)
         self.names = self.names | {spec.name}
-        self._lifecycle = None
+        if self._lifecycle is not None:  # one entry changed: not the whole table again
+            self._lifecycle = self._lifecycle - {spec.name} | (
+                {spec.name} if _is_lifecycle(self.table[spec.name]) else set())
 
     def lookup(self, name: str) -> FnSpec | None:
         return self.table.get(name)
@@ -402,10 +410,7 @@ class ApiModel:
         """Functions that can start or end a tracked lifetime, whose result must be
         checked, or that leave a mark advisory rules read (a handshake, a shutdown).
         A function body that reaches none of them cannot produce a finding."""
-        return frozenset(n for n, f in self.table.items()
-                         if (f.returns and f.result.op not in ("truth", "not", "cmp"))
-                         or f.check_return or f.marks or f.attempt_marks
-                         or any(a not in ("-", "use", "use?", "use!", "peek") for a in f.args))
+        return frozenset(n for n, f in self.table.items() if _is_lifecycle(f))
 
     def attempt_marks(self) -> frozenset[str]:
         """Marks the table's functions record whatever they return ("shutdown")."""
