@@ -150,7 +150,7 @@ class Calls:
 
     # ---- modelled functions --------------------------------------------------
     def known_call(self, st: State, call: ir.Call, spec: FnSpec, vals: list):
-        if spec.result.op == "status" and any(v.op == "consume" for v in spec.verbs):
+        if spec.result.op == "status" and "consume" in spec.args_ops:
             # A hand-over that reports failure (sk_X509_push, SSL_CTX_add0_chain_cert)
             # takes nothing when it fails: followed on both sides.
             failed = [(s, 0) for s, _ in self._known_call(st.copy(), call, _unconsumed(spec),

@@ -127,6 +127,11 @@ class FnSpec:
         if self.returns and not self.result.op:
             object.__setattr__(self, "result", Returns.parse(self.returns))
 
+    @property
+    def args_ops(self) -> frozenset[str]:
+        """The verbs' names ("consume", "use"...)."""
+        return frozenset(a.split(":", 1)[0] for a in self.args)
+
     def verb(self, i: int) -> ArgVerb:
         return self.verbs[i] if i < len(self.verbs) else NO_VERB
 
