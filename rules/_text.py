@@ -22,3 +22,9 @@ def freed_again(rule_id: str, event: Destroyed, cause: Cause, owner_kind: str,
     msg = f"{event.api}() releases {handle_name(event)}, {what}"
     return Finding(rule_id, msg + ".", event.site, event.function,
                    related_from(event.first_release), event.trail)
+
+
+def holds_a_chain(kind: str) -> bool:
+    """Owners that free what they hold only when freed as a whole (BIO_free_all,
+    sk_X509_pop_free): a BIO chain or a stack."""
+    return kind == "BIO" or kind.startswith("STACK_OF(")

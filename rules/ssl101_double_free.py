@@ -2,8 +2,15 @@
 
 ## What it does
 Finds a second release (`SSL_free`, `SSL_SESSION_free`, `BIO_free`, `BIO_free_all`,
-`SSL_CTX_free`) of an `SSL`, `SSL_SESSION`, `BIO` or `SSL_CTX` reference that was
+`SSL_CTX_free`, `X509_free`...) of a reference that was
 already released on the same path, directly or through an alias.
+
+Kinds covered: every handle kind of the API table: `SSL`, `SSL_CTX`, `SSL_SESSION`,
+`BIO`, `X509`, `X509_NAME`, `X509_CRL`, `X509_STORE`, `X509_STORE_CTX`, `EVP_PKEY`,
+`EVP_PKEY_CTX`, `EVP_MD_CTX`, `EVP_CIPHER_CTX`, `OCSP_RESPONSE`, `OCSP_BASICRESP`,
+`OCSP_REQUEST`, the ASN1 strings and the stacks `STACK_OF(X509)`,
+`STACK_OF(X509_NAME)`, `STACK_OF(X509_CRL)`, `STACK_OF(X509_INFO)`,
+`STACK_OF(GENERAL_NAME)` (`sslint api` lists them).
 
 ## Why is this bad?
 Each release drops one reference; when the count reaches zero the object is

@@ -6,6 +6,13 @@ dereference of one, after the object was released on the same path: by its own
 free function, or together with the object that owned it (an `SSL` frees its BIOs,
 `BIO_free_all` frees a whole chain, a borrowed pointer dies with its owner).
 
+Kinds covered: every handle kind of the API table: `SSL`, `SSL_CTX`, `SSL_SESSION`,
+`BIO`, `X509`, `X509_NAME`, `X509_CRL`, `X509_STORE`, `X509_STORE_CTX`, `EVP_PKEY`,
+`EVP_PKEY_CTX`, `EVP_MD_CTX`, `EVP_CIPHER_CTX`, `OCSP_RESPONSE`, `OCSP_BASICRESP`,
+`OCSP_REQUEST`, the ASN1 strings and the stacks `STACK_OF(X509)`,
+`STACK_OF(X509_NAME)`, `STACK_OF(X509_CRL)`, `STACK_OF(X509_INFO)`,
+`STACK_OF(GENERAL_NAME)` (`sslint api` lists them).
+
 ## Why is this bad?
 After the last reference is dropped the memory is returned to the allocator
 (SSL_free(3), BIO_new(3)); OpenSSL will read and write through the stale pointer.

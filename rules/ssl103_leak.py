@@ -6,6 +6,15 @@ Finds an `SSL`, `SSL_SESSION`, `BIO` or `SSL_CTX` reference the function owns (f
 `BIO_new` and its siblings, or an extra reference from `*_up_ref`) that reaches an
 exit of the function, or loses its last pointer, without being released, returned,
 stored somewhere that outlives the function, or handed to another object.
+
+Kinds covered: every handle kind of the API table (a certificate from
+`SSL_get1_peer_certificate`, a key from `PEM_read_bio_PrivateKey`, a chain from
+`X509_STORE_CTX_get1_chain`...): `SSL`, `SSL_CTX`, `SSL_SESSION`, `BIO`, `X509`,
+`X509_NAME`, `X509_CRL`, `X509_STORE`, `X509_STORE_CTX`, `EVP_PKEY`, `EVP_PKEY_CTX`,
+`EVP_MD_CTX`, `EVP_CIPHER_CTX`, `OCSP_RESPONSE`, `OCSP_BASICRESP`, `OCSP_REQUEST`,
+the ASN1 strings and the stacks `STACK_OF(X509)`, `STACK_OF(X509_NAME)`,
+`STACK_OF(X509_CRL)`, `STACK_OF(X509_INFO)`, `STACK_OF(GENERAL_NAME)` (`sslint api`
+lists them).
 The finding points at the allocation; the path shows the exit where it leaks.
 
 ## Why is this bad?

@@ -5,7 +5,18 @@ Finds a release of a pointer the function only borrowed: `SSL_SESSION_free` on t
 result of `SSL_get_session`/`SSL_get0_session`, `BIO_free`/`BIO_free_all` on
 `SSL_get_rbio`/`SSL_get_wbio`, `SSL_free` on the SSL fetched with `BIO_get_ssl`,
 `SSL_CTX_free` on `SSL_get_SSL_CTX`, `BIO_free` on `BIO_next`/`BIO_find_type`.
-Also a release of such a pointer after its owner was freed.
+Also a release of such a pointer after its owner was freed. The same for
+certificates, keys and stacks lent by `SSL_get0_peer_certificate`,
+`SSL_get_peer_cert_chain`, `SSL_CTX_get_cert_store`, `X509_STORE_CTX_get_current_cert`,
+`X509_STORE_CTX_get0_chain`, `sk_X509_value`, `X509_get_subject_name`,
+`EVP_DigestSignInit`'s `*pctx`...
+
+Kinds covered: every handle kind of the API table: `SSL`, `SSL_CTX`, `SSL_SESSION`,
+`BIO`, `X509`, `X509_NAME`, `X509_CRL`, `X509_STORE`, `X509_STORE_CTX`, `EVP_PKEY`,
+`EVP_PKEY_CTX`, `EVP_MD_CTX`, `EVP_CIPHER_CTX`, `OCSP_RESPONSE`, `OCSP_BASICRESP`,
+`OCSP_REQUEST`, the ASN1 strings and the stacks `STACK_OF(X509)`,
+`STACK_OF(X509_NAME)`, `STACK_OF(X509_CRL)`, `STACK_OF(X509_INFO)`,
+`STACK_OF(GENERAL_NAME)` (`sslint api` lists them).
 
 ## Why is this bad?
 These getters do not increment the reference count (SSL_get_session(3),

@@ -1,4 +1,4 @@
-"""A BIO is freed after an SSL took ownership of it.
+"""A handle is freed after an SSL (or another owner) took ownership of it.
 
 ## What it does
 Finds `BIO_free`/`BIO_free_all` (or a second release by any route) of a BIO that
@@ -9,6 +9,12 @@ for both directions through `SSL_set0_rbio` and `SSL_set0_wbio` without a
 `BIO_up_ref` first). The hand-over is counted the way OpenSSL's code does it: for
 example `SSL_set_bio(s, b, b)` takes one reference for both directions, and a
 second `SSL_set_bio` takes only what the formula in SSL_set_bio's code says.
+
+The same holds for every other object that takes a handle over: a store given to
+an `SSL_CTX` with `SSL_CTX_set_cert_store`, a certificate or chain given with
+`SSL_CTX_add_extra_chain_cert`, `SSL_CTX_add0_chain_cert`, `SSL_CTX_set0_chain`
+(and their `SSL_` forms), a CA list with `SSL_CTX_set_client_CA_list`. A hand-over
+that reports failure (the `add0`/`set0` forms) takes nothing when it fails.
 
 ## Why is this bad?
 After the hand-over the SSL owns the BIO and `SSL_free` frees it (SSL_set_bio(3),
@@ -43,18 +49,19 @@ int attach(SSL *ssl, int fd)
 
 ## References
 - SSL_set_bio(3), section DESCRIPTION (ownership of rbio and wbio)
+- SSL_CTX_set_cert_store(3); SSL_CTX_add_extra_chain_cert(3); SSL_CTX_add1_chain_cert(3)
 - SSL_free(3)
 """
 from sslint.core.events import Cause, DoubleRelease, ReleaseTransferred
 from sslint.core.findings import Finding
 from sslint.core.rule import Rule
 
-from ._text import freed_again, handle_name
+from ._text import freed_again, handle_name, holds_a_chain
 
 RULE = Rule(
     id="SSL202",
     name="free-of-ssl-owned-bio",
-    summary="BIO freed after an SSL took ownership of it",
+    summary="Handle freed after an SSL or another owner took ownership of it",
     events=("release-transferred", "double-release"),
     man=("SSL_set_bio", "SSL_free"),
     man_section="DESCRIPTION",
@@ -67,15 +74,16 @@ RULE = Rule(
 
 
 def check(event: ReleaseTransferred | DoubleRelease) -> Finding | None:
+    if not event.owner_kind or holds_a_chain(event.owner_kind):
+        return None  # chains and stacks: SSL203
     if isinstance(event, DoubleRelease):
-        return freed_again(RULE.id, event, Cause.OWNER, "SSL", "which its SSL already freed")
-    if event.owner_kind != "SSL":
-        return None
+        return freed_again(RULE.id, event, Cause.OWNER, event.owner_kind,
+                           f"which its {event.owner_kind} already freed")
     if event.overcommit:
         msg = (f"{event.api}() hands {handle_name(event)} to {event.owner} again, "
                f"but this function has no reference left to give: without a BIO_up_ref() "
                f"first, the SSL frees it twice")
         return Finding(RULE.id, msg + ".", event.site, event.function, (), event.trail)
     msg = (f"{event.api}() releases {handle_name(event)}, which {event.owner} owns "
-           f"since it was handed over; SSL_free() will release it again")
+           f"since it was handed over; {event.owner_kind}_free() will release it again")
     return Finding(RULE.id, msg + ".", event.site, event.function, (), event.trail)

@@ -6,6 +6,14 @@ handle the function did not allocate (a parameter, a field, a getter's result)
 where some path out of the function neither releases the extra reference nor
 stores the handle where it outlives the function.
 
+Kinds covered: those with an up_ref function (`X509_up_ref`, `EVP_PKEY_up_ref`,
+`X509_STORE_up_ref`, `X509_CRL_up_ref` too) among `SSL`, `SSL_CTX`, `SSL_SESSION`,
+`BIO`, `X509`, `X509_NAME`, `X509_CRL`, `X509_STORE`, `X509_STORE_CTX`, `EVP_PKEY`,
+`EVP_PKEY_CTX`, `EVP_MD_CTX`, `EVP_CIPHER_CTX`, `OCSP_RESPONSE`, `OCSP_BASICRESP`,
+`OCSP_REQUEST`, the ASN1 strings and the stacks `STACK_OF(X509)`,
+`STACK_OF(X509_NAME)`, `STACK_OF(X509_CRL)`, `STACK_OF(X509_INFO)`,
+`STACK_OF(GENERAL_NAME)` (`sslint api` lists them).
+
 ## Why is this bad?
 Each successful up_ref needs exactly one more free (SSL_new(3), BIO_new(3),
 SSL_SESSION_free(3), SSL_CTX_new(3)). An unbalanced one keeps the object alive

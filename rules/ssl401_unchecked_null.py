@@ -4,7 +4,16 @@
 Finds the result of `SSL_new`, `SSL_dup`, `BIO_new*`, `SSL_get1_session`,
 `SSL_SESSION_new`, `d2i_SSL_SESSION`, `SSL_CTX_new`, `SSL_new_stream`… passed to a
 function that does not accept NULL (or dereferenced) on a path where it was never
-compared with NULL. Free functions accept NULL and are not reported.
+compared with NULL. Free functions accept NULL and are not reported. A function
+counts as rejecting NULL only where its table entry says `use` (its page or its
+code says it dereferences the handle); `use?` entries and unlisted functions do not.
+
+Kinds covered: `SSL`, `SSL_CTX`, `SSL_SESSION`, `BIO`, `X509`, `X509_NAME`,
+`X509_CRL`, `X509_STORE`, `X509_STORE_CTX`, `EVP_PKEY`, `EVP_PKEY_CTX`,
+`EVP_MD_CTX`, `EVP_CIPHER_CTX`, `OCSP_RESPONSE`, `OCSP_BASICRESP`, `OCSP_REQUEST`,
+the ASN1 strings and the stacks `STACK_OF(X509)`, `STACK_OF(X509_NAME)`,
+`STACK_OF(X509_CRL)`, `STACK_OF(X509_INFO)`, `STACK_OF(GENERAL_NAME)` (`sslint api`
+lists them).
 
 ## Why is this bad?
 These constructors return NULL when memory runs out, when the input does not

@@ -15,53 +15,58 @@ from sslint.core.rule import all_rules
 from sslint.workers.runner import Job, Unit, run_unit
 
 EXTRA_KIND = """
-[handles.X509]
-types = ["X509"]
-records = ["x509_st"]
-prefixes = ["X509_"]
-free = ["X509_free"]
-up_ref = ["X509_up_ref"]
+[handles.DH]
+types = ["DH"]
+records = ["dh_st"]
+prefixes = ["DH_"]
+free = ["DH_free"]
+up_ref = ["DH_up_ref"]
 
-[X509_new]
+[DH_new]
 args = []
-returns = "acquire:X509"
-man = "X509_new"
+returns = "acquire:DH"
+man = "DH_new"
 
-[X509_free]
+[DH_free]
 args = ["release"]
-man = "X509_new"
+man = "DH_new"
+
+[DH_up_ref]
+args = ["addref"]
+man = "DH_new"
 """
 
 C_SOURCE = """\
-#include <openssl/x509.h>
+#include <openssl/dh.h>
 
 void twice(void)
 {
-    X509 *cert = X509_new();
-    X509_free(cert);
-    X509_free(cert);
+    DH *dh = DH_new();
+    DH_free(dh);
+    DH_free(dh);
 }
 
 void leaks(int fail)
 {
-    X509 *cert = X509_new();
+    DH *dh = DH_new();
     if (fail)
         return;
-    X509_free(cert);
+    DH_free(dh);
 }
 """
 
 
 @pytest.fixture
-def table_with_x509(monkeypatch):
-    """The built-in table plus a new handle kind, as if openssl.toml said so."""
+def table_with_dh(monkeypatch):
+    """The built-in table plus a new handle kind (DH, which it does not track), as if
+    openssl.toml said so."""
     original = api._table_text
 
     def patched() -> dict:
         data = original()
         extra = tomllib.loads(EXTRA_KIND)
         data["handles"] = {**data["handles"], **extra.pop("handles")}
-        for name in ("X509_free", "X509_new"):
+        for name in ("DH_free", "DH_new", "DH_up_ref"):
             data.pop(name, None)
         return {**data, **extra}
 
@@ -77,8 +82,8 @@ def table_with_x509(monkeypatch):
     reset()
 
 
-def test_a_new_kind_is_tracked_from_the_table_alone(tmp_path, table_with_x509):
-    src = tmp_path / "x509.c"
+def test_a_new_kind_is_tracked_from_the_table_alone(tmp_path, table_with_dh):
+    src = tmp_path / "dh.c"
     src.write_text(C_SOURCE)
     job = Job(tuple(r.rule.id for r in all_rules()), (), Options())
     res = run_unit(job, Unit(str(src), str(src), ()))
@@ -86,11 +91,11 @@ def test_a_new_kind_is_tracked_from_the_table_alone(tmp_path, table_with_x509):
     assert ("SSL101", 7) in found, res.findings
     assert ("SSL103", 12) in found, res.findings
     leak = next(f for f in res.findings if f.rule_id == "SSL103")
-    assert leak.message.startswith("X509 from X509_new()")
+    assert leak.message.startswith("DH from DH_new()")
 
 
 def test_without_the_kind_nothing_is_reported(tmp_path):
-    src = tmp_path / "x509.c"
+    src = tmp_path / "dh.c"
     src.write_text(C_SOURCE)
     job = Job(tuple(r.rule.id for r in all_rules()), (), Options())
     res = run_unit(job, Unit(str(src), str(src), ()))
@@ -120,3 +125,15 @@ def test_verbs_are_parsed_once_with_their_kinds():
     assert model.lookup("SSL_get_rbio").result.kind == "BIO"
     assert model.lookup("SSL_new").verb(0).kind == "SSL_CTX"
     assert model.lookup("BIO_new_bio_pair").verb(0).kind == "BIO"
+
+
+def test_rule_docs_name_every_kind_they_cover():
+    """The "Kinds covered" lists of the rule docs keep up with the table."""
+    from sslint.core.rule import all_rules
+    kinds = ApiModel().kinds.by_name
+    docs = [r for r in all_rules() if "Kinds covered" in (r.doc or "")]
+    assert len(docs) >= 6
+    for r in docs:
+        text = r.doc.replace("\n", " ")
+        for k in kinds:
+            assert f"`{k}`" in text or k.startswith("ASN1_"), (r.rule.id, k)

@@ -18,6 +18,7 @@ from sslint.engine.worklist import FunctionResult, analyze
 from sslint.core.events import Event
 from sslint.core.findings import FileResult, Finding, Loc, Notification
 from sslint.frontend.deps import dependencies
+from sslint.frontend.apigen import openssl_version
 from sslint.frontend.diags import Diagnostic
 from sslint.frontend.localheaders import local_header_texts
 from sslint.frontend.lower import NORETURN_NAMES
@@ -66,6 +67,7 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
     _report_parse_errors(res, parsed.errors, display, path, parsed.used_shim)
     res.inputs = dependencies(parsed, path, args)
     t1 = time.perf_counter()
+    model = model.for_version(openssl_version(args))  # the table's since/until
     run = _FileRun(res, display, rules, model.copy(), opts, t1 + opts.file_timeout)
     plan = Plan(path, args, parsed, run.model)
     run.lower_planned(plan)

@@ -8,6 +8,7 @@ OpenSSL-looking names missing from the table follow the table's [naming] rules.
 from __future__ import annotations
 
 from collections.abc import Callable
+import dataclasses
 from dataclasses import dataclass
 
 from sslint.core import ir
@@ -15,11 +16,11 @@ from sslint.engine.evaluate import Evaluator
 from sslint.engine.paths import Paths, describe
 from sslint.engine.values import is_constant
 from sslint.engine.lifecycle import Lifecycle
-from sslint.engine.state import (ALLOC, EXTERNAL, MAYBE, NONNULL, Obj, State, Value, is_addr,
-                                 is_obj, replace)
+from sslint.engine.state import (ALLOC, BORROW, EXTERNAL, MAYBE, NONNULL, Obj, State, Value,
+                                 is_addr, is_obj, replace)
 from sslint.core.events import CallSeen
 from sslint.core.findings import Step
-from sslint.model.api import ApiModel, ArgVerb, FnSpec
+from sslint.model.api import ApiModel, ArgVerb, FnSpec, Returns
 
 
 @dataclass
@@ -85,6 +86,10 @@ class Calls:
         if spec is None or spec.expanded:  # a macro's own argument order: not handled
             return None
         r = spec.result
+        for i, v in enumerate(spec.verbs):  # d2i_X509(&x, ...) == NULL tests x
+            if v.op == "out-result" and i < len(call.args) \
+                    and isinstance(call.args[i], ir.AddrOf):
+                return call.args[i].operand, False
         if r.op in ("truth", "not", "arg") and r.index < len(call.args):
             return call.args[r.index], r.op == "not"
         if r.op == "cmp" and max(r.index, r.otherwise) < len(call.args):
@@ -146,6 +151,15 @@ class Calls:
 
     # ---- modelled functions --------------------------------------------------
     def known_call(self, st: State, call: ir.Call, spec: FnSpec, vals: list):
+        if spec.result.op == "status" and "consume" in spec.args_ops:
+            # A hand-over that reports failure (sk_X509_push, SSL_CTX_add0_chain_cert)
+            # takes nothing when it fails: followed on both sides.
+            failed = [(s, 0) for s, _ in self._known_call(st.copy(), call, _unconsumed(spec),
+                                                           vals)]
+            return [(s, 1) for s, _ in self._known_call(st, call, spec, vals)] + failed
+        return self._known_call(st, call, spec, vals)
+
+    def _known_call(self, st: State, call: ir.Call, spec: FnSpec, vals: list):
         args = list(call.args)
         if spec.expanded and len(vals) != len(spec.args) and len(vals) > max(spec.expanded):
             args = [args[i] for i in spec.expanded]  # a macro's arguments in its expansion
@@ -220,7 +234,7 @@ class Calls:
                 # a handle, so watch it like one from an untracked place.
                 v = self.ev.read_as(st, args[i], verb.kind)
             if is_obj(v):
-                with self.life.log.spelled_as(describe(args[i]) if i < len(args) else ""):
+                with self.life.log.spelled_as(self.spelled(args[i]) if i < len(args) else ""):
                     VERB_HANDLERS[op](self, st, v, verb, c)
         return outs
 
@@ -260,6 +274,15 @@ class Calls:
                 st.objs[v] = replace(after, released=first, trail=trail[-40:])
             if fx.op == "release-clear":
                 self.ev.write(st, target, 0, loc)
+    def spelled(self, arg: ir.Expr) -> str:
+        """How the code names an argument, seen through calls that return one of
+        their arguments (OpenSSL 3's sk_X509_push(sk, x) passes ossl_check_X509_type(x))."""
+        while isinstance(arg, ir.Call) and arg.callee:
+            spec = self.model.lookup(arg.callee)
+            if spec is None or spec.result.op != "arg" or spec.result.index >= len(arg.args):
+                break
+            arg = arg.args[spec.result.index]
+        return describe(arg)
 
     def pass_along(self, st: State, v: Value, arg: ir.Expr | None) -> None:
         """Not a handle: a struct pointer or an address; what is behind it goes along."""
@@ -310,6 +333,14 @@ class Calls:
             return lender if not is_addr(lender) else None
 
         if r.op == "borrow":
+            if len(vals) == 1 and is_obj(lender):
+                # A getter of its argument alone, called again: the same object
+                # (`if (chain != SSL_get_peer_cert_chain(ssl)) sk_X509_pop_free(chain, ...)`).
+                again = next((oid for oid, o in st.objs.items() if o.owner == lender
+                              and o.origin == BORROW and o.api == spec.name
+                              and not o.destroyed and not o.unknown), None)
+                if again is not None:
+                    return again
             return self.life.borrow(st, r.kind, lender, call.loc, spec.name)
         if r.op == "slot":
             if is_obj(lender) and lender in st.objs:
@@ -323,6 +354,10 @@ class Calls:
         status = spec.result.op == "status"
         ok = st.copy() if status else st
         for lv, verb in outs:
+            if verb.op == "out-result":  # d2i_X509(&x, ...): x is the result as well
+                self.life.escape(ok, self.ev.read(ok, lv))  # reused or freed by the call
+                self.ev.write(ok, lv, result if is_obj(result) else None, call.loc)
+                continue
             if verb.op == "out-acquire":
                 oid = ok.new_id(call.loc)
                 made = Step(call.loc, f"{verb.kind} allocated by {spec.name}()")
@@ -350,6 +385,14 @@ def _field_expr(arg: ir.Expr, path: str, kind: str) -> ir.Expr | None:
         last = i == len(names) - 1
         base = ir.Member(base, name, arrow if i == 0 else False, kind if last else "")
     return base
+
+
+def _unconsumed(spec: FnSpec) -> FnSpec:
+    """The spec of a failed hand-over: what it would have taken is only used."""
+    verbs = tuple(dataclasses.replace(v, op="use?", target=-1, slot="") if v.op == "consume"
+                  else v
+                  for v in spec.verbs)
+    return dataclasses.replace(spec, verbs=verbs, returns="", result=Returns())
 
 
 def _tolerated(st: State, spec: FnSpec, vals: list) -> tuple[str, ...]:

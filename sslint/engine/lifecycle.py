@@ -92,10 +92,11 @@ class Lifecycle:
             for mid, m in list(st.objs.items()):
                 if m.owner == cur and m.destroyed and m.freed_in_chain and cascade \
                         and m.released is not None:
-                    self.log.emit(ReleaseTransferred, st, mid, m.released.loc,
-                                  m.freed_in_chain, owner=describe_obj(st.objs[cur]),
-                                  owner_kind=owner_kind,
-                                  then=Step(loc, f"freed again with its chain by {api}()"))
+                    with self.log.spelled_as(""):  # a member: not the argument at hand
+                        self.log.emit(ReleaseTransferred, st, mid, m.released.loc,
+                                      m.freed_in_chain, owner=describe_obj(st.objs[cur]),
+                                      owner_kind=owner_kind,
+                                      then=Step(loc, f"freed again with its chain by {api}()"))
                     st.objs[mid] = replace(m, freed_in_chain="", unknown=True)
                     continue
                 if m.owner != cur or m.destroyed:

@@ -35,6 +35,10 @@ def condition_subject(cond: ir.Expr, truth: bool, passthrough):
         if isinstance(rhs, ir.Int):
             if isinstance(lhs, ir.Assign) and lhs.op == "=":
                 lhs = lhs.target
+            if isinstance(lhs, ir.Call):  # a call whose value is an lvalue's
+                through = passthrough(lhs)
+                if through is not None and not through[1]:
+                    lhs = through[0]
             if isinstance(lhs, (ir.Var, ir.Member, ir.Deref)):
                 eq = (cond.op == "==") == truth
                 return (lhs, eq, rhs.value), None

@@ -252,6 +252,13 @@ class Engine:
         return (o.owe > 0 and not o.escaped and not o.unknown and o.null != NULL
                 and not o.destroyed)
 
+    def in_container(self, st: State, o: Obj) -> bool:
+        """A reference taken on an element of a live stack (sk_X509_dup, then
+        X509_up_ref of each element): the stack's to release."""
+        owner = st.objs.get(o.owner) if o.owner and o.origin != ALLOC else None
+        return owner is not None and not owner.destroyed \
+            and self.model.kinds.container(owner.kind)
+
     def leaks_at_exit(self, st: State, loc: Loc, how: str) -> None:
         if self.fn.name == "main":
             return  # returning from main ends the process, like exit()
@@ -259,7 +266,7 @@ class Engine:
         kept = {v for k, v in st.env.items() if is_obj(v) and _outlives_call(k)}
         self.exits += 1
         for oid, o in st.objs.items():
-            if self.leak_candidate(o) and oid not in kept:
+            if self.leak_candidate(o) and oid not in kept and not self.in_container(st, o):
                 if o.origin != ALLOC:
                     self.owed_at_exit[o.site] = self.owed_at_exit.get(o.site, 0) + 1
                 self.log.emit(Leak, st, oid, loc, o.api,
@@ -276,14 +283,17 @@ class Engine:
         while changed:  # objects owned by a live object live too (an SSL's BIOs)
             changed = False
             for oid, o in objs.items():
-                if oid not in live and o.owner and o.owner in live and o.origin != "borrow":
+                if oid not in live and o.owner and o.owner in live and o.origin != "borrow" \
+                        and not self.model.kinds.container(objs[o.owner].kind):
+                    # (a stack's elements no variable names are the stack's business:
+                    # kept, each push in a loop would be a new state)
                     live.add(oid)
                     changed = True
         for oid in [i for i in objs if i not in live]:
             o = objs[oid]
             if o.origin == PARAM or oid.startswith(self.field_roots):
                 continue  # kept: the function's summary asks what became of it
-            if self.leak_candidate(o):
+            if self.leak_candidate(o) and not self.in_container(st, o):
                 self.log.emit(Leak, st, oid, loc, o.api,
                               exit=Step(loc, "the last reference to it is lost here"),
                               owe=o.owe, lost=True, source=o.origin, acquired=o.ref_site)

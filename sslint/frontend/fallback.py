@@ -21,6 +21,8 @@ def header() -> bytes:
              "#ifndef SSLINT_OPENSSL_FALLBACK_H", "#define SSLINT_OPENSSL_FALLBACK_H"]
     for name, tag in sorted(_types().items()):
         lines.append(f"typedef struct {tag} {name};")
+    # Stack kinds are `struct stack_st_T` (safestack.h): STACK_OF(X509) must parse.
+    lines += ["#ifndef STACK_OF", "#define STACK_OF(type) struct stack_st_##type", "#endif"]
     lines += ["#ifndef NULL", "#define NULL ((void *)0)", "#endif", "#endif", ""]
     return "\n".join(lines).encode()
 

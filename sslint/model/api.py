@@ -19,11 +19,12 @@ from sslint.model.naming import Naming, parse_naming
 __all__ = ["ApiModel", "ArgVerb", "FieldEffect", "FnSpec", "HandleKind", "Kinds", "ModelError",
            "Returns", "builtin_kinds", "is_lifecycle", "parse_table", "table_entry"]
 
+_KIND = r"[A-Z_0-9]+(\([A-Z_0-9]+\))?"  # SSL, X509, STACK_OF(X509)
 _ARG_VERB = re.compile(
-    r"-|use[?!]?|peek|release(-one)?|addref|escape|unpop|setbio"
-    r"|consume:\d+(:[a-z]+)?|out-acquire:[A-Z_0-9]+|out-borrow:[A-Z_0-9]+:\d+"
+    r"-|use[?!]?|peek|release(-one)?|addref|escape|unpop|setbio|out-result"
+    rf"|consume:\d+(:[a-z]+)?|out-acquire:{_KIND}|out-borrow:{_KIND}:\d+"
 )
-_RET = re.compile(r"acquire:[A-Z_0-9]+|borrow:[A-Z_0-9]+(:\d+)?|slot:\d+:[a-z]+|arg:\d+(:\d+)?"
+_RET = re.compile(rf"acquire:{_KIND}|borrow:{_KIND}(:\d+)?|slot:\d+:[a-z]+|arg:\d+(:\d+)?"
                   r"|truth:\d+|not:\d+|cmp:(==|!=|<=|>=|<|>):\d+:\d+|detached|status")
 
 
@@ -145,6 +146,9 @@ class FnSpec:
     tags: frozenset[str] = frozenset()  # what a call means to advisory rules ("recycle")
     fields: tuple[FieldEffect, ...] = ()  # effects on handles in its arguments' fields
     static: bool = False  # a summary of a function only its own file can call
+    # OpenSSL versions the entry holds for: since <= version < until (() = unbounded)
+    since: tuple[int, ...] = ()
+    until: tuple[int, ...] = ()
     # Parsed forms of args/returns (filled in by __post_init__; kinds by ApiModel).
     verbs: tuple[ArgVerb, ...] = field(default=(), compare=False)
     result: Returns = field(default=Returns(), compare=False)
@@ -155,13 +159,25 @@ class FnSpec:
         if self.returns and not self.result.op:
             object.__setattr__(self, "result", Returns.parse(self.returns))
 
+    @property
+    def args_ops(self) -> frozenset[str]:
+        """The verbs' names ("consume", "use"...)."""
+        return frozenset(a.split(":", 1)[0] for a in self.args)
+
     def verb(self, i: int) -> ArgVerb:
         return self.verbs[i] if i < len(self.verbs) else NO_VERB
+
+    def valid_for(self, version: tuple[int, ...] | None) -> bool:
+        """Whether the entry holds for these OpenSSL headers (None: unknown, all do)."""
+        if version is None:
+            return True
+        return (not self.since or version >= self.since) and (
+            not self.until or version < self.until)
 
 
 _KEYS = {"args", "returns", "check_return", "man", "expanded", "marks", "attempt_marks",
          "result_marks", "callback", "replaces", "kinds", "tags", "consume_if",
-         "never_null", "noreturn", "shares", "fields"}
+         "never_null", "noreturn", "shares", "fields", "since", "until"}
 
 
 def table_entry(spec: FnSpec) -> dict:
@@ -187,6 +203,9 @@ def table_entry(spec: FnSpec) -> dict:
         out["consume_if"] = spec.consume_if
     if spec.fields:
         out["fields"] = [f.spell() for f in spec.fields]
+    for key in ("since", "until"):
+        if getattr(spec, key):
+            out[key] = version_text(getattr(spec, key))
     if spec.man:
         out["man"] = spec.man
     return out
@@ -263,6 +282,7 @@ def _parse_entry(name: str, entry: object, where: str) -> FnSpec:
                              "EFFECT one of release, release-clear, use, forget)") from None
         if fields[-1].op in ("release", "release-clear", "use") and not fields[-1].kind:
             raise ModelError(f"{where}: field effect {text!r} needs the handle kind")
+    since, until = (_version(entry.get(k, ""), k, where) for k in ("since", "until"))
     rep = entry.get("replaces", [])
     if not isinstance(rep, list) or not all(isinstance(x, str) for x in rep):
         raise ModelError(f"{where}: 'replaces' must be a list of slot names")
@@ -273,7 +293,19 @@ def _parse_entry(name: str, entry: object, where: str) -> FnSpec:
                   kinds=tuple(_strings(entry, "kinds", where)),
                   tags=frozenset(_strings(entry, "tags", where)), consume_if=cond,
                   never_null=never_null, noreturn=noreturn, shares=tuple(shares),
-                  fields=tuple(fields))
+                  fields=tuple(fields), since=since, until=until)
+
+
+def _version(text: object, key: str, where: str) -> tuple[int, ...]:
+    if text == "":
+        return ()
+    if not isinstance(text, str) or not re.fullmatch(r"\d+(\.\d+){0,2}", text):
+        raise ModelError(f"{where}: '{key}' must be a version such as \"3.0\"")
+    return tuple(int(x) for x in text.split("."))
+
+
+def version_text(v: tuple[int, ...]) -> str:
+    return ".".join(map(str, v))
 
 
 def resolve(spec: FnSpec, kinds: Kinds, where: str = "") -> FnSpec:
@@ -309,8 +341,43 @@ def _table_text() -> dict:
     return tomllib.loads(text)
 
 
+def _generated_text() -> dict:
+    """The default table tools/gen_api.py wrote from OpenSSL's headers."""
+    res = resources.files("sslint.model").joinpath("openssl_generated.toml")
+    return tomllib.loads(res.read_text("utf-8")) if res.is_file() else {}
+
+
+@lru_cache(maxsize=1)
+def _generated() -> tuple[str, dict]:
+    data = dict(_generated_text())
+    origin = data.pop("generated_from", "")
+    return str(origin), data
+
+
+def hand_table_names() -> frozenset[str]:
+    """Functions of the hand-checked table (openssl.toml)."""
+    _builtin()
+    return _HAND
+
+
+def generated_names() -> frozenset[str]:
+    """Functions whose entry comes from the generated default table."""
+    _builtin()
+    return _GEN
+
+
+def generated_from() -> str:
+    """The OpenSSL version whose headers the generated table was made from."""
+    return _generated()[0]
+
+
+_HAND: frozenset[str] = frozenset()
+_GEN: frozenset[str] = frozenset()
+
+
 @lru_cache(maxsize=1)
 def _builtin() -> tuple[Kinds, Naming, dict[str, FnSpec]]:
+    global _HAND, _GEN
     data = dict(_table_text())
     kinds = Kinds(parse_kinds(data.pop("handles", {}), "openssl.toml"))
     naming = parse_naming(data.pop("naming", {}), "openssl.toml")
@@ -319,9 +386,13 @@ def _builtin() -> tuple[Kinds, Naming, dict[str, FnSpec]]:
         raise ModelError("openssl.toml: [fallback_types] must map type names to struct tags")
     _FALLBACK.clear()
     _FALLBACK.update(fallback)
-    table = {name: resolve(spec, kinds, f"openssl.toml: [{name}]")
-             for name, spec in parse_table(data, "openssl.toml", kinds).items()}
-    return kinds, naming, table
+    hand = {name: resolve(spec, kinds, f"openssl.toml: [{name}]")
+            for name, spec in parse_table(data, "openssl.toml", kinds).items()}
+    gen = {name: resolve(spec, kinds, f"openssl_generated.toml: [{name}]")
+           for name, spec in parse_table(_generated()[1], "openssl_generated.toml",
+                                         kinds).items() if name not in hand}
+    _HAND, _GEN = frozenset(hand), frozenset(gen)
+    return kinds, naming, {**gen, **hand}
 
 
 _FALLBACK: dict[str, str] = {}
@@ -369,6 +440,26 @@ class ApiModel:
         self.names = frozenset(self.table)
         self.attempts = frozenset(m for f in table.values() for m in f.attempt_marks)
         self._lifecycle: frozenset[str] | None = None
+        self._table_lifecycle: frozenset[str] | None = None
+        self._versions: dict[tuple[int, ...], ApiModel] = {}
+
+    def for_version(self, version: tuple[int, ...] | None) -> "ApiModel":
+        """The model for code built against these OpenSSL headers: entries whose
+        since/until exclude the version are dropped (the naming rules take over)."""
+        if version is None:
+            return self
+        hit = self._versions.get(version)
+        if hit is None:
+            gone = [n for n, f in self.table.items() if not f.valid_for(version)]
+            hit = self
+            if gone:
+                hit = self.copy()
+                for n in gone:
+                    del hit.table[n]
+                hit.names = frozenset(hit.table)
+                hit._lifecycle = hit._table_lifecycle = None
+            self._versions[version] = hit
+        return hit
 
     def copy(self) -> "ApiModel":
         other = ApiModel.__new__(ApiModel)
@@ -377,13 +468,17 @@ class ApiModel:
         other.names = self.names
         other.attempts = self.attempts
         other._lifecycle = self._lifecycle
+        other._table_lifecycle = self.table_lifecycle_names()
+        other._versions = {}
         return other
 
     def add(self, spec: FnSpec) -> None:
         """A function summarised from this file's own code."""
         self.table[spec.name] = resolve(spec, self.kinds)
         self.names = self.names | {spec.name}
-        self._lifecycle = None
+        if self._lifecycle is not None:  # one entry changed: not the whole table again
+            self._lifecycle = self._lifecycle - {spec.name} | (
+                {spec.name} if is_lifecycle(self.table[spec.name]) else set())
 
     def lookup(self, name: str) -> FnSpec | None:
         return self.table.get(name)
@@ -392,6 +487,12 @@ class ApiModel:
         if self._lifecycle is None:
             self._lifecycle = self._compute_lifecycle_names()
         return self._lifecycle
+
+    def table_lifecycle_names(self) -> frozenset[str]:
+        """lifecycle_names() of the table alone, before this file's summaries."""
+        if self._table_lifecycle is None:
+            self._table_lifecycle = self.lifecycle_names()
+        return self._table_lifecycle
 
     def _compute_lifecycle_names(self) -> frozenset[str]:
         """Functions that can start or end a tracked lifetime, whose result must be

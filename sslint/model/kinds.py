@@ -26,13 +26,16 @@ class HandleKind:
     free: tuple[str, ...] = ()               # the functions that release it
     up_ref: tuple[str, ...] = ()             # the functions that take one more reference
     var_hints: tuple[str, ...] = ()          # words in variable names that often hold one
+    # A collection of references (a stack): an up_ref on an element borrowed from it
+    # is taken for it (sk_X509_dup, then X509_up_ref of each element).
+    container: bool = False
 
     def slot_kind(self, slot: str) -> str:
         return next((k for s, k in self.slots if s == slot), "")
 
 
 _KEYS = {"types", "records", "prefixes", "slots", "frees_members", "free", "up_ref",
-         "var_hints"}
+         "var_hints", "container"}
 
 
 def parse_kinds(data: dict, source: str) -> dict[str, HandleKind]:
@@ -54,10 +57,11 @@ def parse_kinds(data: dict, source: str) -> dict[str, HandleKind]:
         if not isinstance(slots, dict) or not all(isinstance(v, str) for v in slots.values()):
             raise ModelError(f"{where}: 'slots' must map slot names to handle kinds")
         frees = entry.get("frees_members", False)
-        if not isinstance(frees, bool):
-            raise ModelError(f"{where}: 'frees_members' must be true or false")
+        container = entry.get("container", False)
+        if not isinstance(frees, bool) or not isinstance(container, bool):
+            raise ModelError(f"{where}: 'frees_members' and 'container' must be true or false")
         out[name] = HandleKind(name, slots=tuple(sorted(slots.items())), frees_members=frees,
-                               **lists)
+                               container=container, **lists)
     for k in out.values():
         for slot, held in k.slots:
             if held not in out:
@@ -81,6 +85,10 @@ class Kinds:
 
     def get(self, name: str) -> HandleKind | None:
         return self.by_name.get(name)
+
+    def container(self, name: str) -> bool:
+        k = self.by_name.get(name)
+        return k is not None and k.container
 
     def frees_members(self, name: str) -> bool:
         k = self.by_name.get(name)

@@ -223,6 +223,53 @@ def rules_cmd(rule_id: str | None, fmt: str) -> None:
             click.echo(f"{m.id}  {m.name:<{width}} {m.level:<8} {m.summary}{where}")
 
 
+@cli.command("api")
+@click.argument("names", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+def api_cmd(names: tuple[str, ...], fmt: str) -> None:
+    """Show what sslint's API model says about functions or handle kinds (NAMES: an
+    OpenSSL function such as SSL_get1_peer_certificate, or a kind such as X509);
+    with no NAMES, the handle kinds and how many functions the table holds."""
+    from sslint.model.api import ApiModel
+    from sslint.shell import apidocs
+
+    model = ApiModel()
+    if not names:
+        rec = apidocs.summary(model)
+        if fmt == "json":
+            click.echo(json.dumps(rec, indent=2))
+            return
+        click.echo(f"{rec['functions']} functions: {rec['hand_checked']} hand-checked, "
+                   f"{rec['generated']} generated from the OpenSSL {rec['generated_from']} "
+                   f"headers by naming convention.\nHandle kinds:")
+        for k in rec["kinds"]:
+            click.echo("  " + apidocs.kind_text(k, full=False))
+        return
+    out = []
+    for name in names:
+        spec = model.lookup(name)
+        kind = model.kinds.get(name)
+        if spec is not None:
+            out.append(("fn", apidocs.fn_record(spec)))
+        elif kind is not None:
+            out.append(("kind", apidocs.kind_record(kind, model)))
+        else:
+            out.append(("unknown", apidocs.unknown_text(name, model)))
+    if fmt == "json":
+        click.echo(json.dumps([r for _, r in out], indent=2))
+        return
+    texts = []
+    for what, rec in out:
+        if what == "fn":
+            texts.append(apidocs.fn_text(rec))
+        elif what == "kind":
+            texts.append(apidocs.kind_text(rec, full=True))
+        else:
+            texts.append(f"{rec['name']}: {rec['meaning']}")
+    click.echo("\n\n".join(texts))
+
+
 @cli.command("lsp")
 def lsp_cmd() -> None:
     """Run a language server on stdin/stdout that shows findings in an editor on open

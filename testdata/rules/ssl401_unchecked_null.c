@@ -1,5 +1,6 @@
 /* SSL401: an allocation's NULL result used without a check. */
 #include <openssl/ssl.h>
+#include <openssl/pem.h>
 
 SSL *start_unchecked(SSL_CTX *ctx, int fd)
 {
@@ -71,4 +72,31 @@ int checked_with_and(SSL_CTX *ctx)
     int ok = ssl != NULL && SSL_set_fd(ssl, 0) == 1; /* ok: SSL401 */
     SSL_free(ssl);
     return ok;
+}
+
+/* Bug: BIO_set_flags dereferences the BIO (crypto/bio/bio_lib.c). */
+void flags_unchecked(void)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    BIO_set_flags(b, BIO_FLAGS_MEM_RDONLY); /* expect: SSL401 */
+    BIO_free(b);
+}
+
+/* Bug: a get1 session may be NULL; SSL_SESSION_get_id reads it. */
+unsigned int session_id_unchecked(SSL *ssl)
+{
+    unsigned int len;
+    SSL_SESSION *sess = SSL_get1_session(ssl);
+    SSL_SESSION_get_id(sess, &len); /* expect: SSL401 */
+    SSL_SESSION_free(sess);
+    return len;
+}
+
+/* Clean: a certificate accessor the table does not know to reject NULL. */
+long version_unchecked(BIO *in)
+{
+    X509 *x = PEM_read_bio_X509(in, NULL, NULL, NULL);
+    long v = X509_get_version(x); /* ok: SSL401 */
+    X509_free(x);
+    return v;
 }
