@@ -70,6 +70,18 @@ class Batches:
         fresh = self.runner.run([jobs[i] for i in todo], [units[i] for i in todo], progress)
         return self.cache.fill(cached, keys, fresh)
 
+    def remember(self, jobs: list[Job], units: list[Unit], results: list[FileResult]) -> None:
+        """These results hold for these jobs too (their extra summaries cannot change
+        them): a later run that gives a unit all its callees' summaries (one file
+        checked alone) finds it in the cache."""
+        if self.cache is None or not units:
+            return
+        given = {u: digest(repr(j.program)) for j, u in zip(jobs, units, strict=True)}
+        self.cache.extra = given.__getitem__
+        _, keys = self.cache.split(units)
+        for key, r in zip(keys, results, strict=True):
+            self.cache.store(key, r)
+
 
 def analyse(runner: Batches | Runner, job: Job, units: list[Unit], progress=None,
             whole_program: bool = True,
@@ -118,6 +130,15 @@ def analyse(runner: Batches | Runner, job: Job, units: list[Unit], progress=None
             r.analysis_seconds += run.results[i].analysis_seconds
             run.results[i] = r
         run.program, run.ambiguous = exports(run.results, outside)
+    if isinstance(runner, Batches):
+        # Units given fewer summaries than they call, none of which matters to them.
+        same = [i for i, r in enumerate(run.results)
+                if r.analyzed and _used(run.program, r.calls) != consumed[i]
+                and not _needs(r, _differ(_used(run.program, r.calls), consumed[i]),
+                               run.program)]
+        runner.remember([replace(job, program=tuple(sorted(_used(run.program,
+                                                                 run.results[i].calls).items())))
+                         for i in same], [units[i] for i in same], [run.results[i] for i in same])
     return run
 
 
