@@ -114,7 +114,7 @@ def analyse(runner: Batches | Runner, job: Job, units: list[Unit], progress=None
     while run.rounds < MAX_ROUNDS:
         todo = []
         for i, r in enumerate(run.results):
-            want = _used(run.program, r.calls)
+            want = _used(run.program, scans[i].calls)
             if r.analyzed and want != consumed[i] and _needs(r, _differ(want, consumed[i]),
                                                                 run.program):
                 todo.append(i)
@@ -132,13 +132,12 @@ def analyse(runner: Batches | Runner, job: Job, units: list[Unit], progress=None
         run.program, run.ambiguous = exports(run.results, outside)
     if isinstance(runner, Batches):
         # Units given fewer summaries than they call, none of which matters to them.
-        same = [i for i, r in enumerate(run.results)
-                if r.analyzed and _used(run.program, r.calls) != consumed[i]
-                and not _needs(r, _differ(_used(run.program, r.calls), consumed[i]),
-                               run.program)]
-        runner.remember([replace(job, program=tuple(sorted(_used(run.program,
-                                                                 run.results[i].calls).items())))
-                         for i in same], [units[i] for i in same], [run.results[i] for i in same])
+        wants = {i: _used(run.program, scans[i].calls) for i, r in enumerate(run.results)
+                 if r.analyzed}
+        same = [i for i, want in wants.items() if want != consumed[i]
+                and not _needs(run.results[i], _differ(want, consumed[i]), run.program)]
+        runner.remember([replace(job, program=tuple(sorted(wants[i].items()))) for i in same],
+                        [units[i] for i in same], [run.results[i] for i in same])
     return run
 
 
