@@ -125,3 +125,15 @@ def test_a_changed_file_no_longer_lends_its_old_summaries(tmp_path):
         "    SSL_free(c->ssl);   /* the pointer is left as it was */",
         "    SSL_free(c->ssl);\n    c->ssl = NULL;"))
     assert (8, "SSL101") not in _one_file(src, cache)
+
+
+def test_the_program_level_check_needs_the_whole_program():
+    """SSL104 asks whether any function of the program releases a field: a file named
+    alone (another file may release it) gets no such finding."""
+    folder = TESTDATA / "program" / "field_leaks"
+    alone = run(Request(paths=(str(folder / "resume.c"),), isolated=True, jobs=1,
+                        root=str(folder)))
+    assert not [f for f in alone.findings() if f.rule_id == "SSL104"]
+    whole = run(Request(paths=(str(folder),), isolated=True, jobs=1, root=str(folder)))
+    assert [(Path(f.loc.file).name, f.loc.line) for f in whole.findings()
+            if f.rule_id == "SSL104"] == [("resume.c", 6)]

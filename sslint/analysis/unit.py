@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sslint.analysis.options import Options
 from sslint.core import ir
 from sslint.analysis.callbacks import Contract, find_callbacks, registrars
+from sslint.analysis.fields import handled_fields, mentioned_fields
 from sslint.analysis.words import Words, closure, macros_of, words_of
 from sslint.engine.worklist import FunctionResult, analyze
 from sslint.core.events import Event
@@ -73,6 +74,9 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
     run.lower_planned(plan)
     callbacks = find_callbacks(run.lowered_functions(), run.model)
     run.analyse_each(plan, callbacks)
+    res.field_handled = frozenset(run.handled.union(*(
+        mentioned_fields(fn.source, fn.start, fn.end) for fn in plan.order
+        if fn not in run.read_as_ir)))
     res.calls = plan.external_calls(plan.order)
     res.analysed_calls = plan.external_calls([fn for fn in plan.order if plan.relevant(fn)])
     res.analysis_seconds = time.perf_counter() - t1
@@ -186,6 +190,10 @@ class _FileRun:
     deadline: float
     # Functions lowered ahead of the analysis (an exception: lowering failed).
     lowered: dict[FunctionDef, ir.Function | Exception] = field(default_factory=dict)
+    # Fields the analysed functions may release or pass on (SSL104), and which
+    # functions were read as IR for that.
+    handled: set[tuple[str, str]] = field(default_factory=set)
+    read_as_ir: set[FunctionDef] = field(default_factory=set)
 
     def lower_planned(self, plan: Plan) -> None:
         """Lower the functions that may be analysed or may register a callback (past
@@ -266,6 +274,8 @@ class _FileRun:
         """Lower and analyse one function; None (and a notification) if that failed."""
         try:
             lowered = self.lower(fn)
+            self.handled |= handled_fields(lowered, self.model)
+            self.read_as_ir.add(fn)
             budget = dataclasses.replace(self.opts.budget, deadline=self.deadline)
             return analyze(lowered, self.model, budget, contract, self.rules.wanted)
         except RecursionError:
@@ -291,6 +301,8 @@ class _FileRun:
             self.note(fn, "note", f"function '{fn.name}' was analysed partially: "
                       f"{result.partial}", "partial-analysis")
         self.res.findings.extend(self.rules.findings(result.events))
+        self.res.field_stores.extend((*s, fn.name) for s in sorted(
+            result.field_stores, key=lambda s: (s[4].line, s[4].col, s[1])))
         if result.summary is None or fn.name in _NEVER_SUMMARISE:
             return False
         self.keep(fn, result.summary)

@@ -147,7 +147,19 @@ class CallbackReturn(Event):
     returned: int = 0
 
 
+@dataclass(frozen=True, kw_only=True)
+class FieldNeverReleased(Event):
+    """Owned references are stored in a field of a struct type, and no function of the
+    program releases, hands over or passes on what that field holds (a program-level
+    event: made after every file was analysed)."""
+
+    kind: ClassVar[str] = "field-never-released"
+    record: str = ""   # "struct conn"
+    field: str = ""
+    writers: tuple[Step, ...] = ()  # the other stores, one per function
+
+
 EVENT_TYPES: dict[str, type[Event]] = {c.kind: c for c in (
     DoubleRelease, UseAfterRelease, Leak, ReleaseBorrowed, ReleaseTransferred, NullUse,
-    UncheckedReturn, CallSeen, Release, CallbackReturn)}
+    UncheckedReturn, CallSeen, Release, CallbackReturn, FieldNeverReleased)}
 EVENT_KINDS = tuple(EVENT_TYPES)

@@ -88,6 +88,11 @@ class FileResult:
     summaries: list = field(default_factory=list)
     calls: frozenset[str] = frozenset()
     analysed_calls: frozenset[str] = frozenset()
+    # For the program-level field check (SSL104): owned references stored in struct
+    # fields, (record, field, kind, api, where, function), and the (record, field)
+    # pairs the file's code may release or pass on ("*": any record).
+    field_stores: list = field(default_factory=list)
+    field_handled: frozenset = frozenset()
     # Files besides this one that the result was read from (its #includes, the
     # headers of the precompiled header it used), for a results cache; None: unknown.
     inputs: tuple[str, ...] | None = None

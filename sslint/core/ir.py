@@ -50,6 +50,7 @@ class Member(Expr):
     arrow: bool
     handle: str = ""
     loc: Loc | None = None
+    record: str = ""  # the struct type the field belongs to ("struct conn"), if known
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,9 @@ if TYPE_CHECKING:
 MAN_BASE = "https://docs.openssl.org/master/man3/"
 LEVELS = ("note", "warning", "error")
 PRECISIONS = ("very-high", "high", "medium", "low")
-STAGES = ("analysis", "post-suppression")  # when a rule runs
+# When a rule runs: on one function's events; on the program's (after every file was
+# analysed); after inline suppressions.
+STAGES = ("analysis", "program", "post-suppression")
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class Rule:
         unknown = set(self.events) - set(EVENT_KINDS)
         if unknown:
             raise ValueError(f"rule {self.id}: unknown events {sorted(unknown)}")
-        if self.stage not in STAGES or (self.stage != "analysis" and self.events):
+        if self.stage not in STAGES or (self.stage == "post-suppression" and self.events):
             raise ValueError(f"rule {self.id}: bad stage {self.stage!r} for its events")
 
     @property

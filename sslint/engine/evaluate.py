@@ -48,6 +48,8 @@ class Evaluator:
         self.fn = fn
         self.life = life
         self.calls: CallHandler | None = None
+        # (record, field, kind, api, where): owned references stored in struct fields
+        self.field_stores: set[tuple[str, str, str, str, Loc]] = set()
         # Path feasibility (engine.conditions); off only to measure what it costs.
         self.pointers = pointer_vars(fn)  # non-handle pointer locals: facts, not core
         guard = Guards(fn, relevant)  # shared: it counts predecessors once
@@ -125,11 +127,21 @@ class Evaluator:
             o = st.objs.get(value)
             if o is not None:
                 if Paths.escapes(root, through):
+                    self.stored_in_field(o, target, root, loc)
                     st.objs[value] = o.step(loc, f"stored in '{describe(target)}'", escaped=True,
                                             home="" if o.escaped else path,
                                             var=o.var or describe(target))
                 elif not o.var:
                     st.objs[value] = named(o, describe(target))
+
+    def stored_in_field(self, o: Obj, target: ir.Expr, root: ir.Var, loc: Loc) -> None:
+        """An owned reference stored in a field of a struct reached through a pointer
+        (`c->ssl = SSL_new(ctx)`): the program-level check asks whether any function
+        releases that field. Globals' fields live until exit and are left out."""
+        if isinstance(target, ir.Member) and target.arrow and root.scope != "global" \
+                and o.origin == ALLOC and o.owe > 0 and not o.destroyed and not o.unknown \
+                and o.null != NULL and not o.owner:
+            self.field_stores.add((target.record, target.field, o.kind, o.api, loc))
 
     def overwrites(self, st: State, target: ir.Expr, value: Value, loc: Loc) -> None:
         """`c->ssl = SSL_new(ctx)` while `c->ssl` holds the only reference to a live

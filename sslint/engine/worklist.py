@@ -33,6 +33,8 @@ class FunctionResult:
     partial: str = ""  # why the analysis stopped early, if it did
     steps: int = 0
     summary: FnSpec | None = None  # what callers in the same file may assume
+    # (record, field, kind, api, where): owned references stored in struct fields
+    field_stores: frozenset = frozenset()
 
 
 class Engine:
@@ -92,7 +94,8 @@ class Engine:
                 if not joins[succ] or self.admit(succ, s2):
                     work.append((succ, s2))  # (one way in: nothing to merge or bound)
         spec = None if self.partial else self.summary.spec()
-        return FunctionResult(self.final_events(), self.partial, steps, spec)
+        return FunctionResult(self.final_events(), self.partial, steps, spec,
+                              frozenset(self.eval.field_stores))
 
     def admit(self, succ: int, s2: State) -> bool:
         """Whether s2 goes on where paths meet at succ: not when a state that knows

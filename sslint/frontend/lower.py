@@ -407,7 +407,10 @@ class Lowerer:
             return ir.Opaque(())
         base = self.expr(kids[0])
         arrow = _strip(kids[0]).type.get_canonical().kind == ci.TypeKind.POINTER
-        return ir.Member(base, c.spelling, arrow, handle_of_type(c.type), self.loc(c))
+        field = c.referenced
+        parent = field.semantic_parent if field is not None else None
+        record = parent.type.spelling if parent is not None else ""
+        return ir.Member(base, c.spelling, arrow, handle_of_type(c.type), self.loc(c), record)
 
     def binary(self, c: ci.Cursor) -> ir.Expr:
         kids = clangx.children(c)

@@ -136,14 +136,20 @@ def run(request: Request, progress: Progress | None = None) -> Report:
     results: list[FileResult] = []
     if ready:
         index = _summary_index(cache, job) if request.whole_program else None
-        paths = [u.path for u in ready]
+        unit_paths = [u.path for u in ready]
         with Runner(job, ready, request.jobs or default_jobs()) as runner:
             batches = program.Batches(runner, rcache)
             done = program.analyse(batches, job, ready, step, request.whole_program,
-                                   index.outside(paths) if index else None)
+                                   index.outside(unit_paths) if index else None)
         results = done.results
         if index:
-            index.update(paths, results)
+            index.update(unit_paths, results)
+        # Program-level rules need the whole program: a folder or a compilation
+        # database, not a subset of one, not a single file named alone, not with
+        # other files known only from the cache.
+        if request.whole_program and not done.outside and not (compdb and paths) \
+                and (len(ready) > 1 or any(os.path.isdir(p) for p in paths)):
+            program.program_findings(results, rules)
     if progress and step:
         progress.stop()
     order = {u.display: i for i, u in enumerate(units)}

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from sslint.core.findings import FileResult
+from sslint.analysis.fields import ANY
+from sslint.core.events import FieldNeverReleased
+from sslint.core.findings import FileResult, Step
 from sslint.model.api import FnSpec, is_lifecycle
 from sslint.session import callgraph
 from sslint.session.cache import digest
@@ -29,6 +31,7 @@ class ProgramRun:
     rounds: int = 0          # phase-2 rounds run
     reanalysed: int = 0      # unit analyses in phase 2 (a unit may count once per round)
     ambiguous: tuple[str, ...] = ()  # names defined differently by several files
+    outside: int = 0  # summaries of files not in the run (from the cache) it used
 
 
 def exports(results: list[FileResult], outside: dict[str, FnSpec] | None = None
@@ -95,7 +98,7 @@ def analyse(runner: Batches | Runner, job: Job, units: list[Unit], progress=None
     scans = [callgraph.scan(u.path) for u in units]
     results: list[FileResult | None] = [None] * len(units)
     consumed: list[dict[str, FnSpec]] = [{} for _ in units]
-    run = ProgramRun([], dict(outside or {}))
+    run = ProgramRun([], dict(outside or {}), outside=len(outside or {}))
     done = 0
     for wave in callgraph.waves(scans):
         jobs = []
@@ -157,3 +160,48 @@ def _needs(r: FileResult, changed: set[str], program: dict[str, FnSpec]) -> bool
 def _used(program: dict[str, FnSpec], calls: frozenset[str]) -> dict[str, FnSpec]:
     """The summaries a unit needs: those of the functions it calls."""
     return {n: program[n] for n in calls & program.keys()}
+
+
+def field_events(results: list[FileResult]) -> list[tuple[int, FieldNeverReleased]]:
+    """Program-level: owned references stored in a struct field that no function of
+    the program may release or pass on (SSL104), one event per field, at its first
+    store, with the index of the result it belongs to."""
+    handled = set().union(*(r.field_handled for r in results))
+    names = {f for _, f in handled}
+    stores: dict[tuple[str, str], list[tuple[int, tuple]]] = {}
+    for i, r in enumerate(results):
+        for s in r.field_stores:
+            record, fld = s[0], s[1]
+            if (record, fld) in handled or (ANY, fld) in handled \
+                    or (not record and fld in names):
+                continue
+            stores.setdefault((record, fld), []).append((i, s))
+    out = []
+    for (record, fld), found in sorted(stores.items()):
+        i, (_, _, kind, api, where, function) = found[0]
+        writers = []
+        seen = {function}
+        for _, (_, _, _, _, w, fn) in found[1:]:
+            if fn not in seen:
+                seen.add(fn)
+                writers.append(Step(w, f"also stored by {fn}()"))
+        out.append((i, FieldNeverReleased(
+            handle=kind, site=where, function=function, api=api,
+            var=f"{record or 'struct'}.{fld}", record=record, field=fld,
+            writers=tuple(writers))))
+    return out
+
+
+def program_findings(results: list[FileResult], rules) -> None:
+    """Run the program-stage rules on the program-level events; their findings join
+    the results of the files they are in."""
+    program_rules = [r for r in rules if r.rule.stage == "program"]
+    if not program_rules:
+        return
+    for i, ev in field_events(results):
+        for r in program_rules:
+            if ev.kind in r.rule.events:
+                f = r.check(ev)
+                if f is not None:
+                    results[i].findings.append(f)
+                    results[i].findings.sort(key=type(f).sort_key)
