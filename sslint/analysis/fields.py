@@ -1,48 +1,18 @@
 """Which struct fields a file's code may release or hand over, for the program-level
 check that owned references stored in a field are released somewhere (SSL104).
 
-Read from the lowered functions (a field passed to any call but one that only uses
-it, copied into a variable, returned, or its address taken), and from the text of
-the bodies that were not lowered (any mention of the field other than an
-assignment to it). Over-approximating "released" keeps the check silent when in
-doubt.
+The engine says it for the functions it analysed in full (an object read from or
+stored in a field that is released, handed over, passed to unknown code, returned
+or stored elsewhere: Lifecycle.handled); for the other bodies, their text does: any
+mention of a field other than an assignment to it counts. Over-approximating
+"released" keeps the check silent when in doubt.
 """
 from __future__ import annotations
 
 import re
 
-from sslint.core import ir
 
-USES = frozenset({"use", "use?", "use!", "peek"})
 ANY = "*"  # a record we could not see: the field's name alone
-
-
-def handled_fields(fn: ir.Function, model) -> set[tuple[str, str]]:
-    """(record, field) pairs whose handle this function may release or pass on."""
-    out: set[tuple[str, str]] = set()
-    for n in fn.nodes:
-        if n.expr is None:
-            continue
-        if n.kind == "return":
-            _member(n.expr, out)
-        for e in ir.walk(n.expr):
-            if isinstance(e, ir.Call):
-                spec = model.lookup(e.callee) if e.callee else None
-                for i, a in enumerate(e.args):
-                    if spec is None or spec.verb(i).op not in USES:
-                        _member(a, out)
-            elif isinstance(e, ir.Assign):
-                _member(e.value, out)
-            elif isinstance(e, ir.AddrOf):
-                _member(e.operand, out)
-    return out
-
-
-def _member(e: ir.Expr, out: set[tuple[str, str]]) -> None:
-    if isinstance(e, ir.AddrOf):
-        e = e.operand
-    if isinstance(e, ir.Member):
-        out.add((e.record or ANY, e.field))
 
 
 _MENTION = re.compile(rb"(?:->|\.)\s*([A-Za-z_]\w*)(?!\s*=[^=])")

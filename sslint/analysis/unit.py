@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sslint.analysis.options import Options
 from sslint.core import ir
 from sslint.analysis.callbacks import Contract, find_callbacks, registrars
-from sslint.analysis.fields import handled_fields, mentioned_fields
+from sslint.analysis.fields import mentioned_fields
 from sslint.analysis.words import Words, closure, macros_of, words_of
 from sslint.engine.worklist import FunctionResult, analyze
 from sslint.core.events import Event
@@ -274,8 +274,6 @@ class _FileRun:
         """Lower and analyse one function; None (and a notification) if that failed."""
         try:
             lowered = self.lower(fn)
-            self.handled |= handled_fields(lowered, self.model)
-            self.read_as_ir.add(fn)
             budget = dataclasses.replace(self.opts.budget, deadline=self.deadline)
             return analyze(lowered, self.model, budget, contract, self.rules.wanted)
         except RecursionError:
@@ -303,6 +301,9 @@ class _FileRun:
         self.res.findings.extend(self.rules.findings(result.events))
         self.res.field_stores.extend((*s, fn.name) for s in sorted(
             result.field_stores, key=lambda s: (s[4].line, s[4].col, s[1])))
+        if not result.partial:  # else its text says (every mention counts)
+            self.handled |= result.field_handled
+            self.read_as_ir.add(fn)
         if result.summary is None or fn.name in _NEVER_SUMMARISE:
             return False
         self.keep(fn, result.summary)

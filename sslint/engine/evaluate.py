@@ -69,7 +69,8 @@ class Evaluator:
                 # `table[i].ssl`, `get_conn()->ssl`: someone else's handle, untracked place.
                 oid = f"@{e.loc.line}:{e.loc.col}!"
                 if oid not in st.objs:
-                    st.objs[oid] = Obj(kind, EXTERNAL, 1, 0, MAYBE, e.loc, "", describe(e))
+                    st.objs[oid] = Obj(kind, EXTERNAL, 1, 0, MAYBE, e.loc, "", describe(e),
+                                       src=_src(e))
                 return oid
             return None
         path, root, through = p
@@ -83,7 +84,7 @@ class Evaluator:
         origin = PARAM if (root.scope == "param" and path == root.key) else EXTERNAL
         loc = root.loc or self.fn.loc
         oid = f"@{path}"
-        st.objs[oid] = Obj(kind, origin, 1, 0, MAYBE, loc, "", describe(e))
+        st.objs[oid] = Obj(kind, origin, 1, 0, MAYBE, loc, "", describe(e), src=_src(e))
         st.env[path] = oid
         return oid
 
@@ -100,7 +101,7 @@ class Evaluator:
             return None  # a local never assigned: nothing to say
         oid = f"@{path}"
         st.objs[oid] = Obj(kind, EXTERNAL, 1, 0, MAYBE, root.loc or self.fn.loc, "",
-                           describe(e))
+                           describe(e), src=_src(e))
         st.env[path] = oid
         return oid
 
@@ -128,9 +129,12 @@ class Evaluator:
             if o is not None:
                 if Paths.escapes(root, through):
                     self.stored_in_field(o, target, root, loc)
+                    if o.src:  # what another field held now lives elsewhere too
+                        self.life.handled.add(o.src)
                     st.objs[value] = o.step(loc, f"stored in '{describe(target)}'", escaped=True,
                                             home="" if o.escaped else path,
-                                            var=o.var or describe(target))
+                                            var=o.var or describe(target),
+                                            src=o.src or _src(target))
                 elif not o.var:
                     st.objs[value] = named(o, describe(target))
 
@@ -522,3 +526,8 @@ class Evaluator:
 
 
 __all__ = ["CallHandler", "Evaluator"]
+
+
+def _src(e: ir.Expr) -> tuple[str, str] | tuple[()]:
+    """(record, field) of a struct field lvalue, for SSL104."""
+    return (e.record, e.field) if isinstance(e, ir.Member) and e.record else ()

@@ -18,10 +18,14 @@ class Lifecycle:
     def __init__(self, log: EventLog, kinds: Kinds):
         self.log = log
         self.kinds = kinds
+        # Struct fields whose handle this function releases or passes on (SSL104).
+        self.handled: set[tuple[str, str]] = set()
 
     def escape(self, st: State, value: Value) -> None:
         if is_obj(value):
             o = st.objs.get(value)
+            if o is not None and o.src:
+                self.handled.add(o.src)
             if o is not None and (not o.escaped or o.home):
                 st.objs[value] = replace(o, escaped=True, home="")
 
@@ -44,6 +48,8 @@ class Lifecycle:
     def release(self, st: State, oid: str, loc: Loc, api: str, cascade: bool,
                 report: bool = True) -> None:
         o = st.objs.get(oid)
+        if o is not None and o.src:
+            self.handled.add(o.src)
         if o is None or o.unknown or o.null == NULL:
             return
         if o.destroyed:
@@ -122,6 +128,8 @@ class Lifecycle:
         if not self.use(st, oid, loc, api, nullable=True):
             return
         o = st.objs[oid]
+        if o.src:
+            self.handled.add(o.src)
         if o.null == NULL:
             return
         if is_addr(owner) or isinstance(owner, tuple):

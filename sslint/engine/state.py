@@ -40,6 +40,9 @@ class Obj:
     # The one field or global it was stored in (and escaped by), as long as it went
     # nowhere else: assigning that place again loses the reference.
     home: str = ""
+    # The struct field it was read from or stored in, (record, field): what releases
+    # or passes it on counts for the program-level check (SSL104). Not in key().
+    src: tuple[str, str] | tuple[()] = ()
     trail: tuple[Step, ...] = ()
 
     @property

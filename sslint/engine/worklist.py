@@ -33,8 +33,10 @@ class FunctionResult:
     partial: str = ""  # why the analysis stopped early, if it did
     steps: int = 0
     summary: FnSpec | None = None  # what callers in the same file may assume
-    # (record, field, kind, api, where): owned references stored in struct fields
+    # (record, field, kind, api, where): owned references stored in struct fields;
+    # (record, field): fields whose handle it releases or passes on
     field_stores: frozenset = frozenset()
+    field_handled: frozenset = frozenset()
 
 
 class Engine:
@@ -95,7 +97,7 @@ class Engine:
                     work.append((succ, s2))  # (one way in: nothing to merge or bound)
         spec = None if self.partial else self.summary.spec()
         return FunctionResult(self.final_events(), self.partial, steps, spec,
-                              frozenset(self.eval.field_stores))
+                              frozenset(self.eval.field_stores), frozenset(self.life.handled))
 
     def admit(self, succ: int, s2: State) -> bool:
         """Whether s2 goes on where paths meet at succ: not when a state that knows
