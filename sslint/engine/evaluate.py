@@ -129,7 +129,7 @@ class Evaluator:
             if o is not None:
                 if Paths.escapes(root, through):
                     self.stored_in_field(o, target, root, loc)
-                    if o.src:  # what another field held now lives elsewhere too
+                    if o.src and o.src != _src(target):  # it now lives elsewhere too
                         self.life.handled.add(o.src)
                     st.objs[value] = o.step(loc, f"stored in '{describe(target)}'", escaped=True,
                                             home="" if o.escaped else path,
