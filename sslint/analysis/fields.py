@@ -15,14 +15,67 @@ import re
 ANY = "*"  # a record we could not see: the field's name alone
 
 
-_MENTION = re.compile(rb"(?:->|\.)\s*([A-Za-z_]\w*)(?!\s*=[^=])")
+_MENTION = re.compile(rb"(?:->|\.)\s*([A-Za-z_]\w*)\b")
 _COMMENT = re.compile(rb"/\*.*?\*/|//[^\n]*", re.S)
+_BASE = re.compile(rb"[\w\]\[>.\-]*$")  # the `c->conn` before `->ssl`, read backwards
+_NAME_BEFORE = re.compile(rb"(\w+)\s*$")
+_FLOW = frozenset({b"if", b"while", b"switch", b"for", b"sizeof"})
+_CAST = re.compile(rb"\(\s*(?:const\s+|struct\s+)?\w+[\s*]*\)\s*$")  # `(void *)` before it
 
 
-def mentioned_fields(text: bytes, start: int, end: int) -> set[tuple[str, str]]:
-    """Fields a body that was not lowered mentions in its code (not its comments)
-    other than as an assignment's target: any of them may be released there."""
-    if b"->" not in text[start:end] and b"." not in text[start:end]:
+def mentioned_fields(text: bytes, start: int, end: int, known: frozenset[str] = frozenset()
+                     ) -> set[tuple[str, str]]:
+    """Fields a body that was not analysed may pass on, read from its code (not its
+    comments): copied (`x = c->ssl`), returned, or given to a function sslint does
+    not know. Tests (`if (c->ssl)`), assignments to the field and arguments of
+    OpenSSL's own functions (which only use it there: a body calling one that
+    releases is analysed) do not count."""
+    body = text[start:end]
+    if b"->" not in body and b"." not in body:
         return set()
-    code = _COMMENT.sub(b" ", text[start:end])
-    return {(ANY, m.group(1).decode("latin-1")) for m in _MENTION.finditer(code)}
+    code = _COMMENT.sub(b" ", body)
+    out = set()
+    for m in _MENTION.finditer(code):
+        after = code[m.end():m.end() + 3].lstrip()
+        if after.startswith(b"=") and not after.startswith(b"=="):
+            continue  # assigned to
+        if after[:1] in (b"-", b".", b"[") or after.startswith(b"->"):
+            continue  # a deeper member: that one is what is used
+        before = code[:m.start()]
+        base = _BASE.search(before)
+        lead = before[:base.start() if base else len(before)].rstrip()
+        if _passes_on(lead, known):
+            out.add((ANY, m.group(1).decode("latin-1")))
+    return out
+
+
+def _passes_on(lead: bytes, known: frozenset[str]) -> bool:
+    """Whether the expression after `lead` hands its value on: the right side of an
+    assignment, a returned value, or an argument of an unknown function."""
+    cast = _CAST.search(lead)
+    while cast is not None:
+        lead = lead[:cast.start()].rstrip()
+        cast = _CAST.search(lead)
+    if lead.endswith(b"=") and not lead.endswith((b"==", b"!=", b"<=", b">=")):
+        return True
+    if lead.endswith(b"return") or lead.endswith(b"(") and lead[:-1].rstrip().endswith(b"return"):
+        return True
+    if lead.endswith((b"(", b",")):
+        depth, i = 0, len(lead) - 1
+        while i >= 0:  # the call's opening parenthesis
+            c = lead[i]
+            if c == 41:
+                depth += 1
+            elif c == 40:
+                if depth == 0:
+                    break
+                depth -= 1
+            elif c == 59 or c == 123 or c == 125:
+                return False
+            i -= 1
+        name = _NAME_BEFORE.search(lead, 0, max(0, i))
+        if name is None:
+            return False  # a cast or a grouping: not a call
+        callee = name.group(1)
+        return callee not in _FLOW and callee.decode("latin-1") not in known
+    return False

@@ -75,7 +75,7 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
     callbacks = find_callbacks(run.lowered_functions(), run.model)
     run.analyse_each(plan, callbacks)
     res.field_handled = frozenset(run.handled.union(*(
-        mentioned_fields(fn.source, fn.start, fn.end) for fn in plan.order
+        mentioned_fields(fn.source, fn.start, fn.end, run.model.names) for fn in plan.order
         if fn not in run.read_as_ir)))
     res.calls = plan.external_calls(plan.order)
     res.analysed_calls = plan.external_calls([fn for fn in plan.order if plan.relevant(fn)])

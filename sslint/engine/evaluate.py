@@ -175,7 +175,7 @@ class Evaluator:
         dot, arrow = path + ".", path + "->"
         for k, v in st.env.items():
             if k == path or k.startswith(dot) or k.startswith(arrow) or k == "*" + path:
-                self.life.escape(st, v)
+                self.life.escape(st, v, handed=k == path)
 
     @staticmethod
     def forget_below(st: State, path: str) -> None:

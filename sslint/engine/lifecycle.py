@@ -21,10 +21,12 @@ class Lifecycle:
         # Struct fields whose handle this function releases or passes on (SSL104).
         self.handled: set[tuple[str, str]] = set()
 
-    def escape(self, st: State, value: Value) -> None:
+    def escape(self, st: State, value: Value, handed: bool = True) -> None:
+        """The handle may be kept elsewhere. `handed=False`: only the struct holding
+        it went (`free(c)` takes `c->ssl` with it, but does not release it)."""
         if is_obj(value):
             o = st.objs.get(value)
-            if o is not None and o.src:
+            if o is not None and o.src and handed:
                 self.handled.add(o.src)
             if o is not None and (not o.escaped or o.home):
                 st.objs[value] = replace(o, escaped=True, home="")
