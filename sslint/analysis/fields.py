@@ -10,6 +10,7 @@ mention of a field other than an assignment to it counts. Over-approximating
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 
 ANY = "*"  # a record we could not see: the field's name alone
@@ -23,13 +24,14 @@ _FLOW = frozenset({b"if", b"while", b"switch", b"for", b"sizeof"})
 _CAST = re.compile(rb"\(\s*(?:const\s+|struct\s+)?\w+[\s*]*\)\s*$")  # `(void *)` before it
 
 
-def mentioned_fields(text: bytes, start: int, end: int, known: frozenset[str] = frozenset()
+def mentioned_fields(text: bytes, start: int, end: int,
+                     only_uses: Callable[[str], bool] = lambda _name: False
                      ) -> set[tuple[str, str]]:
     """Fields a body that was not analysed may pass on, read from its code (not its
     comments): copied (`x = c->ssl`), returned, or given to a function sslint does
     not know. Tests (`if (c->ssl)`), assignments to the field and arguments of
-    OpenSSL's own functions (which only use it there: a body calling one that
-    releases is analysed) do not count."""
+    functions that `only_uses` says only use their arguments (OpenSSL's: a body
+    calling one that releases is analysed) do not count."""
     body = text[start:end]
     if b"->" not in body and b"." not in body:
         return set()
@@ -44,12 +46,12 @@ def mentioned_fields(text: bytes, start: int, end: int, known: frozenset[str] = 
         before = code[:m.start()]
         base = _BASE.search(before)
         lead = before[:base.start() if base else len(before)].rstrip()
-        if _passes_on(lead, known):
+        if _passes_on(lead, only_uses):
             out.add((ANY, m.group(1).decode("latin-1")))
     return out
 
 
-def _passes_on(lead: bytes, known: frozenset[str]) -> bool:
+def _passes_on(lead: bytes, only_uses: Callable[[str], bool]) -> bool:
     """Whether the expression after `lead` hands its value on: the right side of an
     assignment, a returned value, or an argument of an unknown function."""
     cast = _CAST.search(lead)
@@ -77,5 +79,5 @@ def _passes_on(lead: bytes, known: frozenset[str]) -> bool:
         if name is None:
             return False  # a cast or a grouping: not a call
         callee = name.group(1)
-        return callee not in _FLOW and callee.decode("latin-1") not in known
+        return callee not in _FLOW and not only_uses(callee.decode("latin-1"))
     return False

@@ -75,7 +75,7 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
     callbacks = find_callbacks(run.lowered_functions(), run.model)
     run.analyse_each(plan, callbacks)
     res.field_handled = frozenset(run.handled.union(*(
-        mentioned_fields(fn.source, fn.start, fn.end, run.model.names) for fn in plan.order
+        mentioned_fields(fn.source, fn.start, fn.end, run.only_uses) for fn in plan.order
         if fn not in run.read_as_ir)))
     res.calls = plan.external_calls(plan.order)
     res.analysed_calls = plan.external_calls([fn for fn in plan.order if plan.relevant(fn)])
@@ -308,6 +308,11 @@ class _FileRun:
             return False
         self.keep(fn, result.summary)
         return True
+
+    def only_uses(self, name: str) -> bool:
+        """A function of the model, or an OpenSSL-looking one the naming rules say only
+        uses its handles: a body not analysed passes nothing on through it."""
+        return name in self.model.names or self.model.naming.guess_verb(name) == "use?"
 
     def note(self, fn: FunctionDef, level: str, message: str, code: str) -> None:
         self.res.notifications.append(Notification(level, message, _loc(fn, self.where(fn)),
