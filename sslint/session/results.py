@@ -87,6 +87,23 @@ def code_digest() -> str:
     return _code
 
 
+def canonical(value: object) -> str:
+    """A text for a settings value that is the same in every process: repr() of a
+    frozenset follows the string hash seed, which differs from run to run."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        inner = ", ".join(f"{f.name}={canonical(getattr(value, f.name))}"
+                          for f in dataclasses.fields(value))
+        return f"{type(value).__name__}({inner})"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(canonical(v) for v in value)) + "}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(sorted(f"{canonical(k)}: {canonical(v)}"
+                                      for k, v in value.items())) + "}"
+    if isinstance(value, (list, tuple)):
+        return "(" + ", ".join(canonical(v) for v in value) + ")"
+    return repr(value)
+
+
 class ResultsCache:
     """Lookups and stores of FileResults for one run's settings."""
 
