@@ -31,7 +31,8 @@ manifest, as ccache has). A header that appears earlier on the include path
 without any known file changing is not noticed (as with ccache's direct mode).
 
 Only results that do not depend on timing are stored: files that were analysed,
-with no time-limit or internal-error notification.
+with no time-limit or internal-error notification, none of whose inputs changed
+less than 2 s before the run began (they may have been read in either version).
 """
 from __future__ import annotations
 
@@ -51,7 +52,8 @@ _UNSTABLE_CODES = frozenset({"time-limit", "internal-error"})
 
 def _tree_digest(h, folder: str) -> None:
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        # Not byte code, nor hidden folders (a cache folder made by a run there).
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and d[0] != ".")
         for name in sorted(filenames):
             if name.endswith((".pyc", ".pyo")):
                 continue
