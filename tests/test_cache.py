@@ -7,10 +7,12 @@ import json
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 import time
 
 import pytest
-from conftest import TESTDATA
+from conftest import ROOT, TESTDATA
 
 from sslint.output import FORMATTERS
 from sslint.session import cache as cache_module
@@ -226,3 +228,20 @@ def test_pchs_are_kept_across_runs_until_a_header_changes(tmp_path, monkeypatch)
     assert pchs[0].stat().st_mtime_ns != first  # rebuilt for the new header
     fresh, _ = _run(src, tmp_path / "other", monkeypatch)
     assert _sarif(report) == _sarif(fresh)
+
+
+def test_settings_keys_do_not_follow_the_hash_seed(tmp_path):
+    """Config [api] entries hold frozensets (marks): their repr() order changes with
+    PYTHONHASHSEED, so a key built from it would never hit in the next run."""
+    code = ("from sslint.model.api import parse_table\n"
+            "from sslint.session.results import canonical\n"
+            "t = parse_table({'my_free': {'args': ['release'], 'marks': "
+            "['m1', 'm2', 'm3', 'm4', 'm5', 'm6']}}, 'api')\n"
+            "print(canonical(t))\n")
+    outs = set()
+    for seed in ("1", "2", "3", "4"):
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=True, env=dict(os.environ, PYTHONHASHSEED=seed,
+                                                   PYTHONPATH=str(ROOT)))
+        outs.add(done.stdout)
+    assert len(outs) == 1

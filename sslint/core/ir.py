@@ -191,3 +191,14 @@ class Function:
     # not taken): once the model knows one (a summary), the function must be lowered
     # again to read as if it had been lowered then.
     assumes_unknown: frozenset[str] = frozenset()
+    # Each node's expressions in walk() order, made on first use (node_exprs).
+    walked: list[tuple[Expr, ...]] | None = field(default=None, repr=False, compare=False)
+
+
+def node_exprs(fn: Function) -> list[tuple[Expr, ...]]:
+    """Every expression of each node (walk() order), walked once per function: the
+    engine's set-up asks for them several times (variables read, pointers tested,
+    calls a branch leads to)."""
+    if fn.walked is None:
+        fn.walked = [tuple(walk(n.expr)) for n in fn.nodes]
+    return fn.walked

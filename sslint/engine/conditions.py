@@ -96,9 +96,8 @@ def tested_paths(fn: ir.Function, guard: "Guards", pointers: frozenset[str]
     kept = {p for p in counts if _memory_path(p) or p in pointers}
     assigned: set[str] = set()
     if any(counts[p] == 1 for p in kept):  # tested once: worth it only if also assigned
-        for n in fn.nodes:
-            if n.expr is not None:
-                _assigned(n.expr, assigned)
+        for exprs in ir.node_exprs(fn):
+            _assigned(exprs, assigned)
     return _guarded(found, {p for p in kept if counts[p] > 1 or p in assigned}, guard)
 
 
@@ -106,8 +105,8 @@ def pointer_vars(fn: ir.Function) -> frozenset[str]:
     """Keys of the function's local and parameter pointers that are not handles
     (`SSL_CTX **sctx`, a `CURL *`): their tested values are remembered like fields'."""
     out: set[str] = set()
-    for n in fn.nodes:
-        for x in ir.walk(n.expr):
+    for exprs in ir.node_exprs(fn):
+        for x in exprs:
             if isinstance(x, ir.Var) and x.is_pointer and not x.handle \
                     and x.scope != "global":
                 out.add(x.key)
@@ -159,6 +158,7 @@ class Guards:
         self.fn = fn
         self.relevant = relevant
         self.npred: list[int] | None = None
+        self.calls: list[bool | None] = [None] * len(fn.nodes)  # node calls a relevant one
 
     def __call__(self, node: ir.Node) -> bool:
         if self.npred is None:
@@ -170,8 +170,12 @@ class Guards:
         seen = set(todo)
         while todo and len(seen) <= self.LIMIT:
             n = self.fn.nodes[todo.pop()]
-            if any(isinstance(x, ir.Call) and x.callee in self.relevant
-                   for x in ir.walk(n.expr)):
+            calls = self.calls[n.id]
+            if calls is None:
+                calls = self.calls[n.id] = any(
+                    isinstance(x, ir.Call) and x.callee in self.relevant
+                    for x in ir.node_exprs(self.fn)[n.id])
+            if calls:
                 return True
             for s in n.succ:
                 if s not in seen and self.npred[s] == 1:
@@ -213,8 +217,8 @@ def subjects(e: ir.Expr) -> list[str]:
     return out
 
 
-def _assigned(e: ir.Expr, out: set[str]) -> None:
-    for x in ir.walk(e):
+def _assigned(exprs: tuple[ir.Expr, ...], out: set[str]) -> None:
+    for x in exprs:
         if isinstance(x, ir.Assign):
             p = path_of(x.target)
             if p is not None:

@@ -11,16 +11,12 @@ from sslint.engine.conditions import (COND_PREFIX, atoms, comparison_key, key_op
 from sslint.engine.state import State, is_obj
 
 
-def _var_keys(e: ir.Expr | None, out: set[str]) -> None:
-    out.update(x.key for x in ir.walk(e) if isinstance(x, ir.Var))
-
-
 def live_variables(fn: ir.Function) -> list[frozenset[str]]:
     """Variables that may still be read at or after each node (live-in)."""
+    walked = ir.node_exprs(fn)
+
     def uses(n: ir.Node) -> set[str]:
-        u: set[str] = set()
-        _var_keys(n.expr, u)
-        return u
+        return {x.key for x in walked[n.id] if isinstance(x, ir.Var)}
     return _liveness(fn, uses)
 
 

@@ -107,10 +107,8 @@ class Engine:
         bounded number of passes per core, however many facts)."""
         prune_dead(s2, self.live[succ])
         if self.remembers:
-            _keep_live_facts(s2, self.facts[succ], self.memory)
-            if self.partial:  # past the cap, facts only multiply what is dropped anyway
-                _keep_memory(s2, _NO_FACTS, self.memory)
-            core, memory = self.memory.split(s2)
+            # Past the cap, facts only multiply what is dropped anyway.
+            core, memory = self.memory.split(s2, _NO_FACTS if self.partial else self.facts[succ])
         else:  # nothing this function tests twice: no facts to tell apart
             core, memory = s2.key(), _NO_FACTS
         bucket = self.seen[succ]
@@ -305,13 +303,6 @@ class Engine:
             del objs[oid]
 
 
-def _keep_live_facts(st: State, live: frozenset[str], memory: "_MemoryKeys") -> None:
-    """Forget remembered facts no later condition tests (they would only split
-    states)."""
-    for k in [k for k, v in st.env.items() if k not in live and memory.holds(k, v)]:
-        del st.env[k]
-
-
 def _keep_memory(st: State, kept: frozenset, memory: "_MemoryKeys") -> None:
     for k in [k for k, v in st.env.items() if memory.holds(k, v) and (k, v) not in kept]:
         del st.env[k]
@@ -340,10 +331,25 @@ class _MemoryKeys:
                                    or "." in k or k in self.pointer_vars)
         return hit
 
-    def split(self, st: State) -> tuple[tuple, frozenset]:
-        core, memory = [], []
+    def split(self, st: State, live: frozenset[str]) -> tuple[tuple, frozenset]:
+        """The state's core key and its remembered facts, after forgetting the facts
+        that no later condition tests (`live`): they would only split states. One
+        pass over the environment."""
+        core, memory, dead = [], [], []
+        known = self.known
         for item in st.env.items():
-            (memory if self.holds(*item) else core).append(item)
+            k, v = item
+            hit = False if is_obj(v) else known.get(k)
+            if hit is None:
+                hit = self.holds(k, v)
+            if not hit:
+                core.append(item)
+            elif k in live:
+                memory.append(item)
+            else:
+                dead.append(k)
+        for k in dead:
+            del st.env[k]
         return ((frozenset(core), frozenset((i, o.key()) for i, o in st.objs.items())),
                 frozenset(memory))
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from array import array
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,38 +32,25 @@ EOF_MARK = 0xFFFF  # what the action feeds after the last character
 _TAB, _LF, _CR, _SPACE = 0x09, 0x0A, 0x0D, 0x20
 # The weight of the character leaving the window: BASE ** WINDOW, reduced.
 _OUTGOING = pow(BASE, WINDOW, 1 << 64)
-
-
-def _code_units(text: str) -> Iterator[int]:
-    for ch in text:
-        cp = ord(ch)
-        if cp > 0xFFFF:  # astral characters are two UTF-16 code units
-            cp -= 0x10000
-            yield 0xD800 + (cp >> 10)
-            yield 0xDC00 + (cp & 0x3FF)
-        else:
-            yield cp
+_DROP = {_SPACE: None, _TAB: None}
 
 
 def _normalised(text: str) -> tuple[list[int], list[int]]:
-    """The hashed character stream and the index in it where each line begins."""
-    units: list[int] = []
-    line_starts: list[int] = []
-    at_line_start = True
-    after_cr = False
-    for unit in (*_code_units(text), EOF_MARK):
-        if unit in (_SPACE, _TAB) or (after_cr and unit == _LF):
-            after_cr = False
-            continue
-        after_cr = unit == _CR
-        if after_cr:
-            unit = _LF
-        if at_line_start:
-            line_starts.append(len(units))
-            at_line_start = False
-        if unit == _LF:
-            at_line_start = True
-        units.append(unit)
+    """The hashed character stream and the index in it where each line begins: CRLF
+    and CR become LF, spaces and tabs go (a space between CR and LF keeps both
+    line ends), the text is taken as UTF-16 code units, and EOF_MARK ends it."""
+    flat = text.replace("\r\n", "\n").replace("\r", "\n").translate(_DROP)
+    units = array("H", flat.encode("utf-16-le", "surrogatepass")).tolist()
+    units.append(EOF_MARK)
+    line_starts = [0]
+    at = flat.find("\n")
+    if at != -1 and len(units) != len(flat) + 1:
+        # Astral characters take two units each: count in units, not characters.
+        line_starts += [i + 1 for i, u in enumerate(units) if u == _LF]
+    else:
+        while at != -1:
+            line_starts.append(at + 1)
+            at = flat.find("\n", at + 1)
     return units, line_starts
 
 

@@ -41,9 +41,29 @@ om = _LazyModule("sarif_om")
 
 
 def to_json(obj: Any) -> str:
-    from jschema_to_python.to_json import to_json as real
+    """jschema_to_python.to_json's output, without its cost: it deep-copies every
+    object's fields at every level of the log (quadratic in the nesting; most of
+    the time a large SARIF log took). A shallow copy is enough, since only the copy's
+    own keys are dropped (defaults) and renamed (schema names)."""
+    import attr
 
-    return real(obj)
+    def serialise(o: Any) -> Any:
+        if not hasattr(o, "__dict__"):
+            return str(o)
+        out = dict(o.__dict__)
+        fields = attr.fields(type(o))
+        for f in fields:
+            default = f.default.factory() if isinstance(f.default, attr.Factory) \
+                else f.default
+            if f.name in out and out[f.name] == default:
+                del out[f.name]
+        for f in fields:
+            name = f.metadata.get("schema_property_name")
+            if name and name != f.name and f.name in out:
+                out[name] = out.pop(f.name)
+        return out
+
+    return json.dumps(obj, indent=2, default=serialise)
 
 if TYPE_CHECKING:
     from sslint.output import Report

@@ -57,16 +57,26 @@ def user_key() -> bytes | None:
             try:
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 key = os.urandom(32)
-                fd = os.open(path + f".{os.getpid()}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                tmp = f"{path}.{os.getpid()}"
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(key)
                 # Two first runs at once: the first link wins and both read it back.
+                # Where hard links are not supported the last one wins instead (the
+                # other's entries then fail to verify: misses, no harm).
                 try:
-                    os.link(path + f".{os.getpid()}", path)
+                    os.link(tmp, path)
+                except FileExistsError:
+                    pass
+                except OSError:
+                    os.replace(tmp, path)
                 finally:
-                    os.unlink(path + f".{os.getpid()}")
+                    if os.path.exists(tmp):
+                        os.unlink(tmp)
                 with open(path, "rb") as fh:
                     key = fh.read()
+                if len(key) < 32:
+                    return None
             except OSError:
                 return None
         _user_key = key

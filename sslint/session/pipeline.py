@@ -27,7 +27,7 @@ from sslint.frontend.compdb import CompdbError
 from sslint.session.inputs import units_for
 from sslint.output import FORMATTERS, Report, write_atomic
 from sslint.session.postprocess import apply_baseline, baseline_snapshot, filter_results
-from sslint.session.results import ResultsCache, pch_folder
+from sslint.session.results import ResultsCache, canonical, pch_folder
 from sslint.core.rule import LEVELS, LoadedRule, all_rules, unknown_selectors
 from sslint.session import program
 from sslint.session.summary_index import SummaryIndex
@@ -178,7 +178,7 @@ def _results_cache(cache: Cache, job: Job) -> ResultsCache | None:
         return None
     # Everything of the job reaches the analysis but the PCH settings (results are
     # identical with and without).
-    return ResultsCache(cache, repr(dataclasses.replace(job, pch=False, pch_dir="")))
+    return ResultsCache(cache, canonical(dataclasses.replace(job, pch=False, pch_dir="")))
 
 
 def _summary_index(cache: Cache, job: Job) -> SummaryIndex | None:
@@ -188,7 +188,7 @@ def _summary_index(cache: Cache, job: Job) -> SummaryIndex | None:
     # Not the output root: a hook run from another folder shares the summaries.
     settings = dataclasses.replace(job, pch=False, pch_dir="",
                                    options=dataclasses.replace(job.options, root=""))
-    return SummaryIndex(cache, repr(settings))
+    return SummaryIndex(cache, canonical(settings))
 
 
 def _rules(request: Request, cfg: Config) -> list[LoadedRule]:

@@ -19,6 +19,7 @@ from sslint.core.findings import FileResult, Step
 from sslint.model.api import FnSpec, is_lifecycle
 from sslint.session import callgraph
 from sslint.session.cache import digest
+from sslint.session.results import canonical
 from sslint.workers.runner import Job, Runner, Unit
 
 MAX_ROUNDS = 3
@@ -66,7 +67,7 @@ class Batches:
     def run(self, jobs: list[Job], units: list[Unit], progress=None) -> list[FileResult]:
         if self.cache is None:
             return self.runner.run(jobs, units, progress)
-        given = {u: digest(repr(j.program)) for j, u in zip(jobs, units, strict=True)}
+        given = {u: digest(canonical(j.program)) for j, u in zip(jobs, units, strict=True)}
         self.cache.extra = given.__getitem__
         cached, keys = self.cache.split(units)
         todo = [i for i, r in enumerate(cached) if r is None]
@@ -79,7 +80,7 @@ class Batches:
         checked alone) finds it in the cache."""
         if self.cache is None or not units:
             return
-        given = {u: digest(repr(j.program)) for j, u in zip(jobs, units, strict=True)}
+        given = {u: digest(canonical(j.program)) for j, u in zip(jobs, units, strict=True)}
         self.cache.extra = given.__getitem__
         _, keys = self.cache.split(units)
         for key, r in zip(keys, results, strict=True):

@@ -31,7 +31,8 @@ manifest, as ccache has). A header that appears earlier on the include path
 without any known file changing is not noticed (as with ccache's direct mode).
 
 Only results that do not depend on timing are stored: files that were analysed,
-with no time-limit or internal-error notification.
+with no time-limit or internal-error notification, none of whose inputs changed
+less than 2 s before the run began (they may have been read in either version).
 """
 from __future__ import annotations
 
@@ -51,7 +52,8 @@ _UNSTABLE_CODES = frozenset({"time-limit", "internal-error"})
 
 def _tree_digest(h, folder: str) -> None:
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        # Not byte code, nor hidden folders (a cache folder made by a run there).
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and d[0] != ".")
         for name in sorted(filenames):
             if name.endswith((".pyc", ".pyo")):
                 continue
@@ -85,6 +87,23 @@ def code_digest() -> str:
         h.update(libclang_stamp().encode("utf-8", "surrogateescape"))
         _code = h.hexdigest()
     return _code
+
+
+def canonical(value: object) -> str:
+    """A text for a settings value that is the same in every process: repr() of a
+    frozenset follows the string hash seed, which differs from run to run."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        inner = ", ".join(f"{f.name}={canonical(getattr(value, f.name))}"
+                          for f in dataclasses.fields(value))
+        return f"{type(value).__name__}({inner})"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(canonical(v) for v in value)) + "}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(sorted(f"{canonical(k)}: {canonical(v)}"
+                                      for k, v in value.items())) + "}"
+    if isinstance(value, (list, tuple)):
+        return "(" + ", ".join(canonical(v) for v in value) + ")"
+    return repr(value)
 
 
 class ResultsCache:
