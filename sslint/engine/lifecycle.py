@@ -109,6 +109,12 @@ class Lifecycle:
                     continue
                 if m.owner != cur or m.destroyed:
                     continue
+                if m.origin == BORROW and m.owe > 0:
+                    # Borrowed, then up_ref'd: the reference taken keeps it alive.
+                    st.objs[mid] = m.step(loc, f"kept alive by the reference taken on it when "
+                                               f"{api}() released its lender", owner="",
+                                          refs=m.owe)
+                    continue
                 # What it holds in a named slot goes with it (an SSL BIO's SSL); the
                 # rest of a chain only with a release that cascades (BIO_free_all).
                 if m.origin == BORROW or cascade or mid in in_slots \

@@ -79,3 +79,31 @@ int chain_depth(SSL *ssl)
             n++;
     return n;
 }
+
+/* A borrowed certificate kept past its lender with a reference of its own. */
+X509 *own_cert_after_free(SSL_CTX *ctx)
+{
+    SSL *s = SSL_new(ctx);
+    X509 *cert;
+    if (s == NULL)
+        return NULL;
+    cert = SSL_get_certificate(s);
+    if (cert == NULL || !X509_up_ref(cert)) {
+        SSL_free(s);
+        return NULL;
+    }
+    SSL_free(s);
+    X509_get_subject_name(cert);   /* ok: SSL102 */
+    return cert;
+}
+
+int borrowed_cert_after_free(SSL_CTX *ctx)
+{
+    SSL *s = SSL_new(ctx);
+    X509 *cert;
+    if (s == NULL)
+        return -1;
+    cert = SSL_get_certificate(s);
+    SSL_free(s);
+    return X509_get_subject_name(cert) != NULL;   /* expect: SSL102 */
+}
