@@ -1,0 +1,609 @@
+"""Recovery by synthetic declarations, for files parsed without their build.
+
+Without a project's headers clang drops every statement that names something
+undeclared (`return NGX_OK;` simply vanishes), and sslint must then skip the
+function. Here clang's diagnostics, read against the source text, say what was
+missing; a prelude that exists only in memory (an unsaved file, force-included)
+declares it, and the file is parsed again, for a few rounds until nothing more is
+learnt. The guesses are chosen to keep statements, never to give them meaning:
+
+* an unknown type name: a complete dummy struct (by-value use and member access
+  parse) or, for names that look like integers (`ngx_int_t`) or are used as
+  numbers, `long`;
+* an undeclared value (`NGX_OK`): an `extern long` (its value is unknown to the
+  engine); a distinct enum constant where a constant expression is needed;
+* a member of an unknown struct (`c->ssl->connection`): a field, nested structs
+  for the chain of members that follows it (read from the text);
+* `NAME(v, ...) {` where NAME is unknown (TAILQ_FOREACH, list_for_each): a loop
+  macro that assigns `v` an unknown value and may run zero or more times;
+* `NAME int f()` (export or attribute macros): an empty macro;
+  `NAME(int) f()`: a macro giving back its arguments.
+
+Undeclared functions stay undeclared: calls are unknown calls (their handle
+arguments escape), and nothing guessed here is ever a handle function.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+from sslint.frontend.diags import Diagnostic
+from sslint.model.api import ApiModel, builtin_fallback_types, builtin_kinds
+
+PATH = "/__sslint__/recovered.h"  # never on disk: handed to libclang as unsaved
+MAX_ROUNDS = 3
+_PAD = "int __sslint_pad;"
+
+_KEYWORDS = frozenset(
+    "auto break case char const continue default do double else enum extern float for "
+    "goto if inline int long register restrict return short signed sizeof static struct "
+    "switch typedef union unsigned void volatile while _Bool _Noreturn _Thread_local "
+    "__inline __inline__ __attribute__ __extension__ __restrict __thread __typeof__ "
+    "typeof _Alignas _Atomic _Static_assert".split())
+_DECL_START = frozenset(
+    "char const double enum extern float inline int long register short signed static "
+    "struct union unsigned void volatile _Bool _Noreturn _Thread_local __inline "
+    "__inline__ __attribute__ __extension__ _Atomic".split())
+# Type names that are integers in every project that uses them.
+_INT_LIKE = re.compile(
+    r"(?i)(^|_)(u?int\d*|u?long|err|errno|flags?|msec|bool|boolean|size|ssize|off|pid|"
+    r"sock|socket|fd|time|len|mode|uid|gid|atomic\w*|status|ret|rc|result|code|id|mask|"
+    r"count|u?char|byte|word|dword|u\d+|s\d+|uchar)(_t)?$|code$|^(BOOL|DWORD|WORD|BYTE)$")
+_IDENT = re.compile(rb"[A-Za-z_]\w*")
+_NAME_IN_QUOTES = re.compile(r"'([A-Za-z_]\w*)'")
+_TYPES_IN_MESSAGE = re.compile(r"'(?:struct )?([A-Za-z_]\w*)'(?: \(aka '(?:struct )?(\w+)'\))?")
+_NUMERIC_MISUSE = ("invalid operands", "incompatible type", "incompatible result type",
+                   "requires expression of integer type", "where arithmetic or pointer",
+                   "requires expression of scalar type", "is not assignable",
+                   "cannot increment", "cannot decrement", "incompatible types")
+_CONSTANT_NEEDED = ("compile-time constant", "integer constant expression",
+                    "not a constant expression")
+
+
+@dataclass
+class Guesses:
+    """What the prelude declares; grows round by round."""
+
+    types: dict[str, str] = field(default_factory=dict)   # name -> "struct" | "int"
+    values: dict[str, str] = field(default_factory=dict)  # name -> "var" | "const" | "fn"
+    attrs: set[str] = field(default_factory=set)           # empty object-like macros
+    wrappers: set[str] = field(default_factory=set)        # NAME(...) -> __VA_ARGS__
+    exprs: set[str] = field(default_factory=set)           # NAME(...) -> an unknown value
+    loops: dict[str, bool] = field(default_factory=dict)   # name -> has a loop variable
+    tags: dict[str, dict[str, str]] = field(default_factory=dict)  # struct -> field -> C type
+    undefined_tags: set[str] = field(default_factory=set)  # real tags we define (struct conn)
+    banned: set[str] = field(default_factory=set)
+    protos: dict[str, str] = field(default_factory=dict)  # a function -> its prototype
+    _texts: dict[str, _Text] = field(default_factory=dict, repr=False)
+
+    def names(self) -> list[str]:
+        """The recovered names, for the user: types, values, macros, struct tags."""
+        out = [*self.types, *self.values, *self.attrs, *self.wrappers, *self.loops,
+               *self.exprs]
+        out += [f"struct {t}" for t in self.undefined_tags - self.banned]
+        return sorted(set(out) - self.banned)
+
+    # ---- the prelude ---------------------------------------------------------------
+    def header(self) -> bytes:
+        lines = ["/* sslint: declarations guessed for names the file's headers did not "
+                 "provide. */",
+                 "#ifndef offsetof", "#define offsetof(t, m) __builtin_offsetof(t, m)", "#endif",
+                 "#ifndef NULL", "#define NULL ((void *)0)", "#endif",
+                 "extern void *__sslint_next(void);", "extern int __sslint_more(void);"]
+        for a in sorted(self.attrs - self.banned):
+            lines.append(f"#define {a}")
+        for w in sorted(self.wrappers - self.banned):
+            lines.append(f"#define {w}(...) __VA_ARGS__")
+        for e in sorted(self.exprs - self.banned):
+            lines.append(f"#define {e}(...) __sslint_next()")
+        for name, var in sorted(self.loops.items()):
+            if name in self.banned:
+                continue
+            if var:
+                lines.append(f"#define {name}(v, ...) for ((v) = __sslint_next(); "
+                             "__sslint_more(); (v) = __sslint_next())")
+            else:
+                lines.append(f"#define {name}(...) for (; __sslint_more(); )")
+        lines += [f"struct {t};" for t in sorted(self.tags)]
+        for name, kind in sorted(self.types.items()):
+            if name in self.banned:
+                continue
+            # `int`, as the implicit declaration of a function called before its
+            # definition returns: `ngx_int_t f(...) {` then does not conflict.
+            lines.append(f"typedef int {name};" if kind == "int"
+                         else f"typedef long (*{name})();" if kind == "fn"
+                         else f"typedef struct {_tag(name)} {name};")
+        lines += self._structs()
+        values = {n: k for n, k in sorted(self.values.items()) if n not in self.banned}
+        for i, name in enumerate(n for n, k in values.items() if k == "const"):
+            lines.append(f"enum {{ {name} = {0x5EED000 + i} }};")
+        lines += [f"extern long {n};" for n, k in values.items() if k == "var"]
+        lines += [f'#define {n} ""' for n, k in values.items() if k == "str"]
+        lines += [self.protos.get(n, f"extern int {n}();") for n, k in values.items()
+                  if k == "fn"]
+        return ("\n".join(lines) + "\n").encode()
+
+    def _structs(self) -> list[str]:
+        """Struct definitions, each after those it holds by value."""
+        out: list[str] = []
+        done: set[str] = set()
+
+        def emit(tag: str, depth: int) -> None:
+            if tag in done or depth > 20:
+                return
+            done.add(tag)
+            fields = self.tags.get(tag, {})
+            for ctype in fields.values():
+                m = re.fullmatch(r"struct (\w+)", ctype)
+                if m:
+                    emit(m.group(1), depth + 1)
+            body = " ".join(_field_decl(f, t) for f, t in sorted(fields.items()))
+            out.append(f"struct {tag} {{ {_PAD} {body} }};")
+
+        for name, kind in sorted(self.types.items()):
+            if kind == "struct" and name not in self.banned:
+                self.tags.setdefault(_tag(name), {})
+        for tag in sorted(self.tags):
+            if tag in self.banned:
+                continue
+            if tag.startswith("__sslint_") or tag in self.undefined_tags:
+                emit(tag, 0)
+        return out
+
+    # ---- learning from diagnostics ----------------------------------------------------
+    def learn(self, errs: list[Diagnostic], text_of: Callable[[str], bytes | None],
+              protected: frozenset[str]) -> bool:
+        """Read one parse's errors; whether anything new was guessed."""
+        before = self.header(), len(self.banned)
+        prelude = before[0].split(b"\n")
+        for d in errs:
+            if d.file is None or d.line <= 0:
+                continue
+            if d.file == PATH:
+                self._ban_at_prelude(d, prelude)
+                continue
+            t = self._texts.get(d.file)
+            if t is None:
+                raw = text_of(d.file)
+                if raw is None:
+                    continue
+                t = self._texts[d.file] = _Text(raw)
+            off = t.offset(d.line, d.col)
+            if off is not None:
+                self._one(d, t, off, protected)
+        return (self.header(), len(self.banned)) != before
+
+    def _one(self, d: Diagnostic, t: _Text, off: int, protected: frozenset[str]) -> None:
+        msg, text = d.message, t.text
+        for first, last, name, var in t.loops:
+            if first <= d.line <= last and name not in protected:
+                self.loops.setdefault(name, var)
+                return
+        m = _NAME_IN_QUOTES.search(msg)
+        name = m.group(1) if m else ""
+        if name in protected or name.startswith("__sslint"):
+            return
+        # In a macro's expansion the place is the macro's use: the name is not there.
+        spelled = text.startswith(name.encode(), off) if name else False
+        if msg.startswith("unknown type name"):
+            if spelled:
+                self._type_or_attr(name, text, off)
+            else:
+                self.types.setdefault(name, _type_kind(name))
+        elif msg.startswith("use of undeclared identifier"):
+            if spelled and ((_declares_after(text, off + len(name)) and _statement_start(text, off))
+                            or _cast(text, off, off + len(name))):
+                self.values.pop(name, None)
+                self.types.setdefault(name, _type_kind(name))
+            elif name not in self.types and name not in t.declared:
+                self.values.setdefault(name, self._value_kind(name, t, off, spelled))
+        elif msg.startswith("no member named"):
+            owner = _owner_tag(msg[m.end():] if m else "")
+            if owner is not None:
+                if spelled:
+                    self._chain(owner, text, off)
+                elif owner.startswith("__sslint_") or owner in self.undefined_tags:
+                    self.tags.setdefault(owner, {}).setdefault(name, "long")
+        elif msg.startswith(("incomplete definition of type 'struct ",
+                             "variable has incomplete type 'struct ",
+                             "invalid application of 'sizeof' to an incomplete type 'struct ")):
+            tag = re.search(r"'struct (\w+)'", msg)
+            if tag and tag.group(1) not in protected:
+                self.undefined_tags.add(tag.group(1))
+                self.tags.setdefault(tag.group(1), {})
+                if msg.startswith("incomplete definition"):
+                    self._chain(tag.group(1), text, _skip_arrow(text, off))
+        elif msg.startswith(("member reference type 'long' is not a pointer",
+                             "member reference base type 'long' is not a structure",
+                             "member reference base type 'char' is not a structure")):
+            self._promote_leaf(text, off)
+        elif msg.startswith("called object type 'long' is not a function"):
+            self._retype_field(_word_before(text, off), "long (*)()")
+        elif msg == "expected expression" or (msg.startswith("unexpected type name")
+                                              and msg.endswith("expected expression")):
+            # `container_of(p, struct x, f)`: a macro that takes a type; its value is
+            # unknown.
+            macro = _enclosing_call(text, off)
+            if macro and macro not in protected and macro not in _KEYWORDS \
+                    and re.compile(rb"(struct|union|enum|const|unsigned|signed|int|char|long|"
+                                   rb"short|void|[A-Za-z_]\w*\s*[,)*])").match(text, off):
+                self.exprs.add(macro)
+        elif msg.startswith("subscripted value is not an array"):
+            self._retype_field(_word_before(text, off), "char *")
+        elif msg.startswith(("expected ';' after top level declarator",
+                             "variable has incomplete type 'void'")):
+            # `void ngx_cdecl\nf(...)`: a calling-convention or attribute macro.
+            word = _word_before(text, off) if msg.startswith("expected") else \
+                (_IDENT.match(text, off) or [b""])[0].decode("latin-1")
+            end = off if msg.startswith("expected") else off + len(word)
+            start = end - len(word)
+            if msg.startswith("expected"):
+                start = text.rfind(word.encode(), 0, end)
+            after_type = _word_before(text, start) in _DECL_START or \
+                text[:start].rstrip().endswith(b"*")
+            if word and word not in protected and word not in self.types and after_type \
+                    and re.compile(rb"\s*[A-Za-z_]\w*\s*\(").match(text, end):
+                self.attrs.add(word)
+        elif msg.startswith("expected function body after function declarator"):
+            wrapper = _wrapper_before(text, off)
+            if wrapper and wrapper not in protected:
+                self.wrappers.add(wrapper)
+        elif any(k in msg for k in _CONSTANT_NEEDED):
+            ident = _IDENT.match(text, off)
+            if ident and self.values.get(ident.group().decode()) == "var":
+                self.values[ident.group().decode()] = "const"
+        elif "redefinition" in msg or "conflicting types" in msg:
+            ident = _IDENT.match(text, off)
+            if ident:
+                self._ban(ident.group().decode())
+        typed = _TYPES_IN_MESSAGE.search(msg)
+        kind = self.types.get(typed.group(1)) if typed else None
+        if kind == "int" and msg.startswith("member reference"):
+            self.types[typed.group(1)] = "struct"   # `x->f` or `x.f`: not an integer
+        elif kind is not None and msg.startswith("called object type"):
+            self.types[typed.group(1)] = "fn"       # `handler(c)`: a function pointer type
+        if any(k in msg for k in _NUMERIC_MISUSE):
+            for quoted in _TYPES_IN_MESSAGE.finditer(msg):
+                for n in quoted.groups():
+                    if n and self.types.get(n) == "struct" and not self.tags.get(_tag(n)):
+                        self.types[n] = "int"
+
+    def _value_kind(self, name: str, t: _Text, off: int, spelled: bool) -> str:
+        """How to declare an undeclared value: a function when the file calls it (with
+        the file's own prototype when it defines it later), a string macro before a
+        string literal, a constant after `case`, else an unknown variable."""
+        if name in t.called:
+            proto = t.prototype(name)
+            if proto:
+                self.protos[name] = proto
+            return "fn"
+        if spelled and re.compile(rb"\s*\"").match(t.text, off + len(name)):
+            return "str"
+        return "const" if spelled and _after_case(t.text, off) else "var"
+
+    def _type_or_attr(self, name: str, text: bytes, off: int) -> None:
+        after = _next_token(text, off + len(name))
+        third = _next_token(text, _skip_token(text, off + len(name)))
+        if after in _DECL_START or (_IDENT.fullmatch(after.encode() or b"-") and (
+                third == "*" or _IDENT.fullmatch(third.encode() or b"-"))):
+            self.attrs.add(name)
+        elif after == "(":
+            self.wrappers.add(name)
+        else:
+            self.types.setdefault(name, _type_kind(name))
+
+    def _chain(self, tag: str, text: bytes, off: int) -> None:
+        """Fields for the chain of members that starts at `off` (at a member name)."""
+        while True:
+            m = _IDENT.match(text, _skip_space(text, off))
+            if m is None:
+                return
+            member = m.group().decode()
+            fields = self.tags.setdefault(tag, {})
+            pos = m.end()
+            subscripted = False
+            sub = re.compile(rb"\s*\[").match(text, pos)
+            if sub:
+                close = _balanced(text, sub.end() - 1, b"[", b"]")
+                if close is None:
+                    return
+                pos, subscripted = close + 1, True
+            nxt = re.compile(rb"\s*(->|\.|\()").match(text, pos)
+            if nxt is None or nxt.group(1) == b"(":
+                if member not in fields:
+                    fields[member] = ("long (*)()" if nxt is not None
+                                      else "long *" if subscripted
+                                      else "char *" if _dereferenced(text, off) else "long")
+                return
+            inner = f"__sslint_{tag.removeprefix('__sslint_')}_{member}"[:200]
+            star = "*" if nxt.group(1) == b"->" else ""
+            if subscripted:
+                star += "*"
+            old = fields.get(member)
+            if old is None or not old.startswith("struct "):
+                fields[member] = f"struct {inner} {star}".rstrip()
+            else:
+                inner = old.split()[1]
+            tag, off = inner, nxt.end()
+
+    def _promote_leaf(self, text: bytes, off: int) -> None:
+        """`x->a->b` where `a` was guessed a number: make every guessed field `a` a
+        pointer to a struct, and give that struct the member chain."""
+        arrow = text.rfind(b"->", 0, off)
+        dot = text.rfind(b".", 0, off)
+        end = max(arrow, dot)
+        if end < 0:
+            return
+        m = re.compile(rb"([A-Za-z_]\w*)\s*$").search(text, max(0, end - 200), end)
+        if m is None:
+            return
+        member = m.group(1).decode()
+        for tag, fields in list(self.tags.items()):
+            if fields.get(member) in ("long", "char *"):
+                inner = f"__sslint_{tag.removeprefix('__sslint_')}_{member}"[:200]
+                fields[member] = f"struct {inner} *" if arrow == end else f"struct {inner}"
+                self._chain(inner, text, off)
+
+    def _retype_field(self, member: str, ctype: str) -> None:
+        """A field guessed a number turned out to be used as `ctype`."""
+        for fields in self.tags.values():
+            if fields.get(member) == "long":
+                fields[member] = ctype
+
+    def _ban(self, name: str) -> None:
+        if name in self.names() or name in self.tags:
+            self.banned.add(name)
+
+    def _ban_at_prelude(self, d: Diagnostic, lines: list[bytes]) -> None:
+        if 0 < d.line <= len(lines):
+            for ident in _IDENT.findall(lines[d.line - 1]):
+                name = ident.decode()
+                if name in self.types or name in self.values:
+                    self.banned.add(name)
+                    return
+
+
+def _tag(typedef_name: str) -> str:
+    return f"__sslint_{typedef_name}"
+
+
+def _type_kind(name: str) -> str:
+    return "int" if _INT_LIKE.search(name) else "struct"
+
+
+def _field_decl(name: str, ctype: str) -> str:
+    if ctype == "long (*)()":
+        return f"long (*{name})();"
+    return f"{ctype} {name};" if not ctype.endswith("*") else f"{ctype}{name};"
+
+
+def _owner_tag(rest: str) -> str | None:
+    """The struct a `no member named 'x' in 'struct T'` message names."""
+    m = re.search(r"'struct (\w+)'", rest)
+    return m.group(1) if m else None
+
+
+def _enclosing_call(text: bytes, off: int) -> str:
+    """The name of the call whose argument list holds `off`, or ''."""
+    depth = 0
+    for i in range(off - 1, max(-1, off - 400), -1):
+        c = text[i]
+        if c == 0x29:    # )
+            depth += 1
+        elif c == 0x28:  # (
+            if depth == 0:
+                return _word_before(text, i)
+            depth -= 1
+        elif c in (0x3B, 0x7B, 0x7D):  # ; { }
+            return ""
+    return ""
+
+
+def _word_before(text: bytes, off: int) -> str:
+    m = re.compile(rb"([A-Za-z_]\w*)\s*$").search(text, max(0, off - 200), off)
+    return m.group(1).decode("latin-1") if m else ""
+
+
+def _skip_arrow(text: bytes, off: int) -> int:
+    m = re.compile(rb"\s*(->|\.)\s*").match(text, off)
+    return m.end() if m else off
+
+
+def _skip_space(text: bytes, off: int) -> int:
+    m = re.compile(rb"\s*").match(text, off)
+    return m.end() if m else off
+
+
+def _skip_token(text: bytes, off: int) -> int:
+    m = re.compile(rb"\s*[A-Za-z_]\w*").match(text, off)
+    return m.end() if m else off
+
+
+def _next_token(text: bytes, off: int) -> str:
+    m = re.compile(rb"\s*([A-Za-z_]\w*|\S)").match(text, off)
+    return m.group(1).decode("latin-1") if m else ""
+
+
+def _declares_after(text: bytes, off: int) -> bool:
+    """Whether what follows `off` declares something: `x;`, `*x =`, `x[4]`, `x, y`..."""
+    return bool(re.compile(rb"\s*[*\s]*[A-Za-z_]\w*\s*[;=,\[)]").match(text, off))
+
+
+def _statement_start(text: bytes, off: int) -> bool:
+    before = text[max(0, off - 200):off].rstrip()
+    return not before or before[-1:] in (b";", b"{", b"}", b"(", b",") \
+        or before.endswith((b"const", b"static", b"volatile"))
+
+
+_NOT_TYPES = frozenset({b"return", b"case", b"goto", b"else", b"sizeof", b"do"})
+
+
+_DECLARATOR = re.compile(rb"(?<![\w.>])([A-Za-z_]\w*)[\s*]+(?=([A-Za-z_]\w*)\s*[;=,\[)])")
+_CALLED = re.compile(rb"\b([A-Za-z_]\w*)\s*\(")
+
+
+_DEFINITION = re.compile(rb"(?m)^((?:[A-Za-z_]\w*[ \t\n*]+)+?)([A-Za-z_]\w*)[ \t]*"
+                         rb"(\((?:[^;{}()]|\([^;{}()]*\))*\))\s*\{")
+
+
+class _Text:
+    """A file's text with what is read from it more than once: line starts, the
+    names it declares (`ngx_int_t rc;`: an undeclared use of `rc` comes from a
+    declaration whose type is still unknown, not from a missing value), the names
+    it calls, and its loop-macro sites."""
+
+    def __init__(self, text: bytes):
+        self.text = text
+        self.starts = [0] + [m.end() for m in re.finditer(rb"\n", text)]
+        self.declared = {m.group(2).decode("latin-1") for m in _DECLARATOR.finditer(text)
+                         if m.group(1) not in _NOT_TYPES}
+        self.called = {m.group(1).decode("latin-1") for m in _CALLED.finditer(text)}
+        self.loops = _loop_sites(text)
+        self._protos: dict[str, str] | None = None
+
+    def prototype(self, name: str) -> str | None:
+        """The prototype of a function this text defines, copied from its definition."""
+        if self._protos is None:
+            self._protos = {}
+            for m in _DEFINITION.finditer(self.text):
+                if m.group(1).split()[0] not in _NOT_TYPES:
+                    proto = (m.group(1) + m.group(2) + m.group(3)).decode("latin-1")
+                    self._protos.setdefault(m.group(2).decode("latin-1"),
+                                            proto.replace("\n", " ") + ";")
+        return self._protos.get(name)
+
+    def offset(self, line: int, col: int) -> int | None:
+        if line > len(self.starts):
+            return None
+        return min(len(self.text), self.starts[line - 1] + max(col, 1) - 1)
+
+
+def _cast(text: bytes, start: int, end: int) -> bool:
+    """`(NAME *)`, `(NAME) expr` or `sizeof(NAME)`: NAME is a type."""
+    before = text[max(0, start - 40):start].rstrip()
+    if not before.endswith(b"("):
+        return False
+    word = re.compile(rb"([A-Za-z_]\w*)\s*$").search(before[:-1])
+    if word is not None:  # `f(NAME)`, `if (NAME)`: not a cast; sizeof(NAME) is a type
+        return word.group(1) == b"sizeof"
+    if re.compile(rb"\s*\*+\s*\)").match(text, end):
+        return True
+    return bool(re.compile(rb"\s*\)\s*[A-Za-z_(]").match(text, end))
+
+
+def _after_case(text: bytes, off: int) -> bool:
+    return text[max(0, off - 16):off].rstrip().endswith(b"case")
+
+
+def _dereferenced(text: bytes, chain_member: int) -> bool:
+    """Whether the member chain ending here is under a unary `*`."""
+    start = chain_member
+    while True:
+        m = re.compile(rb"([A-Za-z_]\w*)\s*(->|\.)\s*$").search(text, max(0, start - 200), start)
+        if m is None:
+            break
+        start = m.start()
+    before = text[max(0, start - 40):start].rstrip()
+    return before.endswith(b"*") and before[:-1].rstrip()[-1:] in (
+        b"(", b"=", b",", b";", b"{", b"!", b"&", b"|", b"")
+
+
+def _balanced(text: bytes, open_at: int, opener: bytes, closer: bytes) -> int | None:
+    depth = 0
+    for i in range(open_at, min(len(text), open_at + 4000)):
+        c = text[i:i + 1]
+        if c == opener:
+            depth += 1
+        elif c == closer:
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def _wrapper_before(text: bytes, off: int) -> str | None:
+    """`NAME(int) f(void)`: the NAME of the macro before the declarator at `off`."""
+    line_start = text.rfind(b"\n", 0, off) + 1
+    m = re.compile(rb"[ \t]*([A-Za-z_]\w*)\s*\([^()]*\)\s*[A-Za-z_]\w*\s*\(").match(
+        text, line_start)
+    if m and m.group(1).decode() not in _KEYWORDS:
+        return m.group(1).decode()
+    return None
+
+
+_LOOP_HEAD = re.compile(rb"(?m)^[ \t]*([A-Za-z_]\w*)[ \t]*\(")
+
+
+def _loop_sites(text: bytes) -> list[tuple[int, int, str, bool]]:
+    """`NAME(args) {` or `NAME(args)` + a statement on the next line, at the start of a
+    line: (first line, last line, NAME, whether it has a first argument)."""
+    out = []
+    for m in _LOOP_HEAD.finditer(text):
+        name = m.group(1).decode("latin-1")
+        if name in _KEYWORDS or not _in_body(text, m.start()):
+            continue
+        close = _balanced(text, m.end() - 1, b"(", b")")
+        if close is None:
+            continue
+        nxt = re.compile(rb"[ \t]*(\{|\r?\n\s*[A-Za-z_{])").match(text, close + 1)
+        if nxt is None:
+            continue
+        word = _IDENT.match(text, nxt.end() - 1)
+        if word and word.group() in (b"else",):
+            continue
+        first = text.count(b"\n", 0, m.start()) + 1
+        last = first + text.count(b"\n", m.start(), nxt.end())
+        has_var = bool(text[m.end():close].strip()) and not text[m.end():close].lstrip() \
+            .startswith((b",", b")"))
+        out.append((first, last, name, has_var))
+    return out
+
+
+def _in_body(text: bytes, line_start: int) -> bool:
+    """Whether a line starts a statement: the text before ends a statement or a
+    block, or is a preprocessor line (a function's name after its type does not)."""
+    before = text[max(0, line_start - 400):line_start].rstrip()
+    while before.endswith(b"*/"):
+        before = before[:before.rfind(b"/*")].rstrip()
+    last_line = before[before.rfind(b"\n") + 1:].lstrip()
+    return before[-1:] in (b";", b"{", b"}", b":", b")") or last_line.startswith(b"#")
+
+
+def recover(errs: list[Diagnostic], reparse: Callable[[bytes], tuple[object, list[Diagnostic]]],
+            text_of: Callable[[str], bytes | None], protected: frozenset[str],
+            main: str, must_reparse: bool = False
+            ) -> tuple[object | None, list[Diagnostic], list[str]]:
+    """Parse again with guessed declarations while that removes errors from `main`.
+    Returns (the best translation unit, or None when none beat the first parse; its
+    errors; the names guessed for it). With `must_reparse` the first round's parse
+    is kept whatever it learnt (the first parse lacked something else, the shim)."""
+    guesses = Guesses()
+    best: tuple[object | None, list[Diagnostic], list[str]] = (None, errs, [])
+    score = _score(errs, main)
+    for r in range(MAX_ROUNDS):
+        if not guesses.learn(errs, text_of, protected) and not (must_reparse and r == 0):
+            break
+        tu, errs = reparse(guesses.header() if guesses.names() else b"")
+        s = _score(errs, main)
+        if s < score or (must_reparse and r == 0):
+            score = s
+            best = (tu, [e for e in errs if e.file != PATH], guesses.names())
+        if s == 0:
+            break
+    return best
+
+
+@cache
+def protected_names() -> frozenset[str]:
+    """Names never guessed: the table's functions, handle types and struct tags."""
+    kinds = builtin_kinds()
+    tags = {r for k in kinds.by_name.values() for r in k.records}
+    fallback = builtin_fallback_types()
+    return frozenset(ApiModel().names | set(kinds.type_names()) | tags | set(fallback)
+                     | set(fallback.values()))
+
+
+def _score(errs: list[Diagnostic], main: str) -> int:
+    return sum(1 for e in errs if e.file == main)
