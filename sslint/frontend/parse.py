@@ -198,6 +198,11 @@ def _recovered(path: str, tu: ci.TranslationUnit | None, errs: list[Diagnostic],
             texts[name] = own[0] if own else _read(name)
         return texts[name]
 
+    if not recover.worth_recovering(text_of(path) or b""):
+        if tu is None:  # the shim alone, as there is nothing recovery could change
+            tu = idx.parse(bpath, args=bargs, unsaved_files=unsaved, options=KEEP_GOING)
+            errs = diags.errors(tu, path)
+        return tu, errs, shim, []
     best, best_errs, names = recover.recover(errs, reparse, text_of, _protected(), path,
                                              must_reparse=tu is None)
     if best is None:

@@ -71,11 +71,14 @@ class Guesses:
     attrs: set[str] = field(default_factory=set)           # empty object-like macros
     wrappers: set[str] = field(default_factory=set)        # NAME(...) -> __VA_ARGS__
     exprs: set[str] = field(default_factory=set)           # NAME(...) -> an unknown value
-    loops: dict[str, bool] = field(default_factory=dict)   # name -> has a loop variable
+    # name -> (argument count, the arguments it assigns: the plain variables at its use)
+    loops: dict[str, tuple[int, tuple[int, ...]]] = field(default_factory=dict)
     tags: dict[str, dict[str, str]] = field(default_factory=dict)  # struct -> field -> C type
     undefined_tags: set[str] = field(default_factory=set)  # real tags we define (struct conn)
     banned: set[str] = field(default_factory=set)
     protos: dict[str, str] = field(default_factory=dict)  # a function -> its prototype
+    enums: set[str] = field(default_factory=set)           # incomplete enum types
+    rounds: int = 0
     _texts: dict[str, _Text] = field(default_factory=dict, repr=False)
 
     def names(self) -> list[str]:
@@ -83,6 +86,7 @@ class Guesses:
         out = [*self.types, *self.values, *self.attrs, *self.wrappers, *self.loops,
                *self.exprs]
         out += [f"struct {t}" for t in self.undefined_tags - self.banned]
+        out += [f"enum {e}" for e in self.enums - self.banned]
         return sorted(set(out) - self.banned)
 
     # ---- the prelude ---------------------------------------------------------------
@@ -98,14 +102,9 @@ class Guesses:
             lines.append(f"#define {w}(...) __VA_ARGS__")
         for e in sorted(self.exprs - self.banned):
             lines.append(f"#define {e}(...) __sslint_next()")
-        for name, var in sorted(self.loops.items()):
-            if name in self.banned:
-                continue
-            if var:
-                lines.append(f"#define {name}(v, ...) for ((v) = __sslint_next(); "
-                             "__sslint_more(); (v) = __sslint_next())")
-            else:
-                lines.append(f"#define {name}(...) for (; __sslint_more(); )")
+        for name, (count, assigned) in sorted(self.loops.items()):
+            if name not in self.banned:
+                lines.append(_loop_macro(name, count, assigned))
         lines += [f"struct {t};" for t in sorted(self.tags)]
         for name, kind in sorted(self.types.items()):
             if name in self.banned:
@@ -120,6 +119,13 @@ class Guesses:
         for i, name in enumerate(n for n, k in values.items() if k == "const"):
             lines.append(f"enum {{ {name} = {0x5EED000 + i} }};")
         lines += [f"extern long {n};" for n, k in values.items() if k == "var"]
+        lines += [f"extern long {n}[];" for n, k in values.items() if k == "array"]
+        lines += [f"extern struct {_tag('v_' + n)} {'*' if k == 'ptr' else ''}{n};"
+                  for n, k in values.items() if k in ("obj", "ptr")]
+        lines += [f"extern struct {_tag('r_' + n)} *{n}();" for n, k in values.items()
+                  if k == "retptr"]
+        lines += [f"#define {n}(...) 0" for n, k in values.items() if k == "ppfn"]
+        lines += [f"enum {n} {{ __sslint_enum_{n} }};" for n in sorted(self.enums)]
         lines += [f'#define {n} ""' for n, k in values.items() if k == "str"]
         lines += [self.protos.get(n, f"extern int {n}();") for n, k in values.items()
                   if k == "fn"]
@@ -156,6 +162,7 @@ class Guesses:
     def learn(self, errs: list[Diagnostic], text_of: Callable[[str], bytes | None],
               protected: frozenset[str]) -> bool:
         """Read one parse's errors; whether anything new was guessed."""
+        self.rounds += 1
         before = self.header(), len(self.banned)
         prelude = before[0].split(b"\n")
         for d in errs:
@@ -177,13 +184,21 @@ class Guesses:
 
     def _one(self, d: Diagnostic, t: _Text, off: int, protected: frozenset[str]) -> None:
         msg, text = d.message, t.text
-        for first, last, name, var in t.loops:
+        for first, last, name, args in t.loops:
             if first <= d.line <= last and name not in protected:
-                self.loops.setdefault(name, var)
+                assigned = tuple(i for i, a in enumerate(args)
+                                 if _IDENT.fullmatch(a) and a.decode("latin-1") in t.declared)
+                self.loops.setdefault(name, (len(args), assigned))
                 return
         m = _NAME_IN_QUOTES.search(msg)
         name = m.group(1) if m else ""
-        if name in protected or name.startswith("__sslint"):
+        if name.startswith("__sslint"):
+            return
+        if name in protected:
+            # A table function used as a value (a callback): declared without a
+            # prototype, as an implicit declaration would be; calls keep their meaning.
+            if msg.startswith("use of undeclared identifier") and name in _table_functions():
+                self.values.setdefault(name, "fn")
             return
         # In a macro's expansion the place is the macro's use: the name is not there.
         spelled = text.startswith(name.encode(), off) if name else False
@@ -197,7 +212,7 @@ class Guesses:
                             or _cast(text, off, off + len(name))):
                 self.values.pop(name, None)
                 self.types.setdefault(name, _type_kind(name))
-            elif name not in self.types and name not in t.declared:
+            elif name not in self.types and (name not in t.declared or self.rounds > 1):
                 self.values.setdefault(name, self._value_kind(name, t, off, spelled))
         elif msg.startswith("no member named"):
             owner = _owner_tag(msg[m.end():] if m else "")
@@ -219,6 +234,21 @@ class Guesses:
                              "member reference base type 'long' is not a structure",
                              "member reference base type 'char' is not a structure")):
             self._promote_leaf(text, off)
+        elif msg.startswith("function-like macro '") and msg.endswith("is not defined"):
+            self.values.setdefault(name, "ppfn")   # in #if: the macro is 0, as clang says
+        elif msg.startswith("variable has incomplete type 'enum "):
+            tag = re.search(r"'enum (\w+)'", msg)
+            if tag:
+                self.enums.add(tag.group(1))
+        elif msg.startswith("member reference type 'int' is not a pointer"):
+            # `f(x)->y` with `f` undeclared: it returns a pointer to a struct.
+            arrow = text.rfind(b"->", max(0, off - 200), off)
+            if arrow > 0 and text[:arrow].rstrip().endswith(b")"):
+                close = len(text[:arrow].rstrip()) - 1
+                callee = _callee_of(text, close)
+                if callee and callee not in protected and callee not in t.declared_functions:
+                    self.values[callee] = "retptr"
+                    self._chain(_tag("r_" + callee), text, _skip_arrow(text, arrow))
         elif msg.startswith("called object type 'long' is not a function"):
             self._retype_field(_word_before(text, off), "long (*)()")
         elif msg == "expected expression" or (msg.startswith("unexpected type name")
@@ -231,7 +261,10 @@ class Guesses:
                                    rb"short|void|[A-Za-z_]\w*\s*[,)*])").match(text, off):
                 self.exprs.add(macro)
         elif msg.startswith("subscripted value is not an array"):
-            self._retype_field(_word_before(text, off), "char *")
+            word = _word_before(text, off)
+            if self.values.get(word) == "var":
+                self.values[word] = "array"
+            self._retype_field(word, "char *")
         elif msg.startswith(("expected ';' after top level declarator",
                              "variable has incomplete type 'void'")):
             # `void ngx_cdecl\nf(...)`: a calling-convention or attribute macro.
@@ -281,6 +314,11 @@ class Guesses:
             return "fn"
         if spelled and re.compile(rb"\s*\"").match(t.text, off + len(name)):
             return "str"
+        member = re.compile(rb"\s*(->|\.)\s*(?=[A-Za-z_])").match(t.text, off + len(name)) \
+            if spelled else None
+        if member:  # `global.nbthread`, `ctx->x`: an object of a struct with those fields
+            self._chain(_tag("v_" + name), t.text, member.end())
+            return "ptr" if member.group(1) == b"->" else "obj"
         return "const" if spelled and _after_case(t.text, off) else "var"
 
     def _type_or_attr(self, name: str, text: bytes, off: int) -> None:
@@ -340,6 +378,9 @@ class Guesses:
         if m is None:
             return
         member = m.group(1).decode()
+        if self.values.get(member) == "var":
+            self.values[member] = "ptr" if arrow == end else "obj"
+            self._chain(_tag("v_" + member), text, off)
         for tag, fields in list(self.tags.items()):
             if fields.get(member) in ("long", "char *"):
                 inner = f"__sslint_{tag.removeprefix('__sslint_')}_{member}"[:200]
@@ -383,6 +424,19 @@ def _owner_tag(rest: str) -> str | None:
     """The struct a `no member named 'x' in 'struct T'` message names."""
     m = re.search(r"'struct (\w+)'", rest)
     return m.group(1) if m else None
+
+
+def _callee_of(text: bytes, close: int) -> str:
+    """The function called by the argument list whose `)` is at `close`."""
+    depth = 0
+    for i in range(close, max(-1, close - 2000), -1):
+        if text[i] == 0x29:
+            depth += 1
+        elif text[i] == 0x28:
+            depth -= 1
+            if depth == 0:
+                return _word_before(text, i)
+    return ""
 
 
 def _enclosing_call(text: bytes, off: int) -> str:
@@ -432,8 +486,19 @@ def _declares_after(text: bytes, off: int) -> bool:
 
 
 def _statement_start(text: bytes, off: int) -> bool:
-    before = text[max(0, off - 200):off].rstrip()
-    return not before or before[-1:] in (b";", b"{", b"}", b"(", b",") \
+    """Whether `off` starts a statement or declaration (comments and preprocessor
+    lines before it are skipped)."""
+    before = text[max(0, off - 400):off].rstrip()
+    while True:
+        if before.endswith(b"*/") and b"/*" in before:
+            before = before[:before.rfind(b"/*")].rstrip()
+            continue
+        line_start = before.rfind(b"\n") + 1
+        if before[line_start:].lstrip().startswith(b"#"):
+            before = before[:line_start].rstrip()
+            continue
+        break
+    return not before or before[-1:] in (b";", b"{", b"}", b"(", b",", b":") \
         or before.endswith((b"const", b"static", b"volatile"))
 
 
@@ -460,6 +525,8 @@ class _Text:
         self.declared = {m.group(2).decode("latin-1") for m in _DECLARATOR.finditer(text)
                          if m.group(1) not in _NOT_TYPES}
         self.called = {m.group(1).decode("latin-1") for m in _CALLED.finditer(text)}
+        self.declared_functions = {m.group(2).decode("latin-1")
+                                   for m in _DEFINITION.finditer(text)}
         self.loops = _loop_sites(text)
         self._protos: dict[str, str] | None = None
 
@@ -536,9 +603,35 @@ def _wrapper_before(text: bytes, off: int) -> str | None:
 _LOOP_HEAD = re.compile(rb"(?m)^[ \t]*([A-Za-z_]\w*)[ \t]*\(")
 
 
-def _loop_sites(text: bytes) -> list[tuple[int, int, str, bool]]:
+def _loop_macro(name: str, count: int, assigned: tuple[int, ...]) -> str:
+    """A loop that may run zero or more times and gives each variable argument an
+    unknown value (TAILQ_FOREACH(var, head, field), HASH_ITER(hh, head, el, tmp))."""
+    if not assigned:
+        return f"#define {name}(...) for (; __sslint_more(); )"
+    params = ", ".join(f"a{i}" for i in range(max(assigned) + 1)) + ", ..." * (
+        count > max(assigned) + 1)
+    step = ", ".join(f"(a{i}) = __sslint_next()" for i in assigned)
+    return f"#define {name}({params}) for ({step}; __sslint_more(); {step})"
+
+
+def _split_args(args: bytes) -> list[bytes]:
+    """Top-level comma-separated arguments, stripped."""
+    out, depth, start = [], 0, 0
+    for i, c in enumerate(args):
+        if c in (0x28, 0x5B, 0x7B):
+            depth += 1
+        elif c in (0x29, 0x5D, 0x7D):
+            depth -= 1
+        elif c == 0x2C and depth == 0:
+            out.append(args[start:i].strip())
+            start = i + 1
+    out.append(args[start:].strip())
+    return [] if out == [b""] else out
+
+
+def _loop_sites(text: bytes) -> list[tuple[int, int, str, list[bytes]]]:
     """`NAME(args) {` or `NAME(args)` + a statement on the next line, at the start of a
-    line: (first line, last line, NAME, whether it has a first argument)."""
+    line: (first line, last line, NAME, its arguments)."""
     out = []
     for m in _LOOP_HEAD.finditer(text):
         name = m.group(1).decode("latin-1")
@@ -555,9 +648,7 @@ def _loop_sites(text: bytes) -> list[tuple[int, int, str, bool]]:
             continue
         first = text.count(b"\n", 0, m.start()) + 1
         last = first + text.count(b"\n", m.start(), nxt.end())
-        has_var = bool(text[m.end():close].strip()) and not text[m.end():close].lstrip() \
-            .startswith((b",", b")"))
-        out.append((first, last, name, has_var))
+        out.append((first, last, name, _split_args(text[m.end():close])))
     return out
 
 
@@ -583,7 +674,11 @@ def recover(errs: list[Diagnostic], reparse: Callable[[bytes], tuple[object, lis
     best: tuple[object | None, list[Diagnostic], list[str]] = (None, errs, [])
     score = _score(errs, main)
     for r in range(MAX_ROUNDS):
-        if not guesses.learn(errs, text_of, protected) and not (must_reparse and r == 0):
+        try:
+            learnt = guesses.learn(errs, text_of, protected)
+        except (ValueError, IndexError, RecursionError):  # odd text: keep what we have
+            learnt = False
+        if not learnt and not (must_reparse and r == 0):
             break
         tu, errs = reparse(guesses.header() if guesses.names() else b"")
         s = _score(errs, main)
@@ -596,13 +691,30 @@ def recover(errs: list[Diagnostic], reparse: Callable[[bytes], tuple[object, lis
 
 
 @cache
+def _table_functions() -> frozenset[str]:
+    return ApiModel().names
+
+
+@cache
+def _table_words() -> re.Pattern[bytes]:
+    names = sorted(_table_functions(), key=len, reverse=True)
+    return re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
+
+
+def worth_recovering(source: bytes) -> bool:
+    """Whether recovery can matter: the file names a function of the table (else no
+    rule can fire in it, and its errors cost nothing more)."""
+    return bool(_table_words().search(source))
+
+
+@cache
 def protected_names() -> frozenset[str]:
-    """Names never guessed: the table's functions, handle types and struct tags."""
+    """Names never guessed: the table's functions (a guess must never give a name
+    OpenSSL meaning) and the struct tags of its handle kinds (their members are
+    OpenSSL's business). Missing handle type names are the fallback shim's."""
     kinds = builtin_kinds()
     tags = {r for k in kinds.by_name.values() for r in k.records}
-    fallback = builtin_fallback_types()
-    return frozenset(ApiModel().names | set(kinds.type_names()) | tags | set(fallback)
-                     | set(fallback.values()))
+    return frozenset(ApiModel().names | tags | set(builtin_fallback_types().values()))
 
 
 def _score(errs: list[Diagnostic], main: str) -> int:
