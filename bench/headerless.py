@@ -97,19 +97,63 @@ def run(db: str, mode: str) -> dict:
     return out
 
 
+def timing(dbs: list[str], reps: int) -> None:
+    """Header-less parse time per file, recovery on and off, alternating (medians)."""
+    import statistics
+
+    from sslint.frontend.parse import parse_file
+
+    learn = recover.Guesses.learn
+    off_learn = lambda self, *a: False  # noqa: E731 - only the shim's parse remains
+    print("| project | files | recovered files | parse s without recovery | with | ratio "
+          "| ratio on recovered files |")
+    for db in dbs:
+        name = os.path.basename(os.path.normpath(db))
+        listing = os.path.join(db, "files.txt")
+        wanted = set(open(listing, encoding="utf-8").read().split()) \
+            if os.path.exists(listing) else None
+        base = rec = base_r = rec_r = 0.0
+        n = n_rec = 0
+        for c in load_compdb(db):
+            if wanted is not None and os.path.relpath(c.file, c.directory) not in wanted:
+                continue
+            t_off, t_on, names = [], [], []
+            for _ in range(reps):
+                for mode, out in ((off_learn, t_off), (learn, t_on)):
+                    recover.Guesses.learn = mode
+                    t0 = time.perf_counter()
+                    parsed = parse_file(c.file, [])
+                    out.append(time.perf_counter() - t0)
+                    if mode is learn:
+                        names = parsed.recovered
+                    del parsed
+            recover.Guesses.learn = learn
+            b, r = statistics.median(t_off), statistics.median(t_on)
+            base, rec, n = base + b, rec + r, n + 1
+            if names:
+                base_r, rec_r, n_rec = base_r + b, rec_r + r, n_rec + 1
+        print(f"| {name} | {n} | {n_rec} | {base:.2f} | {rec:.2f} | {rec / base:.2f} "
+              f"| {rec_r / base_r if base_r else 0:.2f} |", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("dbs", nargs="+")
     ap.add_argument("--json")
     ap.add_argument("--no-recover", action="store_true", help="as before recovery existed")
     ap.add_argument("--rounds", type=int, help="recovery rounds at most (default: recover's)")
+    ap.add_argument("--timing", type=int, metavar="REPS",
+                    help="only time header-less parses, recovery on and off, REPS times")
     a = ap.parse_args()
     os.environ["LIBCLANG_NOTHREADS"] = "1"
+    if a.rounds:
+        recover.MAX_ROUNDS = a.rounds
+    if a.timing:
+        timing(a.dbs, a.timing)
+        return
     _instrument()
     if a.no_recover:
         _no_recovery()
-    if a.rounds:
-        recover.MAX_ROUNDS = a.rounds
     report = {}
     print("| project | files | lifecycle functions | analysed (build) | analysed (header-less) "
           "| findings (build) | findings (header-less) | common | parse s header-less "

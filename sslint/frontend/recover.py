@@ -71,6 +71,7 @@ class Guesses:
     attrs: set[str] = field(default_factory=set)           # empty object-like macros
     wrappers: set[str] = field(default_factory=set)        # NAME(...) -> __VA_ARGS__
     exprs: set[str] = field(default_factory=set)           # NAME(...) -> an unknown value
+    stmts: set[str] = field(default_factory=set)           # NAME(...) -> nothing
     # name -> (argument count, the arguments it assigns: the plain variables at its use)
     loops: dict[str, tuple[int, tuple[int, ...]]] = field(default_factory=dict)
     tags: dict[str, dict[str, str]] = field(default_factory=dict)  # struct -> field -> C type
@@ -84,7 +85,7 @@ class Guesses:
     def names(self) -> list[str]:
         """The recovered names, for the user: types, values, macros, struct tags."""
         out = [*self.types, *self.values, *self.attrs, *self.wrappers, *self.loops,
-               *self.exprs]
+               *self.exprs, *self.stmts]
         out += [f"struct {t}" for t in self.undefined_tags - self.banned]
         out += [f"enum {e}" for e in self.enums - self.banned]
         return sorted(set(out) - self.banned)
@@ -100,6 +101,8 @@ class Guesses:
             lines.append(f"#define {a}")
         for w in sorted(self.wrappers - self.banned):
             lines.append(f"#define {w}(...) __VA_ARGS__")
+        for st in sorted(self.stmts - self.banned):
+            lines.append(f"#define {st}(...)")
         for e in sorted(self.exprs - self.banned):
             lines.append(f"#define {e}(...) __sslint_next()")
         for name, (count, assigned) in sorted(self.loops.items()):
@@ -120,6 +123,7 @@ class Guesses:
             lines.append(f"enum {{ {name} = {0x5EED000 + i} }};")
         lines += [f"extern long {n};" for n, k in values.items() if k == "var"]
         lines += [f"extern long {n}[];" for n, k in values.items() if k == "array"]
+        lines += [f"extern struct {k[3:]} {n};" for n, k in values.items() if k.startswith("as:")]
         lines += [f"extern struct {_tag('v_' + n)} {'*' if k == 'ptr' else ''}{n};"
                   for n, k in values.items() if k in ("obj", "ptr")]
         lines += [f"extern struct {_tag('r_' + n)} *{n}();" for n, k in values.items()
@@ -186,6 +190,9 @@ class Guesses:
         msg, text = d.message, t.text
         for first, last, name, args in t.loops:
             if first <= d.line <= last and name not in protected:
+                if args is None:  # `NAME(x)` + a statement, not a loop: a statement macro
+                    self.stmts.add(name)
+                    return
                 assigned = tuple(i for i, a in enumerate(args)
                                  if _IDENT.fullmatch(a) and a.decode("latin-1") in t.declared)
                 self.loops.setdefault(name, (len(args), assigned))
@@ -202,6 +209,11 @@ class Guesses:
             return
         # In a macro's expansion the place is the macro's use: the name is not there.
         spelled = text.startswith(name.encode(), off) if name else False
+        if name and not spelled:  # an argument of that macro use: find it there
+            near = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b").search(
+                text, off, off + 4000)
+            if near is not None and b";" not in text[off:near.start()]:
+                off, spelled = near.start(), True
         if msg.startswith("unknown type name"):
             if spelled:
                 self._type_or_attr(name, text, off)
@@ -234,6 +246,19 @@ class Guesses:
                              "member reference base type 'long' is not a structure",
                              "member reference base type 'char' is not a structure")):
             self._promote_leaf(text, off)
+        elif msg.startswith("expected ')'"):
+            # `"len = " SIZE_FMT ", "`: a format macro between string literals.
+            end = text.find(b";", off)
+            for fmt in _STRING_MACRO.finditer(text, off, end if end > 0 else off + 2000):
+                word = fmt.group(1).decode("latin-1")
+                if word not in t.declared and word not in protected:
+                    self.values.setdefault(word, "str")
+        elif msg.startswith("assigning to 'struct __sslint_") and msg.endswith("type 'long'"):
+            # `ctx->buf = BUF_NULL;`: a guessed value stored in a guessed struct field.
+            rhs = re.compile(rb"\s*=\s*([A-Za-z_]\w*)\s*;").search(text, off, off + 400)
+            target = re.search(r"'struct (__sslint_\w+)'", msg)
+            if rhs and target and self.values.get(rhs.group(1).decode("latin-1")) == "var":
+                self.values[rhs.group(1).decode("latin-1")] = "as:" + target.group(1)
         elif msg.startswith("function-like macro '") and msg.endswith("is not defined"):
             self.values.setdefault(name, "ppfn")   # in #if: the macro is 0, as clang says
         elif msg.startswith("variable has incomplete type 'enum "):
@@ -600,6 +625,7 @@ def _wrapper_before(text: bytes, off: int) -> str | None:
     return None
 
 
+_STRING_MACRO = re.compile(rb'"\s*([A-Za-z_]\w*)\s*"')
 _LOOP_HEAD = re.compile(rb"(?m)^[ \t]*([A-Za-z_]\w*)[ \t]*\(")
 
 
@@ -629,7 +655,10 @@ def _split_args(args: bytes) -> list[bytes]:
     return [] if out == [b""] else out
 
 
-def _loop_sites(text: bytes) -> list[tuple[int, int, str, list[bytes]]]:
+_LOOPY = re.compile(rb"(?i)each|iter|loop|walk|travers|scan|(^|_)for(_|$)|(^|_)list(_|$)")
+
+
+def _loop_sites(text: bytes) -> list[tuple[int, int, str, list[bytes] | None]]:
     """`NAME(args) {` or `NAME(args)` + a statement on the next line, at the start of a
     line: (first line, last line, NAME, its arguments)."""
     out = []
@@ -648,7 +677,10 @@ def _loop_sites(text: bytes) -> list[tuple[int, int, str, list[bytes]]]:
             continue
         first = text.count(b"\n", 0, m.start()) + 1
         last = first + text.count(b"\n", m.start(), nxt.end())
-        out.append((first, last, name, _split_args(text[m.end():close])))
+        # Before a block, or with a loop's name: a loop; before a plain statement, a
+        # macro that is a whole statement (its own `;` inside): nothing.
+        looping = nxt.group(1) == b"{" or _LOOPY.search(m.group(1))
+        out.append((first, last, name, _split_args(text[m.end():close]) if looping else None))
     return out
 
 

@@ -53,3 +53,13 @@ int handles_from_the_loop(struct proj_conn_list *conns)
         SSL_shutdown(last);
     return 0;
 }
+
+int statement_macro_is_not_a_loop(SSL_CTX *ctx)
+{
+    SSL *s = SSL_new(ctx); /* ok: SSL103 (a statement macro, not a loop that may skip the free) */
+    if (s == NULL)
+        return -1;
+    PROJ_TRACE_ENTER(s)
+    SSL_free(s);
+    return 0;
+}

@@ -12,4 +12,7 @@
 struct list_head { struct list_head *next, *prev; };
 #define list_for_each(pos, head) for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)
 
+/* A statement macro used without a semicolon. */
+#define PROJ_TRACE_ENTER(x) do { (void)(x); } while (0);
+
 #endif
