@@ -184,7 +184,44 @@ class Guesses:
             off = t.offset(d.line, d.col)
             if off is not None:
                 self._one(d, t, off, protected)
+        for t in self._texts.values():
+            self._members_of_variables(t)
         return (self.header(), len(self.banned)) != before
+
+    def _members_of_variables(self, t: _Text) -> None:
+        """The members used through each variable declared with a guessed struct type
+        (`ngx_connection_t *c; ... c->ssl->connection`), read from the text at once:
+        otherwise each round would reveal only the statements the last one mended."""
+        owners: dict[str, list[str]] = {}
+        for name, kind in self.types.items():
+            if kind == "struct" and name not in self.banned:
+                owners[name] = [_tag(name)]
+        for tag in self.undefined_tags - self.banned:
+            owners[f"struct {tag}"] = [tag]
+        if not owners:
+            return
+        key = tuple(sorted(owners))
+        if t.members_done == key:
+            return
+        t.members_done = key
+        types = b"|".join(re.escape(n.encode()).replace(b"\\ ", rb"\s+") for n in key)
+        decl = re.compile(rb"\b(" + types + rb")\b((?:\s*\**\s*(?:const\s+)?[A-Za-z_]\w*"
+                          rb"\s*(?:\[[^\]]*\])?\s*(?:=[^,;]*)?,)*\s*\**\s*(?:const\s+)?"
+                          rb"[A-Za-z_]\w*)\s*[;=,)\[]")
+        tags_of: dict[bytes, set[str]] = {}
+        for m in decl.finditer(t.text):
+            owner = re.sub(rb"\s+", b" ", m.group(1)).decode("latin-1")
+            for var in re.findall(rb"([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*(?:=[^,;]*)?(?:,|$)",
+                                  m.group(2)):
+                if var not in (b"const",):
+                    tags_of.setdefault(var, set()).update(owners.get(owner, []))
+        if not tags_of:
+            return
+        uses = re.compile(rb"(?<![\w.>])(" + b"|".join(re.escape(v) for v in tags_of)
+                          + rb")\s*(?:->|\.)\s*(?=[A-Za-z_])")
+        for m in uses.finditer(t.text):
+            for tag in tags_of[m.group(1)]:
+                self._chain(tag, t.text, m.end())
 
     def _one(self, d: Diagnostic, t: _Text, off: int, protected: frozenset[str]) -> None:
         msg, text = d.message, t.text
@@ -379,10 +416,10 @@ class Guesses:
                 pos, subscripted = close + 1, True
             nxt = re.compile(rb"\s*(->|\.|\()").match(text, pos)
             if nxt is None or nxt.group(1) == b"(":
-                if member not in fields:
-                    fields[member] = ("long (*)()" if nxt is not None
-                                      else "long *" if subscripted
-                                      else "char *" if _dereferenced(text, off) else "long")
+                if fields.get(member, "long") == "long":  # a plain number yields to a use
+                    fields[member] = ("long (*)()" if nxt is not None else "long *"
+                                      if subscripted else "char *"
+                                      if _dereferenced(text, m.start()) else "long")
                 return
             inner = f"__sslint_{tag.removeprefix('__sslint_')}_{member}"[:200]
             star = "*" if nxt.group(1) == b"->" else ""
@@ -558,6 +595,7 @@ class _Text:
                                    for m in _DEFINITION.finditer(text)}
         self.loops = _loop_sites(text)
         self._protos: dict[str, str] | None = None
+        self.members_done: tuple[str, ...] = ()
 
     def prototype(self, name: str) -> str | None:
         """The prototype of a function this text defines, copied from its definition."""
@@ -593,17 +631,17 @@ def _after_case(text: bytes, off: int) -> bool:
     return text[max(0, off - 16):off].rstrip().endswith(b"case")
 
 
+_REVERSED_CHAIN = re.compile(rb"(?:\s*(?:>-|\.)\s*\w+)*")
+
+
 def _dereferenced(text: bytes, chain_member: int) -> bool:
-    """Whether the member chain ending here is under a unary `*`."""
-    start = chain_member
-    while True:
-        m = re.compile(rb"([A-Za-z_]\w*)\s*(->|\.)\s*$").search(text, max(0, start - 200), start)
-        if m is None:
-            break
-        start = m.start()
-    before = text[max(0, start - 40):start].rstrip()
-    return before.endswith(b"*") and before[:-1].rstrip()[-1:] in (
-        b"(", b"=", b",", b";", b"{", b"!", b"&", b"|", b"")
+    """Whether the member chain ending here is under a unary `*` (read backwards)."""
+    rev = text[max(0, chain_member - 200):chain_member][::-1]
+    m = _REVERSED_CHAIN.match(rev)
+    rest = rev[m.end():].lstrip() if m else rev.lstrip()
+    if not rest.startswith(b"*"):
+        return False
+    return rest[1:].lstrip()[:1] in (b"(", b"=", b",", b";", b"{", b"!", b"&", b"|", b"")
 
 
 def _balanced(text: bytes, open_at: int, opener: bytes, closer: bytes) -> int | None:
