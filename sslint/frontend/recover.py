@@ -349,6 +349,14 @@ class Guesses:
             wrapper = _wrapper_before(text, off)
             if wrapper and wrapper not in protected:
                 self.wrappers.add(wrapper)
+        elif msg.startswith(("variable length array declaration not allowed at file scope",
+                             "fields must have a constant size")):
+            # `static char *names[NAMES_SIZE];`: the guessed size must be a constant.
+            end = text.find(b";", off)
+            for size in re.compile(rb"\[\s*([A-Za-z_]\w*)").finditer(
+                    text, text.rfind(b"\n", 0, off) + 1, end if end > 0 else off + 400):
+                if self.values.get(size.group(1).decode("latin-1")) == "var":
+                    self.values[size.group(1).decode("latin-1")] = "const"
         elif any(k in msg for k in _CONSTANT_NEEDED):
             ident = _IDENT.match(text, off)
             if ident and self.values.get(ident.group().decode()) == "var":
