@@ -192,36 +192,16 @@ class Guesses:
         """The members used through each variable declared with a guessed struct type
         (`ngx_connection_t *c; ... c->ssl->connection`), read from the text at once:
         otherwise each round would reveal only the statements the last one mended."""
-        owners: dict[str, list[str]] = {}
-        for name, kind in self.types.items():
-            if kind == "struct" and name not in self.banned:
-                owners[name] = [_tag(name)]
-        for tag in self.undefined_tags - self.banned:
-            owners[f"struct {tag}"] = [tag]
-        if not owners:
-            return
-        key = tuple(sorted(owners))
-        if t.members_done == key:
-            return
-        t.members_done = key
-        types = b"|".join(re.escape(n.encode()).replace(b"\\ ", rb"\s+") for n in key)
-        decl = re.compile(rb"\b(" + types + rb")\b((?:\s*\**\s*(?:const\s+)?[A-Za-z_]\w*"
-                          rb"\s*(?:\[[^\]]*\])?\s*(?:=[^,;]*)?,)*\s*\**\s*(?:const\s+)?"
-                          rb"[A-Za-z_]\w*)\s*[;=,)\[]")
-        tags_of: dict[bytes, set[str]] = {}
-        for m in decl.finditer(t.text):
-            owner = re.sub(rb"\s+", b" ", m.group(1)).decode("latin-1")
-            for var in re.findall(rb"([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*(?:=[^,;]*)?(?:,|$)",
-                                  m.group(2)):
-                if var not in (b"const",):
-                    tags_of.setdefault(var, set()).update(owners.get(owner, []))
-        if not tags_of:
-            return
-        uses = re.compile(rb"(?<![\w.>])(" + b"|".join(re.escape(v) for v in tags_of)
-                          + rb")\s*(?:->|\.)\s*(?=[A-Za-z_])")
-        for m in uses.finditer(t.text):
-            for tag in tags_of[m.group(1)]:
-                self._chain(tag, t.text, m.end())
+        owners: dict[str, str] = {n: _tag(n) for n, k in self.types.items()
+                                  if k == "struct" and n not in self.banned}
+        owners.update((tag, tag) for tag in self.undefined_tags - self.banned)
+        for type_name, var in t.declarations:
+            tag = owners.get(type_name)
+            if tag is None or (var, tag) in t.members_done:
+                continue
+            t.members_done.add((var, tag))
+            for pos in t.member_uses.get(var, ()):
+                self._chain(tag, t.text, pos)
 
     def _one(self, d: Diagnostic, t: _Text, off: int, protected: frozenset[str]) -> None:
         msg, text = d.message, t.text
@@ -409,25 +389,25 @@ class Guesses:
     def _chain(self, tag: str, text: bytes, off: int) -> None:
         """Fields for the chain of members that starts at `off` (at a member name)."""
         while True:
-            m = _IDENT.match(text, _skip_space(text, off))
+            m = _SPACED_IDENT.match(text, off)
             if m is None:
                 return
-            member = m.group().decode()
+            member = m.group(1).decode()
             fields = self.tags.setdefault(tag, {})
             pos = m.end()
             subscripted = False
-            sub = re.compile(rb"\s*\[").match(text, pos)
+            sub = _OPEN_BRACKET.match(text, pos)
             if sub:
                 close = _balanced(text, sub.end() - 1, b"[", b"]")
                 if close is None:
                     return
                 pos, subscripted = close + 1, True
-            nxt = re.compile(rb"\s*(->|\.|\()").match(text, pos)
+            nxt = _AFTER_MEMBER.match(text, pos)
             if nxt is None or nxt.group(1) == b"(":
                 if fields.get(member, "long") == "long":  # a plain number yields to a use
                     fields[member] = ("long (*)()" if nxt is not None else "long *"
                                       if subscripted else "char *"
-                                      if _dereferenced(text, m.start()) else "long")
+                                      if _dereferenced(text, m.start(1)) else "long")
                 return
             inner = f"__sslint_{tag.removeprefix('__sslint_')}_{member}"[:200]
             star = "*" if nxt.group(1) == b"->" else ""
@@ -579,6 +559,10 @@ def _statement_start(text: bytes, off: int) -> bool:
 _NOT_TYPES = frozenset({b"return", b"case", b"goto", b"else", b"sizeof", b"do"})
 
 
+_SPACED_IDENT = re.compile(rb"\s*([A-Za-z_]\w*)")
+_OPEN_BRACKET = re.compile(rb"\s*\[")
+_AFTER_MEMBER = re.compile(rb"\s*(->|\.|\()")
+_MEMBER_USE = re.compile(rb"(?<![\w.>])([A-Za-z_]\w*)\s*(?:->|\.)\s*(?=[A-Za-z_])")
 _DECLARATOR = re.compile(rb"(?<![\w.>])([A-Za-z_]\w*)[\s*]+(?=([A-Za-z_]\w*)\s*[;=,\[)])")
 _CALLED = re.compile(rb"\b([A-Za-z_]\w*)\s*\(")
 
@@ -596,14 +580,20 @@ class _Text:
     def __init__(self, text: bytes):
         self.text = text
         self.starts = [0] + [m.end() for m in re.finditer(rb"\n", text)]
-        self.declared = {m.group(2).decode("latin-1") for m in _DECLARATOR.finditer(text)
-                         if m.group(1) not in _NOT_TYPES}
+        pairs = [(m.group(1), m.group(2)) for m in _DECLARATOR.finditer(text)]
+        self.declared = {v.decode("latin-1") for ty, v in pairs if ty not in _NOT_TYPES}
         self.called = {m.group(1).decode("latin-1") for m in _CALLED.finditer(text)}
         self.declared_functions = {m.group(2).decode("latin-1")
                                    for m in _DEFINITION.finditer(text)}
         self.loops = _loop_sites(text)
         self._protos: dict[str, str] | None = None
-        self.members_done: tuple[str, ...] = ()
+        self.members_done: set[tuple[str, str]] = set()
+        # (type or struct tag, variable) of each simple declaration, and where each
+        # name is followed by `->` or `.` (the member's offset).
+        self.declarations = {(ty.decode("latin-1"), v.decode("latin-1")) for ty, v in pairs}
+        self.member_uses: dict[str, list[int]] = {}
+        for m in _MEMBER_USE.finditer(text):
+            self.member_uses.setdefault(m.group(1).decode("latin-1"), []).append(m.end())
 
     def prototype(self, name: str) -> str | None:
         """The prototype of a function this text defines, copied from its definition."""
