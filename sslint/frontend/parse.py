@@ -92,6 +92,18 @@ def _definitions(tu: ci.TranslationUnit, source: bytes) -> list[FunctionDef]:
     return out
 
 
+_RECOVERY_TEXT_BYTES = 4 << 20  # a generated multi-megabyte header is not read for guesses
+
+
+def _read_small(path: str) -> bytes | None:
+    try:
+        if os.path.getsize(path) > _RECOVERY_TEXT_BYTES:
+            return None
+    except OSError:
+        return None
+    return _read(path)
+
+
 def _read(path: str) -> bytes | None:
     try:
         with open(path, "rb") as fh:
@@ -195,7 +207,7 @@ def _recovered(path: str, tu: ci.TranslationUnit | None, errs: list[Diagnostic],
     def text_of(name: str) -> bytes | None:
         if name not in texts:
             own = [src for f, src in unsaved if os.fsdecode(f) == name]
-            texts[name] = own[0] if own else _read(name)
+            texts[name] = own[0] if own else _read_small(name)
         return texts[name]
 
     if not recover.worth_recovering(text_of(path) or b""):

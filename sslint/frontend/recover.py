@@ -220,7 +220,7 @@ class Guesses:
                 return
         m = _NAME_IN_QUOTES.search(msg)
         name = m.group(1) if m else ""
-        if name.startswith("__sslint"):
+        if name.startswith("__"):  # ours, or the compiler's (`__builtin_ia32_*`)
             return
         if name in protected:
             # A table function used as a value (a callback): declared without a
