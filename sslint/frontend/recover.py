@@ -29,29 +29,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
+from sslint.frontend import recover_text as rt
 from sslint.frontend.diags import Diagnostic
 from sslint.model.api import ApiModel, builtin_fallback_types, builtin_kinds
 
 PATH = "/__sslint__/recovered.h"  # never on disk: handed to libclang as unsaved
-MAX_ROUNDS = 2  # a third round analysed no more functions on ten projects (validation.md)
+# A third round analysed 1 more of 194 functions on ten projects, for one parse more
+# on every recovered file (docs/validation.md).
+MAX_ROUNDS = 2
 _PAD = "int __sslint_pad;"
 
-_KEYWORDS = frozenset(
-    "auto break case char const continue default do double else enum extern float for "
-    "goto if inline int long register restrict return short signed sizeof static struct "
-    "switch typedef union unsigned void volatile while _Bool _Noreturn _Thread_local "
-    "__inline __inline__ __attribute__ __extension__ __restrict __thread __typeof__ "
-    "typeof _Alignas _Atomic _Static_assert".split())
-_DECL_START = frozenset(
-    "char const double enum extern float inline int long register short signed static "
-    "struct union unsigned void volatile _Bool _Noreturn _Thread_local __inline "
-    "__inline__ __attribute__ __extension__ _Atomic".split())
 # Type names that are integers in every project that uses them.
 _INT_LIKE = re.compile(
     r"(?i)(^|_)(u?int\d*|u?long|err|errno|flags?|msec|bool|boolean|size|ssize|off|pid|"
     r"sock|socket|fd|time|len|mode|uid|gid|atomic\w*|status|ret|rc|result|code|id|mask|"
     r"count|u?char|byte|word|dword|u\d+|s\d+|uchar)(_t)?$|code$|^(BOOL|DWORD|WORD|BYTE)$")
-_IDENT = re.compile(rb"[A-Za-z_]\w*")
 _NAME_IN_QUOTES = re.compile(r"'([A-Za-z_]\w*)'")
 _TYPES_IN_MESSAGE = re.compile(r"'(?:struct )?([A-Za-z_]\w*)'(?: \(aka '(?:struct )?(\w+)'\))?")
 _NUMERIC_MISUSE = ("invalid operands", "incompatible type", "incompatible result type",
@@ -67,7 +59,9 @@ class Guesses:
     """What the prelude declares; grows round by round."""
 
     types: dict[str, str] = field(default_factory=dict)   # name -> "struct" | "int"
-    values: dict[str, str] = field(default_factory=dict)  # name -> "var" | "const" | "fn"
+    # name -> "var", "const", "fn", "str", "obj", "ptr", "array", "retptr", "ppfn" or
+    # "as:<struct tag>" (see header())
+    values: dict[str, str] = field(default_factory=dict)
     attrs: set[str] = field(default_factory=set)           # empty object-like macros
     wrappers: set[str] = field(default_factory=set)        # NAME(...) -> __VA_ARGS__
     exprs: set[str] = field(default_factory=set)           # NAME(...) -> an unknown value
@@ -80,7 +74,7 @@ class Guesses:
     protos: dict[str, str] = field(default_factory=dict)  # a function -> its prototype
     enums: set[str] = field(default_factory=set)           # incomplete enum types
     rounds: int = 0
-    _texts: dict[str, _Text] = field(default_factory=dict, repr=False)
+    _texts: dict[str, rt.Text] = field(default_factory=dict, repr=False)
 
     def names(self) -> list[str]:
         """The recovered names, for the user: types, values, macros, struct tags."""
@@ -180,7 +174,7 @@ class Guesses:
                 raw = text_of(d.file)
                 if raw is None:
                     continue
-                t = self._texts[d.file] = _Text(raw)
+                t = self._texts[d.file] = rt.Text(raw)
             off = t.offset(d.line, d.col)
             if off is not None:
                 self._one(d, t, off, protected)
@@ -188,7 +182,7 @@ class Guesses:
             self._members_of_variables(t)
         return (self.header(), len(self.banned)) != before
 
-    def _members_of_variables(self, t: _Text) -> None:
+    def _members_of_variables(self, t: rt.Text) -> None:
         """The members used through each variable declared with a guessed struct type
         (`ngx_connection_t *c; ... c->ssl->connection`), read from the text at once:
         otherwise each round would reveal only the statements the last one mended."""
@@ -203,7 +197,7 @@ class Guesses:
             for pos in t.member_uses.get(var, ()):
                 self._chain(tag, t.text, pos)
 
-    def _one(self, d: Diagnostic, t: _Text, off: int, protected: frozenset[str]) -> None:
+    def _one(self, d: Diagnostic, t: rt.Text, off: int, protected: frozenset[str]) -> None:
         msg, text = d.message, t.text
         for first, last, name, args in t.loops:
             if first <= d.line <= last and name not in protected:
@@ -214,7 +208,7 @@ class Guesses:
                 # that happens to be a variable's name elsewhere).
                 uses = [a for _, _, n, a in t.loops if n == name and a is not None]
                 assigned = tuple(i for i in range(len(args)) if all(
-                    i < len(u) and _IDENT.fullmatch(u[i]) and u[i].decode("latin-1")
+                    i < len(u) and rt.IDENT.fullmatch(u[i]) and u[i].decode("latin-1")
                     in t.declared for u in uses))
                 self.loops.setdefault(name, (len(args), assigned))
                 return
@@ -241,14 +235,14 @@ class Guesses:
             else:
                 self.types.setdefault(name, _type_kind(name))
         elif msg.startswith("use of undeclared identifier"):
-            if spelled and ((_declares_after(text, off + len(name)) and _statement_start(text, off))
-                            or _cast(text, off, off + len(name))):
+            declares = rt.declares_after(text, off + len(name)) and rt.statement_start(text, off)
+            if spelled and (declares or rt.cast(text, off, off + len(name))):
                 self.values.pop(name, None)
                 self.types.setdefault(name, _type_kind(name))
             elif name not in self.types and (name not in t.declared or self.rounds > 1):
                 self.values.setdefault(name, self._value_kind(name, t, off, spelled))
         elif msg.startswith("no member named"):
-            owner = _owner_tag(msg[m.end():] if m else "")
+            owner = rt.owner_tag(msg[m.end():] if m else "")
             if owner is not None:
                 if spelled:
                     self._chain(owner, text, off)
@@ -262,7 +256,7 @@ class Guesses:
                 self.undefined_tags.add(tag.group(1))
                 self.tags.setdefault(tag.group(1), {})
                 if msg.startswith("incomplete definition"):
-                    self._chain(tag.group(1), text, _skip_arrow(text, off))
+                    self._chain(tag.group(1), text, rt.skip_arrow(text, off))
         elif msg.startswith(("member reference type 'long' is not a pointer",
                              "member reference base type 'long' is not a structure",
                              "member reference base type 'char' is not a structure")):
@@ -270,7 +264,7 @@ class Guesses:
         elif msg.startswith("expected ')'"):
             # `"len = " SIZE_FMT ", "`: a format macro between string literals.
             end = text.find(b";", off)
-            for fmt in _STRING_MACRO.finditer(text, off, end if end > 0 else off + 2000):
+            for fmt in rt.STRING_MACRO.finditer(text, off, end if end > 0 else off + 2000):
                 word = fmt.group(1).decode("latin-1")
                 if word not in t.declared and word not in protected:
                     self.values.setdefault(word, "str")
@@ -291,42 +285,42 @@ class Guesses:
             arrow = text.rfind(b"->", max(0, off - 200), off)
             if arrow > 0 and text[:arrow].rstrip().endswith(b")"):
                 close = len(text[:arrow].rstrip()) - 1
-                callee = _callee_of(text, close)
+                callee = rt.callee_of(text, close)
                 if callee and callee not in protected and callee not in t.declared_functions:
                     self.values[callee] = "retptr"
-                    self._chain(_tag("r_" + callee), text, _skip_arrow(text, arrow))
+                    self._chain(_tag("r_" + callee), text, rt.skip_arrow(text, arrow))
         elif msg.startswith("called object type 'long' is not a function"):
-            self._retype_field(_word_before(text, off), "long (*)()")
+            self._retype_field(rt.word_before(text, off), "long (*)()")
         elif msg == "expected expression" or (msg.startswith("unexpected type name")
                                               and msg.endswith("expected expression")):
             # `container_of(p, struct x, f)`: a macro that takes a type; its value is
             # unknown.
-            macro = _enclosing_call(text, off)
-            if macro and macro not in protected and macro not in _KEYWORDS \
+            macro = rt.enclosing_call(text, off)
+            if macro and macro not in protected and macro not in rt.KEYWORDS \
                     and re.compile(rb"(struct|union|enum|const|unsigned|signed|int|char|long|"
                                    rb"short|void|[A-Za-z_]\w*\s*[,)*])").match(text, off):
                 self.exprs.add(macro)
         elif msg.startswith("subscripted value is not an array"):
-            word = _word_before(text, off)
+            word = rt.word_before(text, off)
             if self.values.get(word) == "var":
                 self.values[word] = "array"
             self._retype_field(word, "char *")
         elif msg.startswith(("expected ';' after top level declarator",
                              "variable has incomplete type 'void'")):
             # `void ngx_cdecl\nf(...)`: a calling-convention or attribute macro.
-            word = _word_before(text, off) if msg.startswith("expected") else \
-                (_IDENT.match(text, off) or [b""])[0].decode("latin-1")
+            word = rt.word_before(text, off) if msg.startswith("expected") else \
+                (rt.IDENT.match(text, off) or [b""])[0].decode("latin-1")
             end = off if msg.startswith("expected") else off + len(word)
             start = end - len(word)
             if msg.startswith("expected"):
                 start = text.rfind(word.encode(), 0, end)
-            after_type = _word_before(text, start) in _DECL_START or \
+            after_type = rt.word_before(text, start) in rt.DECL_START or \
                 text[:start].rstrip().endswith(b"*")
             if word and word not in protected and word not in self.types and after_type \
                     and re.compile(rb"\s*[A-Za-z_]\w*\s*\(").match(text, end):
                 self.attrs.add(word)
         elif msg.startswith("expected function body after function declarator"):
-            wrapper = _wrapper_before(text, off)
+            wrapper = rt.wrapper_before(text, off)
             if wrapper and wrapper not in protected:
                 self.wrappers.add(wrapper)
         elif msg.startswith(("variable length array declaration not allowed at file scope",
@@ -338,11 +332,11 @@ class Guesses:
                 if self.values.get(size.group(1).decode("latin-1")) == "var":
                     self.values[size.group(1).decode("latin-1")] = "const"
         elif any(k in msg for k in _CONSTANT_NEEDED):
-            ident = _IDENT.match(text, off)
+            ident = rt.IDENT.match(text, off)
             if ident and self.values.get(ident.group().decode()) == "var":
                 self.values[ident.group().decode()] = "const"
         elif "redefinition" in msg or "conflicting types" in msg:
-            ident = _IDENT.match(text, off)
+            ident = rt.IDENT.match(text, off)
             if ident:
                 self._ban(ident.group().decode())
         typed = _TYPES_IN_MESSAGE.search(msg)
@@ -357,7 +351,7 @@ class Guesses:
                     if n and self.types.get(n) == "struct" and not self.tags.get(_tag(n)):
                         self.types[n] = "int"
 
-    def _value_kind(self, name: str, t: _Text, off: int, spelled: bool) -> str:
+    def _value_kind(self, name: str, t: rt.Text, off: int, spelled: bool) -> str:
         """How to declare an undeclared value: a function when the file calls it (with
         the file's own prototype when it defines it later), a string macro before a
         string literal, a constant after `case`, else an unknown variable."""
@@ -373,13 +367,13 @@ class Guesses:
         if member:  # `global.nbthread`, `ctx->x`: an object of a struct with those fields
             self._chain(_tag("v_" + name), t.text, member.end())
             return "ptr" if member.group(1) == b"->" else "obj"
-        return "const" if spelled and _after_case(t.text, off) else "var"
+        return "const" if spelled and rt.after_case(t.text, off) else "var"
 
     def _type_or_attr(self, name: str, text: bytes, off: int) -> None:
-        after = _next_token(text, off + len(name))
-        third = _next_token(text, _skip_token(text, off + len(name)))
-        if after in _DECL_START or (_IDENT.fullmatch(after.encode() or b"-") and (
-                third == "*" or _IDENT.fullmatch(third.encode() or b"-"))):
+        after = rt.next_token(text, off + len(name))
+        third = rt.next_token(text, rt.skip_token(text, off + len(name)))
+        if after in rt.DECL_START or (rt.IDENT.fullmatch(after.encode() or b"-") and (
+                third == "*" or rt.IDENT.fullmatch(third.encode() or b"-"))):
             self.attrs.add(name)
         elif after == "(":
             self.wrappers.add(name)
@@ -389,25 +383,25 @@ class Guesses:
     def _chain(self, tag: str, text: bytes, off: int) -> None:
         """Fields for the chain of members that starts at `off` (at a member name)."""
         while True:
-            m = _SPACED_IDENT.match(text, off)
+            m = rt.SPACED_IDENT.match(text, off)
             if m is None:
                 return
             member = m.group(1).decode()
             fields = self.tags.setdefault(tag, {})
             pos = m.end()
             subscripted = False
-            sub = _OPEN_BRACKET.match(text, pos)
+            sub = rt.OPEN_BRACKET.match(text, pos)
             if sub:
-                close = _balanced(text, sub.end() - 1, b"[", b"]")
+                close = rt.balanced(text, sub.end() - 1, b"[", b"]")
                 if close is None:
                     return
                 pos, subscripted = close + 1, True
-            nxt = _AFTER_MEMBER.match(text, pos)
+            nxt = rt.AFTER_MEMBER.match(text, pos)
             if nxt is None or nxt.group(1) == b"(":
                 if fields.get(member, "long") == "long":  # a plain number yields to a use
                     fields[member] = ("long (*)()" if nxt is not None else "long *"
                                       if subscripted else "char *"
-                                      if _dereferenced(text, m.start(1)) else "long")
+                                      if rt.dereferenced(text, m.start(1)) else "long")
                 return
             inner = f"__sslint_{tag.removeprefix('__sslint_')}_{member}"[:200]
             star = "*" if nxt.group(1) == b"->" else ""
@@ -453,7 +447,7 @@ class Guesses:
 
     def _ban_at_prelude(self, d: Diagnostic, lines: list[bytes]) -> None:
         if 0 < d.line <= len(lines):
-            for ident in _IDENT.findall(lines[d.line - 1]):
+            for ident in rt.IDENT.findall(lines[d.line - 1]):
                 name = ident.decode()
                 if name in self.types or name in self.values:
                     self.banned.add(name)
@@ -474,201 +468,6 @@ def _field_decl(name: str, ctype: str) -> str:
     return f"{ctype} {name};" if not ctype.endswith("*") else f"{ctype}{name};"
 
 
-def _owner_tag(rest: str) -> str | None:
-    """The struct a `no member named 'x' in 'struct T'` message names."""
-    m = re.search(r"'struct (\w+)'", rest)
-    return m.group(1) if m else None
-
-
-def _callee_of(text: bytes, close: int) -> str:
-    """The function called by the argument list whose `)` is at `close`."""
-    depth = 0
-    for i in range(close, max(-1, close - 2000), -1):
-        if text[i] == 0x29:
-            depth += 1
-        elif text[i] == 0x28:
-            depth -= 1
-            if depth == 0:
-                return _word_before(text, i)
-    return ""
-
-
-def _enclosing_call(text: bytes, off: int) -> str:
-    """The name of the call whose argument list holds `off`, or ''."""
-    depth = 0
-    for i in range(off - 1, max(-1, off - 400), -1):
-        c = text[i]
-        if c == 0x29:    # )
-            depth += 1
-        elif c == 0x28:  # (
-            if depth == 0:
-                return _word_before(text, i)
-            depth -= 1
-        elif c in (0x3B, 0x7B, 0x7D):  # ; { }
-            return ""
-    return ""
-
-
-def _word_before(text: bytes, off: int) -> str:
-    m = re.compile(rb"([A-Za-z_]\w*)\s*$").search(text, max(0, off - 200), off)
-    return m.group(1).decode("latin-1") if m else ""
-
-
-def _skip_arrow(text: bytes, off: int) -> int:
-    m = re.compile(rb"\s*(->|\.)\s*").match(text, off)
-    return m.end() if m else off
-
-
-def _skip_space(text: bytes, off: int) -> int:
-    m = re.compile(rb"\s*").match(text, off)
-    return m.end() if m else off
-
-
-def _skip_token(text: bytes, off: int) -> int:
-    m = re.compile(rb"\s*[A-Za-z_]\w*").match(text, off)
-    return m.end() if m else off
-
-
-def _next_token(text: bytes, off: int) -> str:
-    m = re.compile(rb"\s*([A-Za-z_]\w*|\S)").match(text, off)
-    return m.group(1).decode("latin-1") if m else ""
-
-
-def _declares_after(text: bytes, off: int) -> bool:
-    """Whether what follows `off` declares something: `x;`, `*x =`, `x[4]`, `x, y`..."""
-    return bool(re.compile(rb"\s*[*\s]*[A-Za-z_]\w*\s*[;=,\[)]").match(text, off))
-
-
-def _statement_start(text: bytes, off: int) -> bool:
-    """Whether `off` starts a statement or declaration (comments and preprocessor
-    lines before it are skipped)."""
-    before = text[max(0, off - 400):off].rstrip()
-    while True:
-        if before.endswith(b"*/") and b"/*" in before:
-            before = before[:before.rfind(b"/*")].rstrip()
-            continue
-        line_start = before.rfind(b"\n") + 1
-        if before[line_start:].lstrip().startswith(b"#"):
-            before = before[:line_start].rstrip()
-            continue
-        break
-    return not before or before[-1:] in (b";", b"{", b"}", b"(", b",", b":") \
-        or before.endswith((b"const", b"static", b"volatile"))
-
-
-_NOT_TYPES = frozenset({b"return", b"case", b"goto", b"else", b"sizeof", b"do"})
-
-
-_SPACED_IDENT = re.compile(rb"\s*([A-Za-z_]\w*)")
-_OPEN_BRACKET = re.compile(rb"\s*\[")
-_AFTER_MEMBER = re.compile(rb"\s*(->|\.|\()")
-_MEMBER_USE = re.compile(rb"(?<![\w.>])([A-Za-z_]\w*)\s*(?:->|\.)\s*(?=[A-Za-z_])")
-_DECLARATOR = re.compile(rb"(?<![\w.>])([A-Za-z_]\w*)[\s*]+(?=([A-Za-z_]\w*)\s*[;=,\[)])")
-_CALLED = re.compile(rb"\b([A-Za-z_]\w*)\s*\(")
-
-
-_DEFINITION = re.compile(rb"(?m)^((?:[A-Za-z_]\w*[ \t\n*]+)+?)([A-Za-z_]\w*)[ \t]*"
-                         rb"(\((?:[^;{}()]|\([^;{}()]*\))*\))\s*\{")
-
-
-class _Text:
-    """A file's text with what is read from it more than once: line starts, the
-    names it declares (`ngx_int_t rc;`: an undeclared use of `rc` comes from a
-    declaration whose type is still unknown, not from a missing value), the names
-    it calls, and its loop-macro sites."""
-
-    def __init__(self, text: bytes):
-        self.text = text
-        self.starts = [0] + [m.end() for m in re.finditer(rb"\n", text)]
-        pairs = [(m.group(1), m.group(2)) for m in _DECLARATOR.finditer(text)]
-        self.declared = {v.decode("latin-1") for ty, v in pairs if ty not in _NOT_TYPES}
-        self.called = {m.group(1).decode("latin-1") for m in _CALLED.finditer(text)}
-        self.declared_functions = {m.group(2).decode("latin-1")
-                                   for m in _DEFINITION.finditer(text)}
-        self.loops = _loop_sites(text)
-        self._protos: dict[str, str] | None = None
-        self.members_done: set[tuple[str, str]] = set()
-        # (type or struct tag, variable) of each simple declaration, and where each
-        # name is followed by `->` or `.` (the member's offset).
-        self.declarations = {(ty.decode("latin-1"), v.decode("latin-1")) for ty, v in pairs}
-        self.member_uses: dict[str, list[int]] = {}
-        for m in _MEMBER_USE.finditer(text):
-            self.member_uses.setdefault(m.group(1).decode("latin-1"), []).append(m.end())
-
-    def prototype(self, name: str) -> str | None:
-        """The prototype of a function this text defines, copied from its definition."""
-        if self._protos is None:
-            self._protos = {}
-            for m in _DEFINITION.finditer(self.text):
-                if m.group(1).split()[0] not in _NOT_TYPES:
-                    proto = (m.group(1) + m.group(2) + m.group(3)).decode("latin-1")
-                    self._protos.setdefault(m.group(2).decode("latin-1"),
-                                            proto.replace("\n", " ") + ";")
-        return self._protos.get(name)
-
-    def offset(self, line: int, col: int) -> int | None:
-        if line > len(self.starts):
-            return None
-        return min(len(self.text), self.starts[line - 1] + max(col, 1) - 1)
-
-
-def _cast(text: bytes, start: int, end: int) -> bool:
-    """`(NAME *)`, `(NAME) expr` or `sizeof(NAME)`: NAME is a type."""
-    before = text[max(0, start - 40):start].rstrip()
-    if not before.endswith(b"("):
-        return False
-    word = re.compile(rb"([A-Za-z_]\w*)\s*$").search(before[:-1])
-    if word is not None:  # `f(NAME)`, `if (NAME)`: not a cast; sizeof(NAME) is a type
-        return word.group(1) == b"sizeof"
-    if re.compile(rb"\s*\*+\s*\)").match(text, end):
-        return True
-    return bool(re.compile(rb"\s*\)\s*[A-Za-z_(]").match(text, end))
-
-
-def _after_case(text: bytes, off: int) -> bool:
-    return text[max(0, off - 16):off].rstrip().endswith(b"case")
-
-
-_REVERSED_CHAIN = re.compile(rb"(?:\s*(?:>-|\.)\s*\w+)*")
-
-
-def _dereferenced(text: bytes, chain_member: int) -> bool:
-    """Whether the member chain ending here is under a unary `*` (read backwards)."""
-    rev = text[max(0, chain_member - 200):chain_member][::-1]
-    m = _REVERSED_CHAIN.match(rev)
-    rest = rev[m.end():].lstrip() if m else rev.lstrip()
-    if not rest.startswith(b"*"):
-        return False
-    return rest[1:].lstrip()[:1] in (b"(", b"=", b",", b";", b"{", b"!", b"&", b"|", b"")
-
-
-def _balanced(text: bytes, open_at: int, opener: bytes, closer: bytes) -> int | None:
-    depth = 0
-    for i in range(open_at, min(len(text), open_at + 4000)):
-        c = text[i:i + 1]
-        if c == opener:
-            depth += 1
-        elif c == closer:
-            depth -= 1
-            if depth == 0:
-                return i
-    return None
-
-
-def _wrapper_before(text: bytes, off: int) -> str | None:
-    """`NAME(int) f(void)`: the NAME of the macro before the declarator at `off`."""
-    line_start = text.rfind(b"\n", 0, off) + 1
-    m = re.compile(rb"[ \t]*([A-Za-z_]\w*)\s*\([^()]*\)\s*[A-Za-z_]\w*\s*\(").match(
-        text, line_start)
-    if m and m.group(1).decode() not in _KEYWORDS:
-        return m.group(1).decode()
-    return None
-
-
-_STRING_MACRO = re.compile(rb'"\s*([A-Za-z_]\w*)\s*"')
-_LOOP_HEAD = re.compile(rb"(?m)^[ \t]*([A-Za-z_]\w*)[ \t]*\(")
-
-
 def _loop_macro(name: str, count: int, assigned: tuple[int, ...]) -> str:
     """A loop that may run zero or more times and gives each variable argument an
     unknown value (TAILQ_FOREACH(var, head, field), HASH_ITER(hh, head, el, tmp))."""
@@ -678,60 +477,6 @@ def _loop_macro(name: str, count: int, assigned: tuple[int, ...]) -> str:
         count > max(assigned) + 1)
     step = ", ".join(f"(a{i}) = __sslint_next()" for i in assigned)
     return f"#define {name}({params}) for ({step}; __sslint_more(); {step})"
-
-
-def _split_args(args: bytes) -> list[bytes]:
-    """Top-level comma-separated arguments, stripped."""
-    out, depth, start = [], 0, 0
-    for i, c in enumerate(args):
-        if c in (0x28, 0x5B, 0x7B):
-            depth += 1
-        elif c in (0x29, 0x5D, 0x7D):
-            depth -= 1
-        elif c == 0x2C and depth == 0:
-            out.append(args[start:i].strip())
-            start = i + 1
-    out.append(args[start:].strip())
-    return [] if out == [b""] else out
-
-
-_LOOPY = re.compile(rb"(?i)each|iter|loop|walk|travers|scan|(^|_)for(_|$)|(^|_)list(_|$)")
-
-
-def _loop_sites(text: bytes) -> list[tuple[int, int, str, list[bytes] | None]]:
-    """`NAME(args) {` or `NAME(args)` + a statement on the next line, at the start of a
-    line: (first line, last line, NAME, its arguments)."""
-    out = []
-    for m in _LOOP_HEAD.finditer(text):
-        name = m.group(1).decode("latin-1")
-        if name in _KEYWORDS or not _in_body(text, m.start()):
-            continue
-        close = _balanced(text, m.end() - 1, b"(", b")")
-        if close is None:
-            continue
-        nxt = re.compile(rb"[ \t]*(\{|\r?\n\s*[A-Za-z_{])").match(text, close + 1)
-        if nxt is None:
-            continue
-        word = _IDENT.match(text, nxt.end() - 1)
-        if word and word.group() in (b"else",):
-            continue
-        first = text.count(b"\n", 0, m.start()) + 1
-        last = first + text.count(b"\n", m.start(), nxt.end())
-        # Before a block, or with a loop's name: a loop; before a plain statement, a
-        # macro that is a whole statement (its own `;` inside): nothing.
-        looping = nxt.group(1) == b"{" or _LOOPY.search(m.group(1))
-        out.append((first, last, name, _split_args(text[m.end():close]) if looping else None))
-    return out
-
-
-def _in_body(text: bytes, line_start: int) -> bool:
-    """Whether a line starts a statement: the text before ends a statement or a
-    block, or is a preprocessor line (a function's name after its type does not)."""
-    before = text[max(0, line_start - 400):line_start].rstrip()
-    while before.endswith(b"*/"):
-        before = before[:before.rfind(b"/*")].rstrip()
-    last_line = before[before.rfind(b"\n") + 1:].lstrip()
-    return before[-1:] in (b";", b"{", b"}", b":", b")") or last_line.startswith(b"#")
 
 
 def recover(errs: list[Diagnostic], reparse: Callable[[bytes], tuple[object, list[Diagnostic]]],
