@@ -112,3 +112,17 @@ def test_table_names_are_never_guessed():
     assert g.names() == ["SSL_free"]
     header = g.header().decode()
     assert "extern int SSL_free();" in header and "ssl_st" not in header
+
+
+def test_recovery_only_where_a_rule_could_fire(tmp_path):
+    """A file that names no function of the table is left as clang parsed it (no rule
+    can fire in it: recovery would only cost time); one that does is recovered."""
+    quiet = tmp_path / "quiet.c"
+    quiet.write_text("int f(void) { return NOT_DECLARED_OK; }\n")
+    parsed = parse_mod.parse_file(str(quiet), [])
+    assert parsed.errors and not parsed.recovered
+    busy = tmp_path / "busy.c"
+    busy.write_text("void SSL_free(void *);\n"
+                    "int f(void *s) { SSL_free(s); return NOT_DECLARED_OK; }\n")
+    parsed = parse_mod.parse_file(str(busy), [])
+    assert not parsed.errors and parsed.recovered == ["NOT_DECLARED_OK"]
