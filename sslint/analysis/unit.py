@@ -67,6 +67,7 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
         return res
     _report_parse_errors(res, parsed.errors, display, path, parsed.used_shim)
     res.inputs = dependencies(parsed, path, args)
+    _report_recovered(res, parsed.recovered, display)
     t1 = time.perf_counter()
     model = model.for_version(openssl_version(args))  # the table's since/until
     run = _FileRun(res, display, rules, model.copy(), opts, t1 + opts.file_timeout)
@@ -359,7 +360,27 @@ def _lost_statement(broken: list[int], source: bytes, starts: list[int], first: 
         text = source[begin:end + 1 if end >= 0 else len(source)][:2000]
         if _CONTROL.search(text) or any(w.search(text) for w in words):
             return line
+        if _assigns_lifecycle_operand(text, source, starts, first, last, words[0]):
+            return line
     return 0
+
+
+_ASSIGNED = re.compile(rb"^\s*(?:[A-Za-z_][\w\s*]*?[\s*])?([A-Za-z_]\w*)\s*(?:->|\.|\[|=[^=])")
+
+
+def _assigns_lifecycle_operand(text: bytes, source: bytes, starts: list[int], first: int,
+                               last: int, lifecycle: re.Pattern[bytes]) -> bool:
+    """Whether a dropped statement sets a variable (`sni = container_of(...)`) that a
+    lifecycle call of the same body names: the call would see a stale value."""
+    m = _ASSIGNED.match(text)
+    if m is None or m.group(1) in (b"return", b"case", b"goto"):
+        return False
+    name = re.compile(rb"\b" + re.escape(m.group(1)) + rb"\b")
+    body_end = starts[last] if last < len(starts) else len(source)
+    for line in source[starts[first - 1]:body_end].split(b"\n"):
+        if lifecycle.search(line) and name.search(line):
+            return True
+    return False
 
 
 def _handle_words(model: ApiModel) -> re.Pattern[bytes]:
@@ -412,6 +433,19 @@ def _callees_first(functions: list[FunctionDef]) -> list[FunctionDef]:
 
 def _loc(fn: FunctionDef, display: str) -> Loc:
     return Loc(display, fn.line, fn.col, fn.line, fn.col + 1)
+
+
+MAX_LISTED_NAMES = 12
+
+
+def _report_recovered(res: FileResult, names: list[str], display: str) -> None:
+    """Say which names the front end declared by guess (frontend/recover.py)."""
+    if not names:
+        return
+    listed = ", ".join(names[:MAX_LISTED_NAMES]) + ("…" if len(names) > MAX_LISTED_NAMES else "")
+    res.notifications.append(Notification(
+        "note", f"recovered {len(names)} undeclared name(s) by guessing their declarations "
+        f"(headers missing?): {listed}", Loc(display, 1, 1, 1, 1), "recovered-names"))
 
 
 def _report_parse_errors(res: FileResult, errs: list[Diagnostic], display: str, path: str,

@@ -54,17 +54,57 @@ def _location(d: ci.Diagnostic) -> tuple[str | None, int, int]:
     return name, line.value, col.value
 
 
+# Raw handles for the loop over a translation unit's diagnostics: a header-less
+# parse reports thousands, and the bindings' objects cost more than the parse.
+_num_diags = _lib["clang_getNumDiagnostics"]
+_num_diags.argtypes = [ctypes.c_void_p]
+_num_diags.restype = ctypes.c_uint
+_get_diag = _lib["clang_getDiagnostic"]
+_get_diag.argtypes = [ctypes.c_void_p, ctypes.c_uint]
+_get_diag.restype = ctypes.c_void_p
+_severity = _lib["clang_getDiagnosticSeverity"]
+_severity.argtypes = [ctypes.c_void_p]
+_severity.restype = ctypes.c_int
+_diag_location = _lib["clang_getDiagnosticLocation"]
+_diag_location.argtypes = [ctypes.c_void_p]
+_diag_location.restype = ci.SourceLocation
+_raw_spelling = _lib["clang_getDiagnosticSpelling"]
+_raw_spelling.argtypes = [ctypes.c_void_p]
+_raw_spelling.restype = ci._CXString
+_dispose_diag = _lib["clang_disposeDiagnostic"]
+_dispose_diag.argtypes = [ctypes.c_void_p]
+_instantiation = _lib["clang_getInstantiationLocation"]
+_instantiation.argtypes = [ci.SourceLocation, ctypes.POINTER(ctypes.c_void_p),
+                           ctypes.POINTER(ctypes.c_uint), ctypes.POINTER(ctypes.c_uint),
+                           ctypes.POINTER(ctypes.c_uint)]
+_raw_file_name = _lib["clang_getFileName"]
+_raw_file_name.argtypes = [ctypes.c_void_p]
+_raw_file_name.restype = ci._CXString
+
+
 def errors(tu: ci.TranslationUnit, main_path: str) -> list[Diagnostic]:
     """The diagnostics of severity Error or worse, in libclang's order. The main file
     is named exactly as `main_path` (the caller's spelling of it)."""
     main = os.path.abspath(main_path)
     out = []
-    for d in tu.diagnostics:
-        if d.severity < ci.Diagnostic.Error:
-            continue
-        name, line, col = _location(d)
-        if name is not None and os.path.abspath(name) == main:
-            name = main_path
-        text = _raw(_diag_spelling(d)).decode("utf-8", "replace")
-        out.append(Diagnostic(name, line, col, text))
+    names: dict[int, str | None] = {}  # CXFile -> its name as the caller spells it
+    cfile = ctypes.c_void_p()
+    line, col, off = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+    for i in range(_num_diags(tu.obj)):
+        d = _get_diag(tu.obj, i)
+        try:
+            if _severity(d) < ci.Diagnostic.Error:
+                continue
+            _instantiation(_diag_location(d), ctypes.byref(cfile), ctypes.byref(line),
+                           ctypes.byref(col), ctypes.byref(off))
+            key = cfile.value or 0
+            if key not in names:
+                name = os.fsdecode(_raw(_raw_file_name(cfile))) if key else None
+                if name is not None and os.path.abspath(name) == main:
+                    name = main_path
+                names[key] = name
+            text = _raw(_raw_spelling(d)).decode("utf-8", "replace")
+            out.append(Diagnostic(names[key], line.value, col.value, text))
+        finally:
+            _dispose_diag(d)
     return out

@@ -21,9 +21,11 @@ def header() -> bytes:
              "#ifndef SSLINT_OPENSSL_FALLBACK_H", "#define SSLINT_OPENSSL_FALLBACK_H"]
     for name, tag in sorted(_types().items()):
         lines.append(f"typedef struct {tag} {name};")
-    # Stack kinds are `struct stack_st_T` (safestack.h): STACK_OF(X509) must parse.
-    lines += ["#ifndef STACK_OF", "#define STACK_OF(type) struct stack_st_##type", "#endif"]
-    lines += ["#ifndef NULL", "#define NULL ((void *)0)", "#endif", "#endif", ""]
+    # OpenSSL's type-building macros: without them every `STACK_OF(X509) *chain;`
+    # is an expression clang drops (stack kinds are `struct stack_st_T`, safestack.h).
+    lines += ["#ifndef STACK_OF", "#define STACK_OF(type) struct stack_st_##type", "#endif",
+              "#ifndef LHASH_OF", "#define LHASH_OF(type) struct lhash_st_##type", "#endif",
+              "#ifndef NULL", "#define NULL ((void *)0)", "#endif", "#endif", ""]
     return "\n".join(lines).encode()
 
 

@@ -15,7 +15,7 @@ import clang.cindex as ci
 
 from sslint.core import ir
 from sslint.workers import watchdog
-from sslint.frontend import clangx, diags, fallback, pch
+from sslint.frontend import clangx, diags, fallback, pch, recover
 from sslint.frontend.diags import Diagnostic
 from sslint.frontend.lower import lower_function
 from sslint.frontend.toolchain import builtin_include_args
@@ -58,6 +58,7 @@ class ParsedFile:
     errors: list[Diagnostic]      # severity error or worse, in libclang's order
     used_shim: bool               # OpenSSL's headers were missing: handle types assumed
     _tu: ci.TranslationUnit = field(repr=False)
+    recovered: list[str] = field(default_factory=list)  # names the recovery declared
 
 
 def parse_file(path: str, args: list[str]) -> ParsedFile:
@@ -66,10 +67,10 @@ def parse_file(path: str, args: list[str]) -> ParsedFile:
     with open(path, "rb") as fh:
         source = fh.read()
     try:
-        tu, errs, shim = parse(path, args)
+        tu, errs, shim, names = parse(path, args)
     except ci.TranslationUnitLoadError as exc:
         raise ParseFailure(str(exc)) from None
-    return ParsedFile(source, _definitions(tu, source), errs, shim, tu)
+    return ParsedFile(source, _definitions(tu, source), errs, shim, tu, names)
 
 
 def _definitions(tu: ci.TranslationUnit, source: bytes) -> list[FunctionDef]:
@@ -91,6 +92,18 @@ def _definitions(tu: ci.TranslationUnit, source: bytes) -> list[FunctionDef]:
                                ext.end.offset, ext.end.line, c, text, file,
                                c.linkage == ci.LinkageKind.INTERNAL))
     return out
+
+
+_RECOVERY_TEXT_BYTES = 4 << 20  # a generated multi-megabyte header is not read for guesses
+
+
+def _read_small(path: str) -> bytes | None:
+    try:
+        if os.path.getsize(path) > _RECOVERY_TEXT_BYTES:
+            return None
+    except OSError:
+        return None
+    return _read(path)
 
 
 def _read(path: str) -> bytes | None:
@@ -120,9 +133,14 @@ def clang_args(args: list[str] | tuple[str, ...]) -> list[str]:
     return list(DEFAULT_ARGS) + ["-fbracket-depth=1024"] + list(args) + builtin_include_args()
 
 
-def parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diagnostic], bool]:
+Parsed = tuple[ci.TranslationUnit, list[Diagnostic], bool, list[str]]
+
+
+def parse(path: str, args: list[str]) -> Parsed:
     """Parse with KeepGoing; retry with the OpenSSL fallback shim when the handle
-    types are missing. Returns (tu, error diagnostics, used the shim).
+    types are missing, then with declarations guessed for what else is missing
+    (sslint.frontend.recover). Returns (tu, error diagnostics, used the shim, the
+    names recovery declared).
 
     Paths and arguments go to libclang as the OS's bytes (file names need not be
     UTF-8). With a shared precompiled header for this file's leading #includes
@@ -136,7 +154,7 @@ def parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diagnost
         watchdog.mark_parsed()  # the file's analysis time limit starts now
 
 
-def _parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diagnostic], bool]:
+def _parse(path: str, args: list[str]) -> Parsed:
     full = clang_args(args)
     bpath = os.fsencode(path)
     bargs = [os.fsencode(a) for a in full]
@@ -154,14 +172,60 @@ def _parse(path: str, args: list[str]) -> tuple[ci.TranslationUnit, list[Diagnos
             # a case for the shim takes the plain path.
             if all(e.file == path and not fallback.missing_openssl().search(e.message)
                    for e in errs):
-                return tu, errs, False
+                extra = [os.fsencode(a) for a in plan.args]
+                return _recovered(path, tu, errs, False, pch.index(), bargs + extra,
+                                  [(bpath, plan.source)])
             del tu
     tu = index().parse(bpath, args=bargs, options=KEEP_GOING)
     errs = diags.errors(tu, path)
     if any(fallback.missing_openssl().search(d.message) for d in errs):
         # A missing OpenSSL: parse again with its types declared (frontend.fallback).
         shim = os.fsencode(fallback.PATH)
-        tu2 = index().parse(bpath, args=bargs + [b"-include", shim],
-                            unsaved_files=[(shim, fallback.header())], options=KEEP_GOING)
-        return tu2, diags.errors(tu2, path), True
-    return tu, errs, False
+        # The shim's parse is also recovery's first round (one parse less).
+        del tu
+        return _recovered(path, None, errs, True, index(), bargs + [b"-include", shim],
+                          [(shim, fallback.header())])
+    return _recovered(path, tu, errs, False, index(), bargs, [])
+
+
+def _recovered(path: str, tu: ci.TranslationUnit | None, errs: list[Diagnostic], shim: bool,
+               idx: ci.Index, bargs: list[bytes], unsaved: list[tuple[bytes, bytes]]) -> Parsed:
+    """The parse as it is when it has no errors, else the best of a few parses with
+    the recovery prelude (same arguments and unsaved files, plus the prelude). With
+    no `tu` (the errors are those of a parse without the shim) there is always at
+    least one such parse."""
+    if not errs and tu is not None:
+        return tu, errs, shim, []
+    prelude = os.fsencode(recover.PATH)
+    bpath = os.fsencode(path)
+
+    def reparse(header: bytes) -> tuple[ci.TranslationUnit, list[Diagnostic]]:
+        t = idx.parse(bpath, args=bargs + [b"-include", prelude],
+                      unsaved_files=unsaved + [(prelude, header)], options=KEEP_GOING)
+        return t, diags.errors(t, path)
+
+    texts: dict[str, bytes | None] = {}
+
+    def text_of(name: str) -> bytes | None:
+        if name not in texts:
+            own = [src for f, src in unsaved if os.fsdecode(f) == name]
+            texts[name] = own[0] if own else _read_small(name)
+        return texts[name]
+
+    if not recover.worth_recovering(text_of(path) or b""):
+        if tu is None:  # the shim alone, as there is nothing recovery could change
+            tu = idx.parse(bpath, args=bargs, unsaved_files=unsaved, options=KEEP_GOING)
+            errs = diags.errors(tu, path)
+        return tu, errs, shim, []
+    best, best_errs, names = recover.recover(errs, reparse, text_of, _protected(), path,
+                                             must_reparse=tu is None)
+    if best is None:
+        assert tu is not None  # must_reparse gives a translation unit
+        return tu, errs, shim, []
+    return best, best_errs, shim, names
+
+
+def _protected() -> frozenset[str]:
+    """Names recovery never declares: the table's functions and handle types (a guess
+    must never give a name OpenSSL meaning, nor hide the fallback shim's case)."""
+    return recover.protected_names()

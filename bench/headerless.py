@@ -1,0 +1,181 @@
+"""Header-less against with-build: the same files analysed with their compile
+database's arguments and with none at all (a pre-commit hook without -p and with
+--no-find-build), in this process, one file at a time.
+
+    python bench/headerless.py DB_FOLDER [DB_FOLDER...] [--files-from NAME] [--json OUT]
+
+Each DB_FOLDER holds compile_commands.json (and, optionally, files.txt: the files
+to use, relative to the database's `directory`). Per project it prints: functions
+whose bodies name an OpenSSL lifecycle function, how many of those were analysed,
+findings, and the header-less parse time as a ratio to the first parse alone
+(recovery rounds included). Findings only one side has are listed for reading.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+from sslint.analysis import unit as unit_mod  # noqa: E402
+from sslint.core.rule import all_rules  # noqa: E402
+from sslint.frontend import recover  # noqa: E402
+from sslint.frontend.compdb import load_compdb  # noqa: E402
+from sslint.workers.runner import Job, Unit, run_unit  # noqa: E402
+
+_seen: dict[str, tuple[int, int]] = {}   # per run: relevant, lost
+_timing: dict[str, float] = {}
+
+
+def _instrument() -> None:
+    real_each = unit_mod._FileRun.analyse_each
+
+    def analyse_each(self, plan, callbacks):
+        rel = [fn for fn in plan.order if plan.relevant(fn)]
+        _seen["relevant"] = len(rel)
+        _seen["lost"] = sum(1 for fn in rel if plan.lost(fn))
+        return real_each(self, plan, callbacks)
+
+    unit_mod._FileRun.analyse_each = analyse_each
+    real_recover = recover.recover
+
+    def timed_recover(errs, reparse, *rest, **kw):
+        rounds = [0]
+
+        def counted(header):
+            rounds[0] += 1
+            return reparse(header)
+
+        t0 = time.perf_counter()
+        out = real_recover(errs, counted, *rest, **kw)
+        _timing["recover"] = time.perf_counter() - t0
+        _timing["rounds"] = rounds[0]
+        return out
+
+    recover.recover = timed_recover
+
+
+def _no_recovery() -> None:
+    # Nothing is ever learnt: only the shim's parse remains, as before recovery.
+    recover.Guesses.learn = lambda self, *a: False
+
+
+def run(db: str, mode: str) -> dict:
+    cmds = load_compdb(db)
+    wanted = None
+    listing = os.path.join(db, "files.txt")
+    if os.path.exists(listing):
+        with open(listing, encoding="utf-8") as fh:
+            wanted = {line.strip() for line in fh if line.strip()}
+    job = Job(tuple(r.rule.id for r in all_rules()), (), unit_mod.Options())
+    out = {"files": 0, "relevant": 0, "lost": 0, "findings": [], "parse": 0.0,
+           "recover": 0.0, "recovered_files": 0, "rounds": 0, "lost_at": []}
+    for c in cmds:
+        rel = os.path.relpath(c.file, c.directory)
+        if wanted is not None and rel not in wanted:
+            continue
+        args = tuple(c.args) if mode == "build" else ()
+        _seen.clear()
+        _timing.clear()
+        res = run_unit(job, Unit(c.file, rel, args))
+        out["files"] += 1
+        out["relevant"] += _seen.get("relevant", 0)
+        out["lost"] += _seen.get("lost", 0)
+        out["parse"] += res.parse_seconds
+        if "recover" in _timing:
+            out["recover"] += _timing["recover"]
+            out["rounds"] += _timing["rounds"]
+            out["recovered_files"] += 1
+        out["findings"] += [[f.loc.file, f.loc.line, f.rule_id, f.message] for f in res.findings]
+        out["lost_at"] += [[n.loc.file if n.loc else rel, n.loc.line if n.loc else 0, n.message]
+                           for n in res.notifications
+                           if n.code in ("unparsable-statement", "internal-error", "time-limit")]
+    return out
+
+
+def timing(dbs: list[str], reps: int) -> None:
+    """Header-less parse time per file, recovery on and off, alternating (medians)."""
+    import statistics
+
+    from sslint.frontend.parse import parse_file
+
+    learn = recover.Guesses.learn
+    off_learn = lambda self, *a: False  # noqa: E731 - only the shim's parse remains
+    print("| project | files | recovered files | parse s without recovery | with | ratio "
+          "| ratio on recovered files |")
+    for db in dbs:
+        name = os.path.basename(os.path.normpath(db))
+        listing = os.path.join(db, "files.txt")
+        wanted = set(open(listing, encoding="utf-8").read().split()) \
+            if os.path.exists(listing) else None
+        base = rec = base_r = rec_r = 0.0
+        n = n_rec = 0
+        for c in load_compdb(db):
+            if wanted is not None and os.path.relpath(c.file, c.directory) not in wanted:
+                continue
+            t_off, t_on, names = [], [], []
+            for _ in range(reps):
+                for mode, out in ((off_learn, t_off), (learn, t_on)):
+                    recover.Guesses.learn = mode
+                    t0 = time.perf_counter()
+                    parsed = parse_file(c.file, [])
+                    out.append(time.perf_counter() - t0)
+                    if mode is learn:
+                        names = parsed.recovered
+                    del parsed
+            recover.Guesses.learn = learn
+            b, r = statistics.median(t_off), statistics.median(t_on)
+            base, rec, n = base + b, rec + r, n + 1
+            if names:
+                base_r, rec_r, n_rec = base_r + b, rec_r + r, n_rec + 1
+        print(f"| {name} | {n} | {n_rec} | {base:.2f} | {rec:.2f} | {rec / base:.2f} "
+              f"| {rec_r / base_r if base_r else 0:.2f} |", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("dbs", nargs="+")
+    ap.add_argument("--json")
+    ap.add_argument("--no-recover", action="store_true", help="as before recovery existed")
+    ap.add_argument("--rounds", type=int, help="recovery rounds at most (default: recover's)")
+    ap.add_argument("--timing", type=int, metavar="REPS",
+                    help="only time header-less parses, recovery on and off, REPS times")
+    a = ap.parse_args()
+    os.environ["LIBCLANG_NOTHREADS"] = "1"
+    if a.rounds:
+        recover.MAX_ROUNDS = a.rounds
+    if a.timing:
+        timing(a.dbs, a.timing)
+        return
+    _instrument()
+    if a.no_recover:
+        _no_recovery()
+    report = {}
+    print("| project | files | lifecycle functions | analysed (build) | analysed (header-less) "
+          "| findings (build) | findings (header-less) | common | parse s header-less "
+          "(of which recovery) |")
+    for db in a.dbs:
+        name = os.path.basename(os.path.normpath(db))
+        b, h = run(db, "build"), run(db, "none")
+        fb = {tuple(f[:3]) for f in b["findings"]}
+        fh = {tuple(f[:3]) for f in h["findings"]}
+        report[name] = {"build": b, "none": h}
+        print(f"| {name} | {b['files']} | {b['relevant']} / {h['relevant']} | "
+              f"{b['relevant'] - b['lost']} | {h['relevant'] - h['lost']} | {len(fb)} | {len(fh)} "
+              f"| {len(fb & fh)} | {h['parse']:.2f} ({h['recover']:.2f}, "
+              f"{h['recovered_files']} files, {h['rounds']} rounds) |", flush=True)
+        for f in sorted(fb - fh):
+            print("   only with build:", *f)
+        for f in sorted(fh - fb):
+            print("   only header-less:", *f)
+    if a.json:
+        with open(a.json, "w", encoding="utf-8") as fh:
+            json.dump(report, fh, indent=1)
+
+
+if __name__ == "__main__":
+    main()

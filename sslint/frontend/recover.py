@@ -1,0 +1,538 @@
+"""Recovery by synthetic declarations, for files parsed without their build.
+
+Without a project's headers clang drops every statement that names something
+undeclared (`return NGX_OK;` simply vanishes), and sslint must then skip the
+function. Here clang's diagnostics, read against the source text, say what was
+missing; a prelude that exists only in memory (an unsaved file, force-included)
+declares it, and the file is parsed again, for a few rounds until nothing more is
+learnt. The guesses are chosen to keep statements, never to give them meaning:
+
+* an unknown type name: a complete dummy struct (by-value use and member access
+  parse) or, for names that look like integers (`ngx_int_t`) or are used as
+  numbers, `long`;
+* an undeclared value (`NGX_OK`): an `extern long` (its value is unknown to the
+  engine); a distinct enum constant where a constant expression is needed;
+* a member of an unknown struct (`c->ssl->connection`): a field, nested structs
+  for the chain of members that follows it (read from the text);
+* `NAME(v, ...) {` where NAME is unknown (TAILQ_FOREACH, list_for_each): a loop
+  macro that assigns `v` an unknown value and may run zero or more times;
+* `NAME int f()` (export or attribute macros): an empty macro;
+  `NAME(int) f()`: a macro giving back its arguments.
+
+Undeclared functions stay undeclared: calls are unknown calls (their handle
+arguments escape), and nothing guessed here is ever a handle function.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+from sslint.frontend import recover_text as rt
+from sslint.frontend.diags import Diagnostic
+from sslint.model.api import ApiModel, builtin_fallback_types, builtin_kinds
+
+PATH = "/__sslint__/recovered.h"  # never on disk: handed to libclang as unsaved
+# A third round analysed 1 more of 194 functions on ten projects, for one parse more
+# on every recovered file (docs/validation.md).
+MAX_ROUNDS = 2
+_PAD = "int __sslint_pad;"
+
+# Type names that are integers in every project that uses them.
+_INT_LIKE = re.compile(
+    r"(?i)(^|_)(u?int\d*|u?long|err|errno|flags?|msec|bool|boolean|size|ssize|off|pid|"
+    r"sock|socket|fd|time|len|mode|uid|gid|atomic\w*|status|ret|rc|result|code|id|mask|"
+    r"count|u?char|byte|word|dword|u\d+|s\d+|uchar)(_t)?$|code$|^(BOOL|DWORD|WORD|BYTE)$")
+_NAME_IN_QUOTES = re.compile(r"'([A-Za-z_]\w*)'")
+_TYPES_IN_MESSAGE = re.compile(r"'(?:struct )?([A-Za-z_]\w*)'(?: \(aka '(?:struct )?(\w+)'\))?")
+_NUMERIC_MISUSE = ("invalid operands", "incompatible type", "incompatible result type",
+                   "requires expression of integer type", "where arithmetic or pointer",
+                   "requires expression of scalar type", "is not assignable",
+                   "cannot increment", "cannot decrement", "incompatible types")
+_CONSTANT_NEEDED = ("compile-time constant", "integer constant expression",
+                    "not a constant expression")
+
+
+@dataclass
+class Guesses:
+    """What the prelude declares; grows round by round."""
+
+    types: dict[str, str] = field(default_factory=dict)   # name -> "struct" | "int"
+    # name -> "var", "const", "fn", "str", "obj", "ptr", "array", "retptr", "ppfn" or
+    # "as:<struct tag>" (see header())
+    values: dict[str, str] = field(default_factory=dict)
+    attrs: set[str] = field(default_factory=set)           # empty object-like macros
+    wrappers: set[str] = field(default_factory=set)        # NAME(...) -> __VA_ARGS__
+    exprs: set[str] = field(default_factory=set)           # NAME(...) -> an unknown value
+    stmts: set[str] = field(default_factory=set)           # NAME(...) -> nothing
+    # name -> (argument count, the arguments it assigns: the plain variables at its use)
+    loops: dict[str, tuple[int, tuple[int, ...]]] = field(default_factory=dict)
+    tags: dict[str, dict[str, str]] = field(default_factory=dict)  # struct -> field -> C type
+    undefined_tags: set[str] = field(default_factory=set)  # real tags we define (struct conn)
+    banned: set[str] = field(default_factory=set)
+    protos: dict[str, str] = field(default_factory=dict)  # a function -> its prototype
+    enums: set[str] = field(default_factory=set)           # incomplete enum types
+    rounds: int = 0
+    _texts: dict[str, rt.Text] = field(default_factory=dict, repr=False)
+
+    def names(self) -> list[str]:
+        """The recovered names, for the user: types, values, macros, struct tags."""
+        out = [*self.types, *self.values, *self.attrs, *self.wrappers, *self.loops,
+               *self.exprs, *self.stmts]
+        out += [f"struct {t}" for t in self.undefined_tags - self.banned]
+        out += [f"enum {e}" for e in self.enums - self.banned]
+        return sorted(set(out) - self.banned)
+
+    # ---- the prelude ---------------------------------------------------------------
+    def header(self) -> bytes:
+        lines = ["/* sslint: declarations guessed for names the file's headers did not "
+                 "provide. */",
+                 "#ifndef offsetof", "#define offsetof(t, m) __builtin_offsetof(t, m)", "#endif",
+                 "#ifndef NULL", "#define NULL ((void *)0)", "#endif",
+                 "extern void *__sslint_next(void);", "extern int __sslint_more(void);"]
+        for a in sorted(self.attrs - self.banned):
+            lines.append(f"#define {a}")
+        for w in sorted(self.wrappers - self.banned):
+            lines.append(f"#define {w}(...) __VA_ARGS__")
+        for st in sorted(self.stmts - self.banned):
+            lines.append(f"#define {st}(...)")
+        for e in sorted(self.exprs - self.banned):
+            lines.append(f"#define {e}(...) __sslint_next()")
+        for name, (count, assigned) in sorted(self.loops.items()):
+            if name not in self.banned:
+                lines.append(_loop_macro(name, count, assigned))
+        lines += [f"struct {t};" for t in sorted(self.tags)]
+        for name, kind in sorted(self.types.items()):
+            if name in self.banned:
+                continue
+            # `int`, as the implicit declaration of a function called before its
+            # definition returns: `ngx_int_t f(...) {` then does not conflict.
+            lines.append(f"typedef int {name};" if kind == "int"
+                         else f"typedef long (*{name})();" if kind == "fn"
+                         else f"typedef struct {_tag(name)} {name};")
+        lines += self._structs()
+        values = {n: k for n, k in sorted(self.values.items()) if n not in self.banned}
+        for i, name in enumerate(n for n, k in values.items() if k == "const"):
+            lines.append(f"enum {{ {name} = {0x5EED000 + i} }};")
+        lines += [f"extern long {n};" for n, k in values.items() if k == "var"]
+        lines += [f"extern long {n}[];" for n, k in values.items() if k == "array"]
+        lines += [f"extern struct {k[3:]} {n};" for n, k in values.items() if k.startswith("as:")]
+        lines += [f"extern struct {_tag('v_' + n)} {'*' if k == 'ptr' else ''}{n};"
+                  for n, k in values.items() if k in ("obj", "ptr")]
+        lines += [f"extern struct {_tag('r_' + n)} *{n}();" for n, k in values.items()
+                  if k == "retptr"]
+        lines += [f"#define {n}(...) 0" for n, k in values.items() if k == "ppfn"]
+        lines += [f"enum {n} {{ __sslint_enum_{n} }};" for n in sorted(self.enums)]
+        lines += [f'#define {n} ""' for n, k in values.items() if k == "str"]
+        lines += [self.protos.get(n, f"extern int {n}();") for n, k in values.items()
+                  if k == "fn"]
+        return ("\n".join(lines) + "\n").encode()
+
+    def _structs(self) -> list[str]:
+        """Struct definitions, each after those it holds by value."""
+        out: list[str] = []
+        done: set[str] = set()
+
+        def emit(tag: str, depth: int) -> None:
+            if tag in done or depth > 20:
+                return
+            done.add(tag)
+            fields = self.tags.get(tag, {})
+            for ctype in fields.values():
+                m = re.fullmatch(r"struct (\w+)", ctype)
+                if m:
+                    emit(m.group(1), depth + 1)
+            body = " ".join(_field_decl(f, t) for f, t in sorted(fields.items()))
+            out.append(f"struct {tag} {{ {_PAD} {body} }};")
+
+        for name, kind in sorted(self.types.items()):
+            if kind == "struct" and name not in self.banned:
+                self.tags.setdefault(_tag(name), {})
+        for tag in sorted(self.tags):
+            if tag in self.banned:
+                continue
+            if tag.startswith("__sslint_") or tag in self.undefined_tags:
+                emit(tag, 0)
+        return out
+
+    # ---- learning from diagnostics ----------------------------------------------------
+    def learn(self, errs: list[Diagnostic], text_of: Callable[[str], bytes | None],
+              protected: frozenset[str]) -> bool:
+        """Read one parse's errors; whether anything new was guessed."""
+        self.rounds += 1
+        before = self.header(), len(self.banned)
+        prelude = before[0].split(b"\n")
+        for d in errs:
+            if d.file is None or d.line <= 0:
+                continue
+            if d.file == PATH:
+                self._ban_at_prelude(d, prelude)
+                continue
+            t = self._texts.get(d.file)
+            if t is None:
+                raw = text_of(d.file)
+                if raw is None:
+                    continue
+                t = self._texts[d.file] = rt.Text(raw)
+            off = t.offset(d.line, d.col)
+            if off is not None:
+                self._one(d, t, off, protected)
+        for t in self._texts.values():
+            self._members_of_variables(t)
+        return (self.header(), len(self.banned)) != before
+
+    def _members_of_variables(self, t: rt.Text) -> None:
+        """The members used through each variable declared with a guessed struct type
+        (`ngx_connection_t *c; ... c->ssl->connection`), read from the text at once:
+        otherwise each round would reveal only the statements the last one mended."""
+        owners: dict[str, str] = {n: _tag(n) for n, k in self.types.items()
+                                  if k == "struct" and n not in self.banned}
+        owners.update((tag, tag) for tag in self.undefined_tags - self.banned)
+        for type_name, var in t.declarations:
+            tag = owners.get(type_name)
+            if tag is None or (var, tag) in t.members_done:
+                continue
+            t.members_done.add((var, tag))
+            for pos in t.member_uses.get(var, ()):
+                self._chain(tag, t.text, pos)
+
+    def _one(self, d: Diagnostic, t: rt.Text, off: int, protected: frozenset[str]) -> None:
+        msg, text = d.message, t.text
+        for first, last, name, args in t.loops:
+            if first <= d.line <= last and name not in protected:
+                if args is None:  # `NAME(x)` + a statement, not a loop: a statement macro
+                    self.stmts.add(name)
+                    return
+                # The arguments that are variables at every use (not a member name
+                # that happens to be a variable's name elsewhere).
+                uses = [a for _, _, n, a in t.loops if n == name and a is not None]
+                assigned = tuple(i for i in range(len(args)) if all(
+                    i < len(u) and rt.IDENT.fullmatch(u[i]) and u[i].decode("latin-1")
+                    in t.declared for u in uses))
+                self.loops.setdefault(name, (len(args), assigned))
+                return
+        m = _NAME_IN_QUOTES.search(msg)
+        name = m.group(1) if m else ""
+        if name.startswith("__"):  # ours, or the compiler's (`__builtin_ia32_*`)
+            return
+        if name in protected:
+            # A table function used as a value (a callback): declared without a
+            # prototype, as an implicit declaration would be; calls keep their meaning.
+            if msg.startswith("use of undeclared identifier") and name in _table_functions():
+                self.values.setdefault(name, "fn")
+            return
+        # In a macro's expansion the place is the macro's use: the name is not there.
+        spelled = text.startswith(name.encode(), off) if name else False
+        if name and not spelled:  # an argument of that macro use: find it there
+            near = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b").search(
+                text, off, off + 4000)
+            if near is not None and b";" not in text[off:near.start()]:
+                off, spelled = near.start(), True
+        if msg.startswith("unknown type name"):
+            if spelled:
+                self._type_or_attr(name, text, off)
+            else:
+                self.types.setdefault(name, _type_kind(name))
+        elif msg.startswith("use of undeclared identifier"):
+            declares = rt.declares_after(text, off + len(name)) and rt.statement_start(text, off)
+            if spelled and (declares or rt.cast(text, off, off + len(name))):
+                self.values.pop(name, None)
+                self.types.setdefault(name, _type_kind(name))
+            elif name not in self.types and (name not in t.declared or self.rounds > 1):
+                self.values.setdefault(name, self._value_kind(name, t, off, spelled))
+        elif msg.startswith("no member named"):
+            owner = rt.owner_tag(msg[m.end():] if m else "")
+            if owner is not None:
+                if spelled:
+                    self._chain(owner, text, off)
+                elif owner.startswith("__sslint_") or owner in self.undefined_tags:
+                    self.tags.setdefault(owner, {}).setdefault(name, "long")
+        elif msg.startswith(("incomplete definition of type 'struct ",
+                             "variable has incomplete type 'struct ",
+                             "invalid application of 'sizeof' to an incomplete type 'struct ")):
+            tag = re.search(r"'struct (\w+)'", msg)
+            if tag and tag.group(1) not in protected:
+                self.undefined_tags.add(tag.group(1))
+                self.tags.setdefault(tag.group(1), {})
+                if msg.startswith("incomplete definition"):
+                    self._chain(tag.group(1), text, rt.skip_arrow(text, off))
+        elif msg.startswith(("member reference type 'long' is not a pointer",
+                             "member reference base type 'long' is not a structure",
+                             "member reference base type 'char' is not a structure")):
+            self._promote_leaf(text, off)
+        elif msg.startswith("expected ')'"):
+            # `"len = " SIZE_FMT ", "`: a format macro between string literals.
+            end = text.find(b";", off)
+            for fmt in rt.STRING_MACRO.finditer(text, off, end if end > 0 else off + 2000):
+                word = fmt.group(1).decode("latin-1")
+                if word not in t.declared and word not in protected:
+                    self.values.setdefault(word, "str")
+        elif msg.startswith("assigning to 'struct __sslint_") and msg.endswith("type 'long'"):
+            # `ctx->buf = BUF_NULL;`: a guessed value stored in a guessed struct field.
+            rhs = re.compile(rb"\s*=\s*([A-Za-z_]\w*)\s*;").search(text, off, off + 400)
+            target = re.search(r"'struct (__sslint_\w+)'", msg)
+            if rhs and target and self.values.get(rhs.group(1).decode("latin-1")) == "var":
+                self.values[rhs.group(1).decode("latin-1")] = "as:" + target.group(1)
+        elif msg.startswith("function-like macro '") and msg.endswith("is not defined"):
+            self.values.setdefault(name, "ppfn")   # in #if: the macro is 0, as clang says
+        elif msg.startswith("variable has incomplete type 'enum "):
+            tag = re.search(r"'enum (\w+)'", msg)
+            if tag:
+                self.enums.add(tag.group(1))
+        elif msg.startswith("member reference type 'int' is not a pointer"):
+            # `f(x)->y` with `f` undeclared: it returns a pointer to a struct.
+            arrow = text.rfind(b"->", max(0, off - 200), off)
+            if arrow > 0 and text[:arrow].rstrip().endswith(b")"):
+                close = len(text[:arrow].rstrip()) - 1
+                callee = rt.callee_of(text, close)
+                if callee and callee not in protected and callee not in t.declared_functions:
+                    self.values[callee] = "retptr"
+                    self._chain(_tag("r_" + callee), text, rt.skip_arrow(text, arrow))
+        elif msg.startswith("called object type 'long' is not a function"):
+            self._retype_field(rt.word_before(text, off), "long (*)()")
+        elif msg == "expected expression" or (msg.startswith("unexpected type name")
+                                              and msg.endswith("expected expression")):
+            # `container_of(p, struct x, f)`: a macro that takes a type; its value is
+            # unknown.
+            macro = rt.enclosing_call(text, off)
+            if macro and macro not in protected and macro not in rt.KEYWORDS \
+                    and re.compile(rb"(struct|union|enum|const|unsigned|signed|int|char|long|"
+                                   rb"short|void|[A-Za-z_]\w*\s*[,)*])").match(text, off):
+                self.exprs.add(macro)
+        elif msg.startswith("subscripted value is not an array"):
+            word = rt.word_before(text, off)
+            if self.values.get(word) == "var":
+                self.values[word] = "array"
+            self._retype_field(word, "char *")
+        elif msg.startswith(("expected ';' after top level declarator",
+                             "variable has incomplete type 'void'")):
+            # `void ngx_cdecl\nf(...)`: a calling-convention or attribute macro.
+            word = rt.word_before(text, off) if msg.startswith("expected") else \
+                (rt.IDENT.match(text, off) or [b""])[0].decode("latin-1")
+            end = off if msg.startswith("expected") else off + len(word)
+            start = end - len(word)
+            if msg.startswith("expected"):
+                start = text.rfind(word.encode(), 0, end)
+            after_type = rt.word_before(text, start) in rt.DECL_START or \
+                text[:start].rstrip().endswith(b"*")
+            if word and word not in protected and word not in self.types and after_type \
+                    and re.compile(rb"\s*[A-Za-z_]\w*\s*\(").match(text, end):
+                self.attrs.add(word)
+        elif msg.startswith("expected function body after function declarator"):
+            wrapper = rt.wrapper_before(text, off)
+            if wrapper and wrapper not in protected:
+                self.wrappers.add(wrapper)
+        elif msg.startswith(("variable length array declaration not allowed at file scope",
+                             "fields must have a constant size")):
+            # `static char *names[NAMES_SIZE];`: the guessed size must be a constant.
+            end = text.find(b";", off)
+            for size in re.compile(rb"\[\s*([A-Za-z_]\w*)").finditer(
+                    text, text.rfind(b"\n", 0, off) + 1, end if end > 0 else off + 400):
+                if self.values.get(size.group(1).decode("latin-1")) == "var":
+                    self.values[size.group(1).decode("latin-1")] = "const"
+        elif any(k in msg for k in _CONSTANT_NEEDED):
+            ident = rt.IDENT.match(text, off)
+            if ident and self.values.get(ident.group().decode()) == "var":
+                self.values[ident.group().decode()] = "const"
+        elif "redefinition" in msg or "conflicting types" in msg:
+            ident = rt.IDENT.match(text, off)
+            if ident:
+                self._ban(ident.group().decode())
+        typed = _TYPES_IN_MESSAGE.search(msg)
+        kind = self.types.get(typed.group(1)) if typed else None
+        if kind == "int" and msg.startswith("member reference"):
+            self.types[typed.group(1)] = "struct"   # `x->f` or `x.f`: not an integer
+        elif kind is not None and msg.startswith("called object type"):
+            self.types[typed.group(1)] = "fn"       # `handler(c)`: a function pointer type
+        if any(k in msg for k in _NUMERIC_MISUSE):
+            for quoted in _TYPES_IN_MESSAGE.finditer(msg):
+                for n in quoted.groups():
+                    if n and self.types.get(n) == "struct" and not self.tags.get(_tag(n)):
+                        self.types[n] = "int"
+
+    def _value_kind(self, name: str, t: rt.Text, off: int, spelled: bool) -> str:
+        """How to declare an undeclared value: a function when the file calls it (with
+        the file's own prototype when it defines it later), a string macro before a
+        string literal, a constant after `case`, else an unknown variable."""
+        if name in t.called:
+            proto = t.prototype(name)
+            if proto:
+                self.protos[name] = proto
+            return "fn"
+        if spelled and re.compile(rb"\s*\"").match(t.text, off + len(name)):
+            return "str"
+        member = re.compile(rb"\s*(->|\.)\s*(?=[A-Za-z_])").match(t.text, off + len(name)) \
+            if spelled else None
+        if member:  # `global.nbthread`, `ctx->x`: an object of a struct with those fields
+            self._chain(_tag("v_" + name), t.text, member.end())
+            return "ptr" if member.group(1) == b"->" else "obj"
+        return "const" if spelled and rt.after_case(t.text, off) else "var"
+
+    def _type_or_attr(self, name: str, text: bytes, off: int) -> None:
+        after = rt.next_token(text, off + len(name))
+        third = rt.next_token(text, rt.skip_token(text, off + len(name)))
+        if after in rt.DECL_START or (rt.IDENT.fullmatch(after.encode() or b"-") and (
+                third == "*" or rt.IDENT.fullmatch(third.encode() or b"-"))):
+            self.attrs.add(name)
+        elif after == "(":
+            self.wrappers.add(name)
+        else:
+            self.types.setdefault(name, _type_kind(name))
+
+    def _chain(self, tag: str, text: bytes, off: int) -> None:
+        """Fields for the chain of members that starts at `off` (at a member name)."""
+        while True:
+            m = rt.SPACED_IDENT.match(text, off)
+            if m is None:
+                return
+            member = m.group(1).decode()
+            fields = self.tags.setdefault(tag, {})
+            pos = m.end()
+            subscripted = False
+            sub = rt.OPEN_BRACKET.match(text, pos)
+            if sub:
+                close = rt.balanced(text, sub.end() - 1, b"[", b"]")
+                if close is None:
+                    return
+                pos, subscripted = close + 1, True
+            nxt = rt.AFTER_MEMBER.match(text, pos)
+            if nxt is None or nxt.group(1) == b"(":
+                if fields.get(member, "long") == "long":  # a plain number yields to a use
+                    fields[member] = ("long (*)()" if nxt is not None else "long *"
+                                      if subscripted else "char *"
+                                      if rt.dereferenced(text, m.start(1)) else "long")
+                return
+            inner = f"__sslint_{tag.removeprefix('__sslint_')}_{member}"[:200]
+            star = "*" if nxt.group(1) == b"->" else ""
+            if subscripted:
+                star += "*"
+            old = fields.get(member)
+            if old is None or not old.startswith("struct "):
+                fields[member] = f"struct {inner} {star}".rstrip()
+            else:
+                inner = old.split()[1]
+            tag, off = inner, nxt.end()
+
+    def _promote_leaf(self, text: bytes, off: int) -> None:
+        """`x->a->b` where `a` was guessed a number: make every guessed field `a` a
+        pointer to a struct, and give that struct the member chain."""
+        arrow = text.rfind(b"->", 0, off)
+        dot = text.rfind(b".", 0, off)
+        end = max(arrow, dot)
+        if end < 0:
+            return
+        m = re.compile(rb"([A-Za-z_]\w*)\s*$").search(text, max(0, end - 200), end)
+        if m is None:
+            return
+        member = m.group(1).decode()
+        if self.values.get(member) == "var":
+            self.values[member] = "ptr" if arrow == end else "obj"
+            self._chain(_tag("v_" + member), text, off)
+        for tag, fields in list(self.tags.items()):
+            if fields.get(member) in ("long", "char *"):
+                inner = f"__sslint_{tag.removeprefix('__sslint_')}_{member}"[:200]
+                fields[member] = f"struct {inner} *" if arrow == end else f"struct {inner}"
+                self._chain(inner, text, off)
+
+    def _retype_field(self, member: str, ctype: str) -> None:
+        """A field guessed a number turned out to be used as `ctype`."""
+        for fields in self.tags.values():
+            if fields.get(member) == "long":
+                fields[member] = ctype
+
+    def _ban(self, name: str) -> None:
+        if name in self.names() or name in self.tags:
+            self.banned.add(name)
+
+    def _ban_at_prelude(self, d: Diagnostic, lines: list[bytes]) -> None:
+        if 0 < d.line <= len(lines):
+            for ident in rt.IDENT.findall(lines[d.line - 1]):
+                name = ident.decode()
+                if name in self.types or name in self.values:
+                    self.banned.add(name)
+                    return
+
+
+def _tag(typedef_name: str) -> str:
+    return f"__sslint_{typedef_name}"
+
+
+def _type_kind(name: str) -> str:
+    return "int" if _INT_LIKE.search(name) else "struct"
+
+
+def _field_decl(name: str, ctype: str) -> str:
+    if ctype == "long (*)()":
+        return f"long (*{name})();"
+    return f"{ctype} {name};" if not ctype.endswith("*") else f"{ctype}{name};"
+
+
+def _loop_macro(name: str, count: int, assigned: tuple[int, ...]) -> str:
+    """A loop that may run zero or more times and gives each variable argument an
+    unknown value (TAILQ_FOREACH(var, head, field), HASH_ITER(hh, head, el, tmp))."""
+    if not assigned:
+        return f"#define {name}(...) for (; __sslint_more(); )"
+    params = ", ".join(f"a{i}" for i in range(max(assigned) + 1)) + ", ..." * (
+        count > max(assigned) + 1)
+    step = ", ".join(f"(a{i}) = __sslint_next()" for i in assigned)
+    return f"#define {name}({params}) for ({step}; __sslint_more(); {step})"
+
+
+def recover(errs: list[Diagnostic], reparse: Callable[[bytes], tuple[object, list[Diagnostic]]],
+            text_of: Callable[[str], bytes | None], protected: frozenset[str],
+            main: str, must_reparse: bool = False
+            ) -> tuple[object | None, list[Diagnostic], list[str]]:
+    """Parse again with guessed declarations while that removes errors from `main`.
+    Returns (the best translation unit, or None when none beat the first parse; its
+    errors; the names guessed for it). With `must_reparse` the first round's parse
+    is kept whatever it learnt (the first parse lacked something else, the shim)."""
+    guesses = Guesses()
+    best: tuple[object | None, list[Diagnostic], list[str]] = (None, errs, [])
+    score = _score(errs, main)
+    for r in range(MAX_ROUNDS):
+        try:
+            learnt = guesses.learn(errs, text_of, protected)
+        except (ValueError, IndexError, RecursionError):  # odd text: keep what we have
+            learnt = False
+        if not learnt and not (must_reparse and r == 0):
+            break
+        tu, errs = reparse(guesses.header() if guesses.names() else b"")
+        s = _score(errs, main)
+        if s < score or (must_reparse and r == 0):
+            score = s
+            best = (tu, [e for e in errs if e.file != PATH], guesses.names())
+        if s == 0:
+            break
+    return best
+
+
+@cache
+def _table_functions() -> frozenset[str]:
+    return ApiModel().names
+
+
+@cache
+def _table_words() -> re.Pattern[bytes]:
+    names = sorted(_table_functions(), key=len, reverse=True)
+    return re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
+
+
+def worth_recovering(source: bytes) -> bool:
+    """Whether recovery can matter: the file names a function of the table (else no
+    rule can fire in it, and its errors cost nothing more)."""
+    return bool(_table_words().search(source))
+
+
+@cache
+def protected_names() -> frozenset[str]:
+    """Names never guessed: the table's functions (a guess must never give a name
+    OpenSSL meaning) and the struct tags of its handle kinds (their members are
+    OpenSSL's business). Missing handle type names are the fallback shim's."""
+    kinds = builtin_kinds()
+    tags = {r for k in kinds.by_name.values() for r in k.records}
+    return frozenset(ApiModel().names | tags | set(builtin_fallback_types().values()))
+
+
+def _score(errs: list[Diagnostic], main: str) -> int:
+    return sum(1 for e in errs if e.file == main)

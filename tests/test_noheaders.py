@@ -1,0 +1,128 @@
+"""Recovery by synthetic declarations (sslint/frontend/recover.py): testdata/noheaders
+files analysed without their headers give the same findings as with them (the
+headers are in testdata/noheaders/include, passed with -I for the second run), and
+say what was guessed. Each file's inline expectations are checked by
+test_testdata.py (the header-less run)."""
+from __future__ import annotations
+
+import pytest
+from conftest import TESTDATA
+
+from sslint.analysis.unit import Options
+from sslint.core.rule import all_rules
+from sslint.frontend import parse as parse_mod
+from sslint.frontend import recover
+from sslint.workers.runner import Job, Unit, run_unit
+
+FOLDER = TESTDATA / "noheaders"
+INCLUDE = FOLDER / "include"
+WITH_HEADERS = ["config_header.c", "foreach_loops.c", "export_macros.c", "conn_struct.c"]
+
+
+@pytest.fixture(scope="module")
+def job() -> Job:
+    return Job(tuple(r.rule.id for r in all_rules()), (), Options())
+
+
+def _run(job: Job, name: str, args: tuple[str, ...] = ()):
+    path = str(FOLDER / name)
+    res = run_unit(job, Unit(path, path, args))
+    assert res.analyzed
+    return res
+
+
+@pytest.mark.parametrize("name", WITH_HEADERS)
+def test_same_findings_with_and_without_headers(job, name):
+    without = _run(job, name)
+    with_headers = _run(job, name, (f"-I{INCLUDE}",))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in with_headers.findings)
+    assert found  # each file holds real bugs: an empty result would prove nothing
+    # Without headers every function was analysed, and the guesses are named.
+    codes = [n.code for n in without.notifications]
+    assert "unparsable-statement" not in codes, [n.message for n in without.notifications]
+    assert "recovered-names" in codes
+    # With them nothing is guessed and nothing fails to parse.
+    assert not with_headers.parse_errors
+    assert "recovered-names" not in [n.code for n in with_headers.notifications]
+
+
+def _recovered_note(res) -> str:
+    return next(n.message for n in res.notifications if n.code == "recovered-names")
+
+
+def test_the_guesses_are_named(job):
+    note = _recovered_note(_run(job, "config_header.c"))
+    for name in ("PROJ_OK", "PROJ_ERROR", "proj_int_t", "proj_str_t"):
+        assert name in note
+    note = _recovered_note(_run(job, "foreach_loops.c"))
+    assert "TAILQ_FOREACH" in note and "list_for_each" in note
+    note = _recovered_note(_run(job, "export_macros.c"))
+    assert "PROJ_EXPORT" in note and "PROJ_API" in note
+
+
+def test_what_recovery_cannot_mend_is_still_reported(job):
+    res = _run(job, "dropped_statements.c")
+    skipped = sorted(n.message.split("'")[1] for n in res.notifications
+                     if n.code == "unparsable-statement")
+    # A missing member of a struct the file defines stays dropped; so does an
+    # assignment to a variable a later lifecycle call reads.
+    assert skipped == ["return_of_missing_member", "stale_after_dropped_assignment"]
+
+
+def test_a_clean_file_is_parsed_once(monkeypatch):
+    calls = []
+    monkeypatch.setattr(recover, "recover", lambda *a, **k: calls.append(a) or (None, [], []))
+    parsed = parse_mod.parse_file(str(FOLDER / "config_header.c"), [f"-I{INCLUDE}"])
+    assert not parsed.errors and not parsed.recovered and not calls
+
+
+def test_prelude_shapes():
+    """The guesses for each shape of missing name, read from clang's messages."""
+    src = (b"int f(conn_t *c, proj_int_t n) { item_t *x;\n"
+           b"    EACH(x, list) {\n        n++;\n    }\n"
+           b"    c->ssl->connection = 0;\n"
+           b"    return PROJ_OK;\n}\n")
+    errs = [parse_mod.Diagnostic("m.c", 1, 7, "unknown type name 'conn_t'"),
+            parse_mod.Diagnostic("m.c", 1, 18, "unknown type name 'proj_int_t'"),
+            parse_mod.Diagnostic("m.c", 2, 10, "use of undeclared identifier 'x'"),
+            parse_mod.Diagnostic("m.c", 5, 8, "no member named 'ssl' in 'struct __sslint_conn_t'"),
+            parse_mod.Diagnostic("m.c", 6, 12, "use of undeclared identifier 'PROJ_OK'")]
+    g = recover.Guesses()
+    assert g.learn(errs, lambda name: src, frozenset())
+    header = g.header().decode()
+    assert "typedef int proj_int_t;" in header                 # looks like an integer
+    assert "typedef struct __sslint_conn_t conn_t;" in header  # has members
+    assert "extern long PROJ_OK;" in header                     # a value, not a constant
+    # A loop that assigns its variable an unknown value and may run zero times.
+    assert "#define EACH(a0, ...) for ((a0) = __sslint_next(); __sslint_more();" in header
+    assert "struct __sslint_conn_t_ssl *ssl;" in header and "long connection;" in header
+    assert not g.learn(errs, lambda name: src, frozenset())    # nothing new: rounds stop
+
+
+def test_table_names_are_never_guessed():
+    """A table function used as a value (a callback) is declared only as a function
+    of unknown prototype, as an implicit declaration would be; the members of an
+    OpenSSL struct are never guessed."""
+    src = b"cb = SSL_free; s->session = 0;"
+    errs = [parse_mod.Diagnostic("m.c", 1, 6, "use of undeclared identifier 'SSL_free'"),
+            parse_mod.Diagnostic("m.c", 1, 16, "incomplete definition of type 'struct ssl_st'")]
+    g = recover.Guesses()
+    g.learn(errs, lambda name: src, recover.protected_names())
+    assert g.names() == ["SSL_free"]
+    header = g.header().decode()
+    assert "extern int SSL_free();" in header and "ssl_st" not in header
+
+
+def test_recovery_only_where_a_rule_could_fire(tmp_path):
+    """A file that names no function of the table is left as clang parsed it (no rule
+    can fire in it: recovery would only cost time); one that does is recovered."""
+    quiet = tmp_path / "quiet.c"
+    quiet.write_text("int f(void) { return NOT_DECLARED_OK; }\n")
+    parsed = parse_mod.parse_file(str(quiet), [])
+    assert parsed.errors and not parsed.recovered
+    busy = tmp_path / "busy.c"
+    busy.write_text("void SSL_free(void *);\n"
+                    "int f(void *s) { SSL_free(s); return NOT_DECLARED_OK; }\n")
+    parsed = parse_mod.parse_file(str(busy), [])
+    assert not parsed.errors and parsed.recovered == ["NOT_DECLARED_OK"]
