@@ -62,7 +62,7 @@ def test_summaries_command_prints_entries_that_read_back(tmp_path):
     api = tomllib.loads(out.output)["api"]
     assert api["conn_fail"]["fields"] == ["0->ssl:release:SSL"]
     assert api["conn_close"]["fields"] == ["0->ssl:release-clear:SSL"]
-    assert "conn_maybe_drop" in api and api["conn_maybe_drop"]["fields"] == ["0->ssl:forget"]
+    assert "conn_maybe_drop" in api and api["conn_maybe_drop"]["fields"] == ["0->ssl:forget:SSL"]
     parse_table(api, "summaries")  # every entry is valid table data
 
     out = CliRunner().invoke(cli, ["summaries", str(folder), "--isolated", "-j", "1",

@@ -19,7 +19,7 @@ from sslint.engine.lifecycle import Lifecycle
 from sslint.engine.state import (ALLOC, BORROW, EXTERNAL, MAYBE, NONNULL, Obj, State, Value,
                                  is_addr, is_obj, replace)
 from sslint.core.events import CallSeen
-from sslint.core.findings import Step
+from sslint.core.findings import Loc, Step
 from sslint.model.api import ApiModel, ArgVerb, FnSpec, Returns
 
 
@@ -211,7 +211,7 @@ class Calls:
             verb = c.spec.verb(i)
             op = verb.op
             if op in ("-", "escape") and not is_obj(v):
-                self.pass_along(st, v, args[i] if i < len(args) else None)
+                self.pass_along(st, v, args[i] if i < len(args) else None, loc)
                 continue
             if op == "-":
                 self.life.use(st, v, loc, c.api, nullable=True)
@@ -220,6 +220,8 @@ class Calls:
             if op.startswith("out-"):
                 if is_addr(v):
                     outs.append((v[1], verb))
+                elif v != 0 and i < len(args) and Paths.of(args[i]) is not None:
+                    outs.append((ir.Deref(args[i]), verb))  # a pointer given on: *p
                 continue
             if is_addr(v):
                 v = self.ev.read(st, v[1])
@@ -244,13 +246,17 @@ class Calls:
         the caller's `c->ssl`, so a later free or use of it is seen."""
         loc = c.call.loc
         for fx in c.spec.fields:
-            target = _field_expr(args[fx.arg], fx.path, fx.kind) if fx.arg < len(args) \
-                else None
+            target = _field_expr(args[fx.arg], fx.path, fx.kind, fx.record) \
+                if fx.arg < len(args) else None
             if target is None:
                 continue
             if fx.op == "forget":
-                if Paths.of(target) is not None:
-                    self.ev.write(st, target, None, loc)
+                p = Paths.of(target)
+                if p is not None:  # someone else's handle now, or unknown
+                    self.ev.forget_below(st, p[0])
+                    st.env.pop(p[0], None)
+                    if fx.kind:
+                        self.ev.read_as(st, target, fx.kind, loc, written=True)
                 continue
             v = self.ev.read(st, target)
             if not is_obj(v) or v not in st.objs:
@@ -284,13 +290,16 @@ class Calls:
             arg = arg.args[spec.result.index]
         return describe(arg)
 
-    def pass_along(self, st: State, v: Value, arg: ir.Expr | None) -> None:
+    def pass_along(self, st: State, v: Value, arg: ir.Expr | None, loc: Loc) -> None:
         """Not a handle: a struct pointer or an address; what is behind it goes along."""
         p = Paths.of(v[1]) if is_addr(v) else (Paths.of(arg) if arg is not None else None)
         if is_addr(v):
             self.life.escape(st, self.ev.read(st, v[1]))
         if p is not None:
             self.ev.escape_below(st, p[0])
+        if is_addr(v) and p is not None:
+            # `create_objects(ctx, &ssl)`: the callee may write ssl (as unknown code may).
+            self.ev.write(st, v[1], None, loc)
 
     def result(self, st: State, call: ir.Call, spec: FnSpec, vals: list,
                c_detached: str | None) -> Value:
@@ -341,7 +350,11 @@ class Calls:
                               and not o.destroyed and not o.unknown), None)
                 if again is not None:
                     return again
-            return self.life.borrow(st, r.kind, lender, call.loc, spec.name)
+            oid = self.life.borrow(st, r.kind, lender, call.loc, spec.name)
+            if spec.result_marks:  # "shared": it outlives its lender (see the table)
+                o = st.objs[oid]
+                st.objs[oid] = replace(o, marks=o.marks | spec.result_marks)
+            return oid
         if r.op == "slot":
             if is_obj(lender) and lender in st.objs:
                 held = st.objs[lender].slot(r.slot)
@@ -374,7 +387,7 @@ class Calls:
         return [(ok, 1), (st, 0)]
 
 
-def _field_expr(arg: ir.Expr, path: str, kind: str) -> ir.Expr | None:
+def _field_expr(arg: ir.Expr, path: str, kind: str, record: str = "") -> ir.Expr | None:
     """`c->ssl` for the argument `c` and path "ssl" (`s.ssl` for `&s`)."""
     if isinstance(arg, ir.AddrOf):
         base, arrow = arg.operand, False
@@ -383,7 +396,8 @@ def _field_expr(arg: ir.Expr, path: str, kind: str) -> ir.Expr | None:
     names = path.split(".")
     for i, name in enumerate(names):
         last = i == len(names) - 1
-        base = ir.Member(base, name, arrow if i == 0 else False, kind if last else "")
+        base = ir.Member(base, name, arrow if i == 0 else False, kind if last else "",
+                         record=record if last else "")
     return base
 
 

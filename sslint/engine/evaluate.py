@@ -88,19 +88,21 @@ class Evaluator:
         st.env[path] = oid
         return oid
 
-    def read_as(self, st: State, e: ir.Expr, kind: str) -> Value:
+    def read_as(self, st: State, e: ir.Expr, kind: str, loc: Loc | None = None,
+                written: bool = False) -> Value:
         """Read an lvalue whose C type is not a handle (a `void *` field) but that an
-        OpenSSL call treats as one of `kind`."""
+        OpenSSL call treats as one of `kind`. `written`: a callee just stored a handle
+        there, someone else's as far as this function knows (a local struct too)."""
         p = Paths.of(e)
         if p is None or not kind:
             return None
         path, root, through = p
         if path in st.env:
             return st.env[path]
-        if root.scope == "local" and not through:
+        if root.scope == "local" and not through and not written:
             return None  # a local never assigned: nothing to say
-        oid = f"@{path}"
-        st.objs[oid] = Obj(kind, EXTERNAL, 1, 0, MAYBE, root.loc or self.fn.loc, "",
+        oid = st.new_id(loc) if written and loc is not None else f"@{path}"
+        st.objs[oid] = Obj(kind, EXTERNAL, 1, 0, MAYBE, loc or root.loc or self.fn.loc, "",
                            describe(e), src=_src(e))
         st.env[path] = oid
         return oid

@@ -109,6 +109,13 @@ class Lifecycle:
                     continue
                 if m.owner != cur or m.destroyed:
                     continue
+                if m.origin == BORROW and m.null == NULL:
+                    continue  # a NULL it lent: nothing to invalidate
+                if m.origin == BORROW and "shared" in m.marks:
+                    # SSL_get_certificate: the SSL_CTX holds a reference of its own.
+                    st.objs[mid] = m.step(loc, f"still held by others when {api}() released "
+                                               "its lender", owner="")
+                    continue
                 if m.origin == BORROW and m.owe > 0:
                     # Borrowed, then up_ref'd: the reference taken keeps it alive.
                     st.objs[mid] = m.step(loc, f"kept alive by the reference taken on it when "

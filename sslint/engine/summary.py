@@ -37,6 +37,7 @@ class SummaryCollector:
         self.fields: dict[tuple[int, str], list[str]] = {}
         self.field_where: dict[tuple[int, str], Loc] = {}
         self.field_kind: dict[tuple[int, str], str] = {}
+        self.field_record: dict[tuple[int, str], str] = {}
         self.param_exits: dict[int, list[str]] = {}  # per exit: "skip" (parameter NULL)
         self.struct_params = [(i, p.key) for i, p in enumerate(fn.params)
                               if not p.handle and p.is_pointer]
@@ -115,8 +116,15 @@ class SummaryCollector:
         orig = st.objs.get(oid)
         cur = st.env.get(path, "absent")
         if orig is None:
+            if is_obj(cur) and cur in st.objs:  # written with a handle: its kind and place
+                new = st.objs[cur]
+                self.field_kind.setdefault(slot, new.kind)
+                if new.src:
+                    self.field_record.setdefault(slot, new.src[0])
             return "written" if cur != "absent" else "unused"
         self.field_kind.setdefault(slot, orig.kind)
+        if orig.src:
+            self.field_record.setdefault(slot, orig.src[0])
         if orig.unknown or orig.owner:
             return "escaped"
         if orig.null == NULL:
@@ -137,6 +145,7 @@ class SummaryCollector:
             where = self.field_where.get((i, path))
             if not kind:
                 op = "forget" if s & {"written"} else ""
+                kind = ""
             elif s <= {"released", "null"} and "released" in s:
                 op = "release"
             elif s <= {"cleared", "null"} and "cleared" in s:
@@ -148,7 +157,8 @@ class SummaryCollector:
             else:
                 op = ""
             if op:
-                out.append(FieldEffect(i, path, op, kind if op != "forget" else "", where))
+                out.append(FieldEffect(i, path, op, kind, where if op != "forget" else None,
+                                       self.field_record.get((i, path), "")))
         return tuple(out)
 
     def spec(self) -> FnSpec | None:

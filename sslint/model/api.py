@@ -106,6 +106,7 @@ class FieldEffect:
     op: str
     kind: str = ""
     where: Loc | None = field(default=None, compare=False)  # inside the callee (summaries)
+    record: str = field(default="", compare=False)  # the field's struct type (summaries)
 
     @staticmethod
     def parse(text: str) -> "FieldEffect":
