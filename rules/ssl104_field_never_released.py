@@ -16,9 +16,9 @@ Kinds covered: every handle kind of the API table: `SSL`, `SSL_CTX`, `SSL_SESSIO
 `STACK_OF(X509_NAME)`, `STACK_OF(X509_CRL)`, `STACK_OF(X509_INFO)`,
 `STACK_OF(GENERAL_NAME)`.
 
-It runs only when the run is the whole program: a folder or a compilation database
-as a whole, not one file, nor a subset of a database (a function of a file left
-out may be the one that releases the field). Fields of global variables, which
+It runs only when the run is the whole program: folders or a compilation database
+as a whole, not files named one by one, nor a subset of a database (a function of a
+file left out may be the one that releases the field). Fields of global variables, which
 live until the process ends, are left out.
 
 ## Why is this bad?

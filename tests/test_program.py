@@ -137,3 +137,10 @@ def test_the_program_level_check_needs_the_whole_program():
     whole = run(Request(paths=(str(folder),), isolated=True, jobs=1, root=str(folder)))
     assert [(Path(f.loc.file).name, f.loc.line) for f in whole.findings()
             if f.rule_id == "SSL104"] == [("resume.c", 6)]
+
+
+def test_files_named_one_by_one_are_not_a_whole_program():
+    folder = TESTDATA / "program" / "field_leaks"
+    files = tuple(str(p) for p in sorted(folder.glob("*.c")))
+    named = run(Request(paths=files, isolated=True, jobs=1, root=str(folder)))
+    assert not [f for f in named.findings() if f.rule_id == "SSL104"]

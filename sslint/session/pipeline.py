@@ -144,11 +144,11 @@ def run(request: Request, progress: Progress | None = None) -> Report:
         results = done.results
         if index:
             index.update(unit_paths, results)
-        # Program-level rules need the whole program: a folder or a compilation
-        # database, not a subset of one, not a single file named alone, not with
-        # other files known only from the cache.
-        if request.whole_program and not done.outside and not (compdb and paths) \
-                and (len(ready) > 1 or any(os.path.isdir(p) for p in paths)):
+        # Program-level rules need the whole program: folders or a compilation
+        # database as a whole, not files named one by one (a pre-commit hook's
+        # list), not a subset of a database, not with files known from the cache.
+        whole = (compdb and not paths) or (paths and all(os.path.isdir(p) for p in paths))
+        if request.whole_program and whole and not done.outside:
             program.program_findings(results, rules)
     if progress and step:
         progress.stop()
