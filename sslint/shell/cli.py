@@ -30,6 +30,20 @@ def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(p.strip() for v in values for p in v.split(",") if p.strip())
 
 
+def _inputs(command):
+    """The options that say what to analyse and with which flags (check, summaries)."""
+    for option in reversed([
+            click.argument("paths", nargs=-1, type=click.Path()),
+            click.option("-p", "--compile-commands", "compdb", type=click.Path(),
+                         help="compile_commands.json, or the folder holding it."),
+            click.option("-I", "includes", multiple=True, help="Add an include directory."),
+            click.option("-D", "defines", multiple=True,
+                         help="Define a macro (NAME or NAME=VALUE)."),
+            click.option("--std", default=None, help="C standard, e.g. c11 or gnu17.")]):
+        command = option(command)
+    return command
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sslint")
 def cli() -> None:
@@ -37,12 +51,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("-p", "--compile-commands", "compdb", type=click.Path(),
-              help="compile_commands.json, or the folder holding it.")
-@click.option("-I", "includes", multiple=True, help="Add an include directory.")
-@click.option("-D", "defines", multiple=True, help="Define a macro (NAME or NAME=VALUE).")
-@click.option("--std", default=None, help="C standard, e.g. c11 or gnu17.")
+@_inputs
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
@@ -151,12 +160,7 @@ def _die(message: str) -> NoReturn:
 
 
 @cli.command("summaries")
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("-p", "--compile-commands", "compdb", type=click.Path(),
-              help="compile_commands.json, or the folder holding it.")
-@click.option("-I", "includes", multiple=True, help="Add an include directory.")
-@click.option("-D", "defines", multiple=True, help="Define a macro (NAME or NAME=VALUE).")
-@click.option("--std", default=None, help="C standard, e.g. c11 or gnu17.")
+@_inputs
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text: [api] entries (TOML); json: the same as data.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
