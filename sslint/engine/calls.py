@@ -16,8 +16,8 @@ from sslint.engine.evaluate import Evaluator
 from sslint.engine.paths import Paths, describe
 from sslint.engine.values import is_constant
 from sslint.engine.lifecycle import Lifecycle
-from sslint.engine.state import (ALLOC, BORROW, EXTERNAL, MAYBE, NONNULL, Obj, State, Value,
-                                 is_addr, is_obj, replace)
+from sslint.engine.state import (ALLOC, BORROW, EXTERNAL, MAYBE, NONNULL, NONZERO, Obj, State,
+                                 Value, is_addr, is_obj, replace)
 from sslint.core.events import CallSeen
 from sslint.core.findings import Loc, Step
 from sslint.model.api import ApiModel, ArgVerb, FnSpec, Returns
@@ -172,7 +172,7 @@ class Calls:
                 st.objs[first] = replace(o, marks=o.marks | spec.attempt_marks)
         outs = self.apply_verbs(st, c, args)
         if spec.fields and not c.dead:
-            self.field_effects(st, c, args)
+            self.field_effects(st, c, args, "")
         if c.dead:
             return []  # it does not return with this argument NULL
         if first is not None and first in st.objs:
@@ -197,6 +197,12 @@ class Calls:
             proves = _tolerated(st, spec, vals)
             if proves:  # a status call that accepts NULL and then fails
                 result = ("ret", None, frozenset(), 0, proves)
+        if not outs and result is None and any(fx.when for fx in spec.fields):
+            # Effects that hold on one outcome: follow both, the result says which.
+            zero = st.copy()
+            self.field_effects(zero, c, args, "0")
+            self.field_effects(st, c, args, "nz")
+            return [(zero, 0), (st, NONZERO)]
         if not outs:
             return [(st, result)]
         return self.out_params(st, call, spec, vals, outs, result)
@@ -211,7 +217,8 @@ class Calls:
             verb = c.spec.verb(i)
             op = verb.op
             if op in ("-", "escape") and not is_obj(v):
-                self.pass_along(st, v, args[i] if i < len(args) else None, loc)
+                self.pass_along(st, v, args[i] if i < len(args) else None, loc,
+                                bool(c.spec.fields))
                 continue
             if op == "-":
                 self.life.use(st, v, loc, c.api, nullable=True)
@@ -240,15 +247,31 @@ class Calls:
                     VERB_HANDLERS[op](self, st, v, verb, c)
         return outs
 
-    def field_effects(self, st: State, c: _Call, args: list[ir.Expr]) -> None:
+    def field_effects(self, st: State, c: _Call, args: list[ir.Expr], when: str) -> None:
         """A summarised callee freed, used or rewrote handles in fields below a
         struct-pointer argument (`conn_fail(c)` frees `c->ssl`): the same happens to
-        the caller's `c->ssl`, so a later free or use of it is seen."""
+        the caller's `c->ssl`, so a later free or use of it is seen. `when`: the
+        effects that hold always (""), or on a zero / non-zero result."""
         loc = c.call.loc
         for fx in c.spec.fields:
+            if fx.when != when:
+                continue
             target = _field_expr(args[fx.arg], fx.path, fx.kind, fx.record) \
                 if fx.arg < len(args) else None
             if target is None:
+                continue
+            if fx.op == "store":  # a new reference the struct holds now
+                oid = st.new_id(loc)
+                st.objs[oid] = Obj(fx.kind, ALLOC, 1, 1, NONNULL, loc, c.api,
+                                   trail=(Step(loc, f"{fx.kind} allocated by {c.api}() into "
+                                                    f"'{describe(target)}'"),),
+                                   src=(fx.record, target.field) if fx.record else ())
+                self.ev.overwrites(st, target, oid, loc)
+                self.ev.write(st, target, oid, loc)
+                continue
+            if fx.op == "set-null":
+                if Paths.of(target) is not None:
+                    self.ev.write(st, target, 0, loc)
                 continue
             if fx.op == "forget":
                 p = Paths.of(target)
@@ -290,13 +313,15 @@ class Calls:
             arg = arg.args[spec.result.index]
         return describe(arg)
 
-    def pass_along(self, st: State, v: Value, arg: ir.Expr | None, loc: Loc) -> None:
-        """Not a handle: a struct pointer or an address; what is behind it goes along."""
+    def pass_along(self, st: State, v: Value, arg: ir.Expr | None, loc: Loc,
+                   fields_known: bool = False) -> None:
+        """Not a handle: a struct pointer or an address; what is behind it goes along.
+        `fields_known`: the callee's summary says what it does to the fields it reads."""
         p = Paths.of(v[1]) if is_addr(v) else (Paths.of(arg) if arg is not None else None)
         if is_addr(v):
             self.life.escape(st, self.ev.read(st, v[1]))
         if p is not None:
-            self.ev.escape_below(st, p[0])
+            self.ev.escape_below(st, p[0], keep_home=fields_known)
         if is_addr(v) and p is not None:
             # `create_objects(ctx, &ssl)`: the callee may write ssl (as unknown code may).
             self.ev.write(st, v[1], None, loc)

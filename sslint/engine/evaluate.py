@@ -172,12 +172,12 @@ class Evaluator:
                                           "it holds the only reference"))
         st.objs[old] = replace(o, unknown=True)
 
-    def escape_below(self, st: State, path: str) -> None:
+    def escape_below(self, st: State, path: str, keep_home: bool = False) -> None:
         """Everything reachable from path (fields, pointees) is handed to a callee."""
         dot, arrow = path + ".", path + "->"
         for k, v in st.env.items():
             if k == path or k.startswith(dot) or k.startswith(arrow) or k == "*" + path:
-                self.life.escape(st, v, handed=k == path)
+                self.life.escape(st, v, handed=k == path, keep_home=keep_home and k != path)
 
     @staticmethod
     def forget_below(st: State, path: str) -> None:

@@ -21,15 +21,18 @@ class Lifecycle:
         # Struct fields whose handle this function releases or passes on (SSL104).
         self.handled: set[tuple[str, str]] = set()
 
-    def escape(self, st: State, value: Value, handed: bool = True) -> None:
+    def escape(self, st: State, value: Value, handed: bool = True,
+               keep_home: bool = False) -> None:
         """The handle may be kept elsewhere. `handed=False`: only the struct holding
-        it went (`free(c)` takes `c->ssl` with it, but does not release it)."""
+        it went (`free(c)` takes `c->ssl` with it, but does not release it);
+        `keep_home`: to a function whose summary lists every field it reads (a field
+        it did not read still holds the only pointer)."""
         if is_obj(value):
             o = st.objs.get(value)
             if o is not None and o.src and handed:
                 self.handled.add(o.src)
-            if o is not None and (not o.escaped or o.home):
-                st.objs[value] = replace(o, escaped=True, home="")
+            if o is not None and (not o.escaped or (o.home and not keep_home)):
+                st.objs[value] = replace(o, escaped=True, home=o.home if keep_home else "")
 
     def use(self, st: State, oid: str, loc: Loc, api: str, nullable: bool) -> bool:
         """Check a use of a handle; False when it is already destroyed."""

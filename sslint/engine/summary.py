@@ -13,7 +13,7 @@ import re
 
 from sslint.core import ir
 from sslint.core.findings import Loc
-from sslint.engine.state import ALLOC, BORROW, NONNULL, NULL, PARAM, State, is_obj
+from sslint.engine.state import ALLOC, BORROW, NONNULL, NONZERO, NULL, PARAM, State, is_obj
 from sslint.model.api import FieldEffect, FnSpec
 
 SUMMARY_MAN = "(summary of a function in this file)"
@@ -39,6 +39,7 @@ class SummaryCollector:
         self.field_kind: dict[tuple[int, str], str] = {}
         self.field_record: dict[tuple[int, str], str] = {}
         self.param_exits: dict[int, list[str]] = {}  # per exit: "skip" (parameter NULL)
+        self.exit_class: list[str] = []  # per exit: returns "0", non-zero "nz", or "?"
         self.struct_params = [(i, p.key) for i, p in enumerate(fn.params)
                               if not p.handle and p.is_pointer]
         self.null_exits = _null_only_nodes(fn, self.struct_params) if self.struct_params \
@@ -46,6 +47,10 @@ class SummaryCollector:
 
     def at_exit(self, st: State, returned: object, node: int = -1) -> None:
         self.exits += 1
+        # What the exit returns, for effects that hold on one outcome only.
+        self.exit_class.append("0" if returned == 0 and isinstance(returned, int) else
+                               "nz" if returned is NONZERO or (isinstance(returned, int)
+                                                               and returned != 0) else "?")
         if self.struct_params:
             self.field_exit(st, node)
         first = True
@@ -121,6 +126,13 @@ class SummaryCollector:
                 self.field_kind.setdefault(slot, new.kind)
                 if new.src:
                     self.field_record.setdefault(slot, new.src[0])
+                if new.null == NULL:
+                    return "nulled"
+                if new.origin == ALLOC and new.owe > 0 and new.null == NONNULL \
+                        and not (new.destroyed or new.unknown or new.owner):
+                    return "stored"  # a new reference the struct now holds
+            if cur == 0:
+                return "nulled"
             return "written" if cur != "absent" else "unused"
         self.field_kind.setdefault(slot, orig.kind)
         if orig.src:
@@ -140,25 +152,24 @@ class SummaryCollector:
     def field_effects(self) -> tuple[FieldEffect, ...]:
         out = []
         for (i, path), statuses in sorted(self.fields.items()):
-            s = set(statuses) - {"skip"}
             kind = self.field_kind.get((i, path), "")
             where = self.field_where.get((i, path))
-            if not kind:
-                op = "forget" if s & {"written"} else ""
-                kind = ""
-            elif s <= {"released", "null"} and "released" in s:
-                op = "release"
-            elif s <= {"cleared", "null"} and "cleared" in s:
-                op = "release-clear"
-            elif s <= {"used", "null"} and "used" in s:
-                op = "use"
-            elif s & {"released", "cleared", "written"}:
-                op = "forget"  # freed or rewritten on some paths only: unknown after
-            else:
-                op = ""
-            if op:
-                out.append(FieldEffect(i, path, op, kind, where if op != "forget" else None,
-                                       self.field_record.get((i, path), "")))
+            record = self.field_record.get((i, path), "")
+            op = _field_op(set(statuses) - {"skip"}, kind)
+            ops = {"": op}
+            if op == "forget":  # one outcome of the call may still say what happened
+                by_class: dict[str, set[str]] = {}
+                for status, cls in zip(statuses, self.exit_class, strict=False):
+                    if status != "skip":
+                        by_class.setdefault(cls, set()).add(status)
+                split = {cls: _field_op(s, kind) for cls, s in by_class.items()}
+                if "?" not in split and "forget" not in split.values() and len(split) > 1:
+                    ops = split
+            for when, op in sorted(ops.items()):
+                if op:
+                    out.append(FieldEffect(i, path, op, kind if op != "forget" or kind else "",
+                                           where if op.startswith("release") else None,
+                                           record, when))
         return tuple(out)
 
     def spec(self) -> FnSpec | None:
@@ -200,6 +211,28 @@ class SummaryCollector:
                           never_null=returns.startswith("acquire:") and self.result_nonnull
                           and "null" not in self.returns)
         return None
+
+
+def _field_op(s: set[str], kind: str) -> str:
+    """The effect on a field from what the exits found there ("" for none)."""
+    # "escaped": kept somewhere by the callee (a copy, a hand-over): the caller's
+    # pointer is no longer the only one.
+    rewritten = {"released", "cleared", "written", "stored", "nulled", "escaped"}
+    if not kind:
+        return "forget" if s & rewritten else ""
+    if s <= {"released", "null"} and "released" in s:
+        return "release"
+    if s <= {"cleared", "null"} and "cleared" in s:
+        return "release-clear"
+    if s <= {"used", "null"} and "used" in s:
+        return "use"
+    if s == {"stored"}:
+        return "store"
+    if s <= {"nulled", "null"} and "nulled" in s:
+        return "set-null"
+    if s & rewritten:
+        return "forget"  # freed or rewritten on some paths only: unknown after
+    return ""
 
 
 _FIELD_PATH = re.compile(r"\w+(\.\w+)*")  # `c->ssl`, `c->tls.ssl`: not `c->a->b`

@@ -89,17 +89,19 @@ class Returns:
         return Returns(op)
 
 
-_FIELD = re.compile(r"(\d+)->(\w+(?:\.\w+)*):(release|release-clear|use|forget)"
-                    r"(?::([A-Z_0-9]+))?")
+_FIELD = re.compile(r"(\d+)->(\w+(?:\.\w+)*):(release|release-clear|use|forget|store|set-null)"
+                    r"(?::([A-Z_0-9()]+))?(?:@(0|nz))?")
 
 
 @dataclass(frozen=True)
 class FieldEffect:
     """What a call does to a handle stored in a field below a struct-pointer argument
     (`conn_fail(c)` frees `c->ssl` and leaves the pointer dangling): release (the field
-    still points to the freed object), release-clear (freed and set to NULL), use, or
-    forget (written with something else: the caller knows nothing more of it). Spelled
-    `ARG->FIELD[.FIELD...]:EFFECT[:KIND]` in the table, e.g. "0->ssl:release:SSL"."""
+    still points to the freed object), release-clear (freed and set to NULL), use, store
+    (a new reference the struct now holds), set-null, or forget (written with something
+    else: the caller knows nothing more of it). `@0` / `@nz`: only when the call returns
+    zero / non-zero. Spelled `ARG->FIELD[.FIELD...]:EFFECT[:KIND][@0|@nz]` in the
+    table, e.g. "0->ssl:release:SSL", "0->ssl:store:SSL@0"."""
 
     arg: int
     path: str
@@ -107,16 +109,19 @@ class FieldEffect:
     kind: str = ""
     where: Loc | None = field(default=None, compare=False)  # inside the callee (summaries)
     record: str = field(default="", compare=False)  # the field's struct type (summaries)
+    when: str = ""  # "": always; "0" / "nz": only when the call returns zero / non-zero
 
     @staticmethod
     def parse(text: str) -> "FieldEffect":
         m = _FIELD.fullmatch(text)
         if m is None:
             raise ValueError(text)
-        return FieldEffect(int(m.group(1)), m.group(2), m.group(3), m.group(4) or "")
+        return FieldEffect(int(m.group(1)), m.group(2), m.group(3), m.group(4) or "",
+                           when=m.group(5) or "")
 
     def spell(self) -> str:
-        return f"{self.arg}->{self.path}:{self.op}" + (f":{self.kind}" if self.kind else "")
+        return (f"{self.arg}->{self.path}:{self.op}" + (f":{self.kind}" if self.kind else "")
+                + (f"@{self.when}" if self.when else ""))
 
 
 @dataclass(frozen=True)
@@ -279,9 +284,11 @@ def _parse_entry(name: str, entry: object, where: str) -> FnSpec:
         try:
             fields.append(FieldEffect.parse(text))
         except ValueError:
-            raise ModelError(f"{where}: bad field effect {text!r} (ARG->FIELD:EFFECT[:KIND], "
-                             "EFFECT one of release, release-clear, use, forget)") from None
-        if fields[-1].op in ("release", "release-clear", "use") and not fields[-1].kind:
+            raise ModelError(f"{where}: bad field effect {text!r} (ARG->FIELD:EFFECT[:KIND]"
+                             "[@0|@nz], EFFECT one of release, release-clear, use, store, "
+                             "set-null, forget)") from None
+        if fields[-1].op in ("release", "release-clear", "use", "store") \
+                and not fields[-1].kind:
             raise ModelError(f"{where}: field effect {text!r} needs the handle kind")
     since, until = (_version(entry.get(k, ""), k, where) for k in ("since", "until"))
     rep = entry.get("replaces", [])
@@ -420,7 +427,7 @@ def is_lifecycle(f: FnSpec) -> bool:
     the call cannot make a finding by itself."""
     return bool((f.returns and f.result.op not in ("truth", "not", "cmp"))
                 or f.check_return or f.marks or f.attempt_marks
-                or any(e.op.startswith("release") for e in f.fields)
+                or any(e.op.startswith("release") or e.op == "store" for e in f.fields)
                 or any(a not in ("-", "use", "use?", "use!", "peek", "escape") for a in f.args))
 
 

@@ -41,3 +41,13 @@ int conn_open(struct conn *c)
     }
     return 0;
 }
+
+/* Fills c->ssl on success (returns 0), leaves it alone on failure. */
+int conn_connect(struct conn *c)
+{
+    SSL *s = SSL_new(c->ctx);
+    if (s == NULL)
+        return -1;
+    c->ssl = s;
+    return 0;
+}

@@ -15,4 +15,5 @@ void conn_close(struct conn *c);     /* frees c->ssl and clears it */
 void conn_destroy(struct conn *c);   /* frees what is left, then c */
 void conn_maybe_drop(struct conn *c);
 int conn_open(struct conn *c);
+int conn_connect(struct conn *c);
 #endif

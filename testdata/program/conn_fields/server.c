@@ -62,3 +62,34 @@ int close_then_read(struct conn *c, char *buf, int n)
         return -1;
     return SSL_read(c->ssl, buf, n);   /* ok: SSL102 */
 }
+
+int connect_twice(struct conn *c)
+{
+    if (conn_connect(c) != 0)   /* expect: SSL103 */
+        return -1;
+    if (conn_connect(c) != 0)   /* the first SSL is lost here */
+        return -1;
+    return 0;
+}
+
+int connect_close_connect(struct conn *c)
+{
+    if (conn_connect(c) != 0)   /* ok: SSL103 */
+        return -1;
+    conn_close(c);
+    return conn_connect(c);
+}
+
+int open_twice(struct conn *c)
+{
+    if (conn_open(c) < 0)   /* expect: SSL103 */
+        return -1;
+    return conn_open(c);
+}
+
+int open_failed_then_again(struct conn *c)
+{
+    if (conn_open(c) == 0)   /* ok: SSL103 */
+        return 0;
+    return conn_open(c);   /* the first one left c->ssl NULL */
+}
