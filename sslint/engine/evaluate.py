@@ -14,7 +14,7 @@ from sslint.engine.conditions import (COND_PREFIX, Guards, comparison_key, key_o
                                      tested_paths)
 from sslint.engine.paths import Paths, describe, handle_of_expr
 from sslint.engine.state import (ALLOC, EXTERNAL, MAYBE, NONNULL, NONZERO, NULL, PARAM, Obj,
-                                 State, Value, is_obj, replace)
+                                 State, Value, is_addr, is_obj, replace)
 from sslint.engine.values import (ARITH, FLIP, INT_OPS, NEGATE, condition_subject,
                                   global_changed, is_constant, is_fresh, is_local_scalar,
                                   is_status, named)
@@ -61,7 +61,18 @@ class Evaluator:
             "|g:" in k for k in self.retested)
 
     # ---- reading and writing lvalues ---------------------------------------
+    @staticmethod
+    def through_address(st: State, e: ir.Expr) -> ir.Expr:
+        """`*p` where the local `p` holds `&var` is `var` (`T **tmp = &(var);
+        free(*tmp); *tmp = NULL;`, tor's FREE_AND_NULL)."""
+        if isinstance(e, ir.Deref) and isinstance(e.operand, ir.Var):
+            v = st.env.get(e.operand.key)
+            if is_addr(v):
+                return v[1]
+        return e
+
     def read(self, st: State, e: ir.Expr) -> Value:
+        e = self.through_address(st, e)
         p = Paths.of(e)
         if p is None:
             kind = handle_of_expr(e)
@@ -108,6 +119,7 @@ class Evaluator:
         return oid
 
     def write(self, st: State, target: ir.Expr, value: Value, loc: Loc) -> None:
+        target = self.through_address(st, target)
         p = Paths.of(target)
         if p is None:
             self.life.escape(st, value)
@@ -284,6 +296,12 @@ class Evaluator:
     def ev_assign(self, st: State, e: ir.Assign) -> list[tuple[State, Value]]:
         out = []
         for st2, v in self.ev(st, e.value):
+            if is_addr(v) and e.op == "=" and _local_pointer(e.target) \
+                    and Paths.of(v[1]) is not None:
+                self.forget_below(st2, e.target.key)  # `T **p = &var`: *p is var
+                st2.env[e.target.key] = v
+                out.append((st2, v))
+                continue
             if isinstance(v, tuple) and not is_status(v) and v is not NONZERO:
                 v = None  # an address or a test
             if e.op == "decl":
@@ -533,3 +551,7 @@ __all__ = ["CallHandler", "Evaluator"]
 def _src(e: ir.Expr) -> tuple[str, str] | tuple[()]:
     """(record, field) of a struct field lvalue, for SSL104."""
     return (e.record, e.field) if isinstance(e, ir.Member) and e.record else ()
+
+
+def _local_pointer(e: ir.Expr) -> bool:
+    return isinstance(e, ir.Var) and e.scope == "local" and e.is_pointer and not e.handle
