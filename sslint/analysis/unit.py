@@ -111,6 +111,8 @@ class Plan:
         # Macros of the file, its own headers and the .c files it includes.
         self.headers = local_header_texts(path, parsed.source, args) + list(included.values())
         self.order = _callees_first(parsed.functions)
+        self.model_names = model.names  # the table's (and the program's) functions
+        self._api_words: frozenset[bytes] | None = None
         self.macros = macros_of([self.source, *self.headers])
         self.body_words: dict[FunctionDef, frozenset[bytes]] = {}
         self.learn(model)
@@ -155,6 +157,19 @@ class Plan:
         return (not fn.static or fn.name in self.called_by_relevant()) and bool(
             self.stoppers.among(self.words_in(fn))
             or _STOPPER_WORD.search(fn.source, fn.start, fn.end))
+
+    def uses_handle_fields(self, fn: FunctionDef) -> bool:
+        """A small function that may use a handle in a field of a struct it is given
+        (`conn_read(c)` calling `SSL_read(c->ssl)`) and that a relevant body, or another
+        file, may call: its summary tells callers it uses that field (a use after
+        `conn_fail(c)` freed it)."""
+        if fn.end - fn.start > _HELPER_BYTES or b"->" not in fn.source[fn.start:fn.end]:
+            return False
+        if fn.static and fn.name not in self.called_by_relevant():
+            return False
+        if self._api_words is None:
+            self._api_words = frozenset(n.encode() for n in self.model_names)
+        return bool(self.words_in(fn) & self._api_words)
 
     def called_by_relevant(self) -> frozenset[str]:
         """Names the relevant bodies call (a helper's summary matters only to them)."""
@@ -222,8 +237,9 @@ class _FileRun:
             if contract is None and not plan.relevant(fn):
                 # No lifecycle call in this body: no rule can fire. It is still worth a
                 # summary if it may not return (a fatal-error or assertion helper).
-                if plan.may_not_return(fn) and not plan.lost(fn) \
-                        and time.perf_counter() <= self.deadline and self.helper_summary(fn):
+                if (plan.may_not_return(fn) or plan.uses_handle_fields(fn)) \
+                        and not plan.lost(fn) and time.perf_counter() <= self.deadline \
+                        and self.helper_summary(fn):
                     plan.learn(self.model)
                 continue
             if time.perf_counter() > self.deadline:
@@ -254,7 +270,7 @@ class _FileRun:
         if not can_return(lowered, self.model):
             self.keep(fn, FnSpec(fn.name, (), man=SUMMARY_MAN, noreturn=True))
             return True
-        if not any(p.handle for p in lowered.params):
+        if not any(p.handle or p.is_pointer for p in lowered.params):
             return False
         budget = dataclasses.replace(self.opts.budget, deadline=self.deadline)
         try:
@@ -263,6 +279,8 @@ class _FileRun:
             return False
         if result.partial or result.summary is None or fn.name in _NEVER_SUMMARISE:
             return False
+        if not any(p.handle for p in lowered.params) and not result.summary.fields:
+            return False  # a struct pointer whose handle fields it does not touch
         self.keep(fn, result.summary)
         return True
 

@@ -16,4 +16,5 @@ void conn_destroy(struct conn *c);   /* frees what is left, then c */
 void conn_maybe_drop(struct conn *c);
 int conn_open(struct conn *c);
 int conn_connect(struct conn *c);
+int conn_read(struct conn *c, char *buf, int n);
 #endif

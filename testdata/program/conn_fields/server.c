@@ -93,3 +93,15 @@ int open_failed_then_again(struct conn *c)
         return 0;
     return conn_open(c);   /* the first one left c->ssl NULL */
 }
+
+int fail_then_read_through_helper(struct conn *c, char *buf, int n)
+{
+    conn_fail(c);
+    return conn_read(c, buf, n);   /* expect: SSL102 */
+}
+
+int close_then_read_through_helper(struct conn *c, char *buf, int n)
+{
+    conn_close(c);
+    return conn_read(c, buf, n);   /* ok: SSL102 */
+}
