@@ -144,9 +144,8 @@ def parse(path: str, args: list[str]) -> Parsed:
 
     Paths and arguments go to libclang as the OS's bytes (file names need not be
     UTF-8). With a shared precompiled header for this file's leading #includes
-    (sslint.frontend.pch) the file is parsed against it; if that parse reports an
-    error outside the main file, the file is parsed again without it, so results
-    never depend on the PCH.
+    (sslint.frontend.pch) the file is parsed against it; if that parse reports any
+    error, the file is parsed again without it, so results never depend on the PCH.
     """
     try:
         return _parse(path, args)
@@ -167,14 +166,12 @@ def _parse(path: str, args: list[str]) -> Parsed:
             tu = None
         if tu is not None:
             errs = diags.errors(tu, path)
-            # The token stream is the original one, so errors in the main file are
-            # the same either way; anything else (a stale PCH, a header's error) or
-            # a case for the shim takes the plain path.
-            if all(e.file == path and not fallback.missing_openssl().search(e.message)
-                   for e in errs):
-                extra = [os.fsencode(a) for a in plan.args]
-                return _recovered(path, tu, errs, False, pch.index(), bargs + extra,
-                                  [(bpath, plan.source)])
+            # A clean parse is the same either way. Any error takes the plain path:
+            # a stale PCH or a header's error, a case for the shim, and recovery too,
+            # whose prelude would come after the PCH's headers instead of before them
+            # (and so guess differently).
+            if not errs:
+                return tu, errs, False, []
             del tu
     tu = index().parse(bpath, args=bargs, options=KEEP_GOING)
     errs = diags.errors(tu, path)
