@@ -67,8 +67,7 @@ class Batches:
     def run(self, jobs: list[Job], units: list[Unit], progress=None) -> list[FileResult]:
         if self.cache is None:
             return self.runner.run(jobs, units, progress)
-        given = {u: digest(canonical(j.program)) for j, u in zip(jobs, units, strict=True)}
-        self.cache.extra = given.__getitem__
+        self._given(jobs, units)
         cached, keys = self.cache.split(units)
         todo = [i for i, r in enumerate(cached) if r is None]
         fresh = self.runner.run([jobs[i] for i in todo], [units[i] for i in todo], progress)
@@ -80,11 +79,14 @@ class Batches:
         checked alone) finds it in the cache."""
         if self.cache is None or not units:
             return
+        self._given(jobs, units)
+        for key, r in zip(self.cache.keys(units), results, strict=True):
+            self.cache.store(key, r)
+
+    def _given(self, jobs: list[Job], units: list[Unit]) -> None:
+        """The summaries each unit is given become part of its results key."""
         given = {u: digest(canonical(j.program)) for j, u in zip(jobs, units, strict=True)}
         self.cache.extra = given.__getitem__
-        _, keys = self.cache.split(units)
-        for key, r in zip(keys, results, strict=True):
-            self.cache.store(key, r)
 
 
 def analyse(runner: Batches | Runner, job: Job, units: list[Unit], progress=None,

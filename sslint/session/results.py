@@ -169,8 +169,12 @@ class ResultsCache:
         self.cache.put_pickle(NAMESPACE, key, (stamps, result))
 
     def split(self, units: list) -> tuple[list[FileResult | None], list[str | None]]:
-        """For each unit its cached result or None, and its key (None: not cacheable,
-        e.g. unreadable, or modified just now)."""
+        """For each unit its cached result or None, and its key (see keys())."""
+        keys = self.keys(units)
+        return [self.lookup(k) for k in keys], keys
+
+    def keys(self, units: list) -> list[str | None]:
+        """Each unit's key (None: not cacheable, e.g. unreadable, or modified just now)."""
         from sslint.frontend.toolchain import probe_inputs
 
         toolchain = probe_inputs()
@@ -179,7 +183,7 @@ class ResultsCache:
             k = self.key(u, toolchain)
             main = self.stamp(u.path)
             keys.append(None if main is None or main[1] >= self.too_new else k)
-        return [self.lookup(k) for k in keys], keys
+        return keys
 
     def fill(self, cached: list[FileResult | None], keys: list[str | None],
              fresh: list[FileResult]) -> list[FileResult]:
