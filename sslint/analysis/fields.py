@@ -20,6 +20,7 @@ _MENTION = re.compile(rb"(?:->|\.)\s*([A-Za-z_]\w*)\b")
 _COMMENT = re.compile(rb"/\*.*?\*/|//[^\n]*", re.S)
 _BASE = re.compile(rb"[\w\]\[>.\-]*$")  # the `c->conn` before `->ssl`, read backwards
 _NAME_BEFORE = re.compile(rb"(\w+)\s*$")
+_WINDOW = 400  # bytes read back from a mention: its base, cast and call
 _FLOW = frozenset({b"if", b"while", b"switch", b"for", b"sizeof"})
 _CAST = re.compile(rb"\(\s*(?:const\s+|struct\s+)?\w+[\s*]*\)\s*$")  # `(void *)` before it
 
@@ -43,7 +44,7 @@ def mentioned_fields(text: bytes, start: int, end: int,
             continue  # assigned to
         if after[:1] in (b"-", b".", b"[") or after.startswith(b"->"):
             continue  # a deeper member: that one is what is used
-        before = code[:m.start()]
+        before = code[max(0, m.start() - _WINDOW):m.start()]  # bounded: bodies are long
         base = _BASE.search(before)
         lead = before[:base.start() if base else len(before)].rstrip()
         if _passes_on(lead, only_uses):
