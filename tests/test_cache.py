@@ -110,9 +110,9 @@ def _run(src, cache_dir, monkeypatch, **settings):
     analysed: list[str] = []
     real = Runner.run
 
-    def spy(self, jobs, units, progress=None):
+    def spy(self, jobs, units, progress=None, ir=None):
         analysed.extend(u.display for u in units)
-        return real(self, jobs, units, progress)
+        return real(self, jobs, units, progress, ir)
 
     monkeypatch.setattr(Runner, "run", spy)
     settings = {"use_pch": False, **settings}

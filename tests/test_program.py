@@ -144,3 +144,40 @@ def test_files_named_one_by_one_are_not_a_whole_program():
     files = tuple(str(p) for p in sorted(folder.glob("*.c")))
     named = run(Request(paths=files, isolated=True, jobs=1, root=str(folder)))
     assert not [f for f in named.findings() if f.rule_id == "SSL104"]
+
+
+def test_a_file_named_after_a_run_over_its_compile_database_comes_from_the_cache(
+        tmp_path, monkeypatch):
+    """`sslint check -p build src/x.c` (a pre-commit hook) after `sslint check -p
+    build`: the file is the database's unit, so its result (and the cross-file
+    findings it had) come from the cache, not from another analysis."""
+    import json
+
+    from sslint.workers.runner import Runner
+
+    src, cache = _copy_program(tmp_path), tmp_path / "cache"
+    db = tmp_path / "build"
+    db.mkdir()
+    (db / "compile_commands.json").write_text(json.dumps([
+        {"directory": str(src), "file": name, "arguments": ["cc", "-c", name]}
+        for name in ("conn.c", "server.c")]))
+    analysed: list[str] = []
+    real = Runner.run
+
+    def spy(self, jobs, units, progress=None, ir=None):
+        analysed.extend(Path(u.display).name for u in units)
+        return real(self, jobs, units, progress, ir)
+
+    monkeypatch.setattr(Runner, "run", spy)
+    settings = dict(isolated=True, jobs=1, root=str(src), use_cache=True,
+                    cache_dir=str(cache), compdb=str(db), use_pch=False)
+    whole = run(Request(**settings))
+    assert analysed == ["conn.c", "server.c"]
+    monkeypatch.chdir(src)
+    analysed.clear()
+    one = run(Request(paths=("server.c",), **settings))
+    assert analysed == []
+    text = lambda rep: sorted((Path(f.loc.file).name, f.loc.line, f.rule_id)  # noqa: E731
+                              for f in rep.findings())
+    assert text(one) == [t for t in text(whole) if t[0] == "server.c"]
+    assert (("server.c", 8, "SSL101")) in text(one)

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 
 from sslint.analysis.options import Options
+from sslint.analysis.snapshot import Snapshot, SnapshotMiss, keep as keep_function
 from sslint.core import ir
 from sslint.analysis.callbacks import Contract, find_callbacks, registrars
 from sslint.analysis.fields import mentioned_fields
@@ -60,13 +61,33 @@ def relevant_words(source: bytes, model: ApiModel,
 
 
 def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model: ApiModel,
-                 opts: Options) -> FileResult:
+                 opts: Options, keep: frozenset[str] | None = None,
+                 reuse: Snapshot | None = None) -> FileResult:
+    """`keep`: also return the parse and IR (FileResult.snapshot) for a later analysis
+    of the unit, lowering besides the bodies that name one of these names (they may
+    matter then). `reuse`: such a snapshot, used instead of parsing and lowering when
+    it holds (else the unit is parsed again)."""
+    if reuse is not None:
+        try:
+            return _analyze(FileResult(display), reuse, path, display, args, rules, model,
+                            opts, keep)
+        except SnapshotMiss:
+            pass
     res = FileResult(display)
     parsed = _parse(res, path, display, args)
     if parsed is None:
         return res
+    return _analyze(res, parsed, path, display, args, rules, model, opts, keep)
+
+
+def _analyze(res: FileResult, parsed: ParsedFile | Snapshot, path: str, display: str,
+             args: list[str], rules: RuleSet, model: ApiModel, opts: Options,
+             keep: frozenset[str] | None) -> FileResult:
+    if isinstance(parsed, Snapshot):
+        res.parse_errors, res.inputs = parsed.parse_errors, parsed.inputs
+    else:
+        res.inputs = dependencies(parsed, path, args)
     _report_parse_errors(res, parsed.errors, display, path, parsed.used_shim)
-    res.inputs = dependencies(parsed, path, args)
     _report_recovered(res, parsed.recovered, display)
     t1 = time.perf_counter()
     model = model.for_version(openssl_version(args))  # the table's since/until
@@ -80,6 +101,8 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
         if fn not in run.read_as_ir)))
     res.calls = plan.external_calls(plan.order)
     res.analysed_calls = plan.external_calls([fn for fn in plan.order if plan.relevant(fn)])
+    if keep is not None:
+        res.snapshot = run.snapshot(parsed, plan, keep)
     res.analysis_seconds = time.perf_counter() - t1
     res.analyzed = True
     res.findings.sort(key=Finding.sort_key)
@@ -210,6 +233,9 @@ class _FileRun:
     # functions were read as IR for that.
     handled: set[tuple[str, str]] = field(default_factory=set)
     read_as_ir: set[FunctionDef] = field(default_factory=set)
+    # Each function's last lowering and the model's names then (for a snapshot).
+    last: dict[FunctionDef, tuple[ir.Function | Exception, frozenset[str]]] = \
+        field(default_factory=dict)
 
     def lower_planned(self, plan: Plan) -> None:
         """Lower the functions that may be analysed or may register a callback (past
@@ -219,9 +245,38 @@ class _FileRun:
             if plan.registers(fn) or (plan.relevant(fn) and not plan.lost(fn)
                                       and time.perf_counter() <= self.deadline):
                 try:
-                    self.lowered[fn] = fn.lower(self.where(fn), self.model.names)
+                    self.lowered[fn] = self.lower_now(fn)
+                except SnapshotMiss:
+                    raise
                 except Exception as exc:  # noqa: BLE001 - reported if it is analysed
                     self.lowered[fn] = exc.with_traceback(None)
+                    self.last[fn] = (self.lowered[fn], self.model.names)
+
+    def lower_now(self, fn: FunctionDef) -> ir.Function:
+        names = self.model.names
+        got = fn.lower(self.where(fn), names)
+        self.last[fn] = (got, names)
+        return got
+
+    def snapshot(self, parsed: ParsedFile | Snapshot, plan: Plan,
+                 wanted: frozenset[str]) -> Snapshot:
+        """The parse and the IR, for analysing the unit again with more summaries;
+        bodies that name one of `wanted` are lowered now if they were not (their
+        callee's summary may make them worth analysing then)."""
+        for fn in plan.order:
+            if fn not in self.last and self.plan_words(plan, fn) & wanted:
+                try:
+                    self.lower_now(fn)
+                except Exception:  # noqa: BLE001 - not kept: lowered again if needed
+                    pass
+        kept = [keep_function(fn, *self.last.get(fn, (None, frozenset())))
+                for fn in parsed.functions]
+        return Snapshot(parsed.source, kept, parsed.errors, parsed.used_shim,
+                        parsed.recovered, self.res.inputs, self.res.parse_errors)
+
+    @staticmethod
+    def plan_words(plan: Plan, fn: FunctionDef) -> frozenset[str]:
+        return frozenset(w.decode("latin-1") for w in plan.words_in(fn))
 
     def where(self, fn: FunctionDef) -> str:
         """The file a function is reported at: its own (an #included .c file) or
@@ -265,6 +320,8 @@ class _FileRun:
             return False
         try:
             lowered = self.lower(fn)
+        except SnapshotMiss:
+            raise
         except Exception:  # noqa: BLE001 - not lowerable: no summary
             return False
         if not can_return(lowered, self.model):
@@ -295,6 +352,8 @@ class _FileRun:
             lowered = self.lower(fn)
             budget = dataclasses.replace(self.opts.budget, deadline=self.deadline)
             return analyze(lowered, self.model, budget, contract, self.rules.wanted)
+        except SnapshotMiss:
+            raise
         except RecursionError:
             self.note(fn, "warning", f"function '{fn.name}' nests too deeply to analyse",
                       "too-deep")
@@ -309,7 +368,7 @@ class _FileRun:
         if isinstance(early, Exception):
             raise early
         if early is None or early.assumes_unknown & self.model.names:
-            return fn.lower(self.where(fn), self.model.names)
+            return self.lower_now(fn)
         return early
 
     def summarise(self, fn: FunctionDef, result: FunctionResult) -> bool:

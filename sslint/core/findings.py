@@ -96,3 +96,7 @@ class FileResult:
     # Files besides this one that the result was read from (its #includes, the
     # headers of the precompiled header it used), for a results cache; None: unknown.
     inputs: tuple[str, ...] | None = None
+    # The parse and IR kept for analysing the unit again in the same run
+    # (analysis.snapshot.Snapshot); the runner takes it off before anything else
+    # sees the result.
+    snapshot: object = field(default=None, repr=False, compare=False)

@@ -197,12 +197,18 @@ class Calls:
             proves = _tolerated(st, spec, vals)
             if proves:  # a status call that accepts NULL and then fails
                 result = ("ret", None, frozenset(), 0, proves)
-        if not outs and result is None and any(fx.when for fx in spec.fields):
-            # Effects that hold on one outcome: follow both, the result says which.
+        if not outs and any(fx.when for fx in spec.fields) and (
+                result is None or (is_obj(result) and not spec.result.op)):
+            # Effects that hold on one outcome: follow both, the result says which
+            # (0 or NULL on one side; non-zero, or the pointer it returns, not NULL).
             zero = st.copy()
             self.field_effects(zero, c, args, "0")
             self.field_effects(st, c, args, "nz")
-            return [(zero, 0), (st, NONZERO)]
+            if result is None:
+                return [(zero, 0), (st, NONZERO)]
+            del zero.objs[result]  # the pointer it returned: made for this call
+            nonnull = self.ev.refine_null(st, result, want_null=False)
+            return [(zero, 0)] + ([(nonnull, result)] if nonnull is not None else [])
         if not outs:
             return [(st, result)]
         return self.out_params(st, call, spec, vals, outs, result)

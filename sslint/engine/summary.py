@@ -13,7 +13,8 @@ import re
 
 from sslint.core import ir
 from sslint.core.findings import Loc
-from sslint.engine.state import ALLOC, BORROW, NONNULL, NONZERO, NULL, PARAM, State, is_obj
+from sslint.engine.state import (ALLOC, BORROW, NONNULL, NONZERO, NULL, PARAM, State, is_addr,
+                                 is_obj)
 from sslint.model.api import FieldEffect, FnSpec
 
 SUMMARY_MAN = "(summary of a function in this file)"
@@ -48,9 +49,7 @@ class SummaryCollector:
     def at_exit(self, st: State, returned: object, node: int = -1) -> None:
         self.exits += 1
         # What the exit returns, for effects that hold on one outcome only.
-        self.exit_class.append("0" if returned == 0 and isinstance(returned, int) else
-                               "nz" if returned is NONZERO or (isinstance(returned, int)
-                                                               and returned != 0) else "?")
+        self.exit_class.append(self.outcome(st, returned, node))
         if self.struct_params:
             self.field_exit(st, node)
         first = True
@@ -83,6 +82,23 @@ class SummaryCollector:
                 self.result_nonnull = False
         else:
             self.returns.add("other")
+
+    def outcome(self, st: State, returned: object, node: int) -> str:
+        """What the caller can tell of this exit from the result: "0" (zero or NULL),
+        "nz" (non-zero, a pointer known not to be NULL) or "?"."""
+        if isinstance(returned, int):
+            return "0" if returned == 0 else "nz"
+        if returned is NONZERO or is_addr(returned):
+            return "nz"
+        if is_obj(returned) and returned in st.objs:
+            null = st.objs[returned].null
+            return "0" if null == NULL else "nz" if null == NONNULL else "?"
+        # `return c;`: the struct a caller passed (exits where it is NULL are skipped).
+        e = self.fn.nodes[node].expr if 0 <= node < len(self.fn.nodes) else None
+        if isinstance(e, ir.Var) and any(e.key == key for _, key in self.struct_params) \
+                and st.env.get(e.key) != 0:
+            return "nz"
+        return "?"
 
     def field_exit(self, st: State, node: int) -> None:
         """What this exit leaves in each field below a struct-pointer parameter that the

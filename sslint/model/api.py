@@ -100,8 +100,9 @@ class FieldEffect:
     still points to the freed object), release-clear (freed and set to NULL), use, store
     (a new reference the struct now holds), set-null, or forget (written with something
     else: the caller knows nothing more of it). `@0` / `@nz`: only when the call returns
-    zero / non-zero. Spelled `ARG->FIELD[.FIELD...]:EFFECT[:KIND][@0|@nz]` in the
-    table, e.g. "0->ssl:release:SSL", "0->ssl:store:SSL@0"."""
+    zero or NULL / non-zero or a pointer that is not NULL. Spelled
+    `ARG->FIELD[.FIELD...]:EFFECT[:KIND][@0|@nz]` in the table, e.g.
+    "0->ssl:release:SSL", "0->ssl:store:SSL@0"."""
 
     arg: int
     path: str
@@ -109,7 +110,7 @@ class FieldEffect:
     kind: str = ""
     where: Loc | None = field(default=None, compare=False)  # inside the callee (summaries)
     record: str = field(default="", compare=False)  # the field's struct type (summaries)
-    when: str = ""  # "": always; "0" / "nz": only when the call returns zero / non-zero
+    when: str = ""  # "": always; "0" / "nz": only when the call returns 0 or NULL / not
 
     @staticmethod
     def parse(text: str) -> "FieldEffect":

@@ -65,13 +65,30 @@ def scan(path: str) -> Scan:
         return Scan(frozenset(), frozenset())
 
 
-def waves(scans: list[Scan]) -> list[list[int]]:
-    """Unit indexes in waves: every unit after the units whose functions it calls
-    (units that call each other share a wave); input order within a wave."""
+def _owners(scans: list[Scan]) -> dict[str, int]:
+    """The unit defining each name; -1 for a name several units define."""
     owner: dict[str, int] = {}
     for i, s in enumerate(scans):
         for name in s.defines:
             owner[name] = -1 if name in owner and owner[name] != i else i
+    return owner
+
+
+def pending(scans: list[Scan], order: list[list[int]]) -> list[frozenset[str]]:
+    """Per unit, the names it calls that a unit of its own wave or a later one
+    defines (files that call each other): their summaries come only after it ran,
+    so it may have to run again."""
+    owner = _owners(scans)
+    wave = {i: w for w, members in enumerate(order) for i in members}
+    return [frozenset(n for n in s.calls
+                      if owner.get(n, -1) not in (-1, i) and wave[owner[n]] >= wave[i])
+            for i, s in enumerate(scans)]
+
+
+def waves(scans: list[Scan]) -> list[list[int]]:
+    """Unit indexes in waves: every unit after the units whose functions it calls
+    (units that call each other share a wave); input order within a wave."""
+    owner = _owners(scans)
     deps = [sorted({owner[n] for n in s.calls if owner.get(n, -1) not in (-1, i)})
             for i, s in enumerate(scans)]
     comp = _components(deps)

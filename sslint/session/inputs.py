@@ -31,12 +31,15 @@ def units_for(paths: Sequence[str], compdb: str | None, base_args: list[str],
             run_notes += notes
             for f in files:
                 cmd = find_command(commands, f)
-                args = list(cmd.args) if cmd else []
                 if cmd is None:
                     run_notes.append(Notification(
                         "note", f"{printable_path(f)} is not in the compilation database; "
                         "using default flags", code="not-in-compdb"))
-                units.append(Unit(f, f, tuple(args + base_args)))
+                    units.append(Unit(f, f, tuple(base_args)))
+                else:
+                    # Named as the database names it: the same unit as in a run over
+                    # the whole database (its cached result, its summaries).
+                    units.append(Unit(cmd.file, cmd.file, tuple(list(cmd.args) + base_args)))
         else:
             units = [Unit(c.file, c.file, tuple(list(c.args) + base_args)) for c in commands]
             if not units:

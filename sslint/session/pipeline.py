@@ -140,7 +140,7 @@ def run(request: Request, progress: Progress | None = None) -> Report:
         with Runner(job, ready, request.jobs or default_jobs()) as runner:
             batches = program.Batches(runner, rcache)
             done = program.analyse(batches, job, ready, step, request.whole_program,
-                                   index.outside(unit_paths) if index else None)
+                                   index.outside(unit_paths, bool(compdb)) if index else None)
         results = done.results
         if index:
             index.update(unit_paths, results)

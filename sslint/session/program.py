@@ -12,6 +12,7 @@ code.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from sslint.analysis.fields import ANY
 from sslint.core.events import FieldNeverReleased
@@ -20,7 +21,10 @@ from sslint.model.api import FnSpec, is_lifecycle
 from sslint.session import callgraph
 from sslint.session.cache import digest
 from sslint.session.results import canonical
-from sslint.workers.runner import Job, Runner, Unit
+from sslint.workers.runner import Job, IrPlan, Runner, Unit
+
+if TYPE_CHECKING:
+    from sslint.analysis.snapshot import Snapshot
 
 MAX_ROUNDS = 3
 
@@ -31,6 +35,7 @@ class ProgramRun:
     program: dict[str, FnSpec] = field(default_factory=dict)
     rounds: int = 0          # phase-2 rounds run
     reanalysed: int = 0      # unit analyses in phase 2 (a unit may count once per round)
+    reparsed: int = 0        # of those, the ones that parsed again (no snapshot held)
     ambiguous: tuple[str, ...] = ()  # names defined differently by several files
     outside: int = 0  # summaries of files not in the run (from the cache) it used
 
@@ -64,13 +69,19 @@ class Batches:
         self.runner = runner
         self.cache = results_cache
 
-    def run(self, jobs: list[Job], units: list[Unit], progress=None) -> list[FileResult]:
+    @property
+    def kept(self) -> dict[Unit, Snapshot]:
+        return self.runner.kept
+
+    def run(self, jobs: list[Job], units: list[Unit], progress=None,
+            ir: list[IrPlan] | None = None) -> list[FileResult]:
         if self.cache is None:
-            return self.runner.run(jobs, units, progress)
+            return self.runner.run(jobs, units, progress, ir)
         self._given(jobs, units)
         cached, keys = self.cache.split(units)
         todo = [i for i, r in enumerate(cached) if r is None]
-        fresh = self.runner.run([jobs[i] for i in todo], [units[i] for i in todo], progress)
+        fresh = self.runner.run([jobs[i] for i in todo], [units[i] for i in todo], progress,
+                                None if ir is None else [ir[i] for i in todo])
         return self.cache.fill(cached, keys, fresh)
 
     def remember(self, jobs: list[Job], units: list[Unit], results: list[FileResult]) -> None:
@@ -103,14 +114,20 @@ def analyse(runner: Batches | Runner, job: Job, units: list[Unit], progress=None
     consumed: list[dict[str, FnSpec]] = [{} for _ in units]
     run = ProgramRun([], dict(outside or {}), outside=len(outside or {}))
     done = 0
-    for wave in callgraph.waves(scans):
+    order = callgraph.waves(scans)
+    # Units that call functions of their own wave (files that call each other) keep
+    # their parse and IR: if they go again, they are neither parsed nor lowered again.
+    later = callgraph.pending(scans, order)
+    for wave in order:
         jobs = []
         for i in wave:
             consumed[i] = _used(run.program, scans[i].calls)
             jobs.append(replace(job, program=tuple(sorted(consumed[i].items()))))
         step = None if progress is None else (
             lambda k, u, base=done: progress(base + k, u))
-        for i, r in zip(wave, runner.run(jobs, [units[i] for i in wave], step), strict=True):
+        ir = [(later[i] or None, None) for i in wave]
+        for i, r in zip(wave, runner.run(jobs, [units[i] for i in wave], step, ir),
+                        strict=True):
             results[i] = r
         done += len(wave)
         run.program, run.ambiguous = exports([r for r in results if r is not None], outside)
@@ -130,12 +147,15 @@ def analyse(runner: Batches | Runner, job: Job, units: list[Unit], progress=None
         run.rounds += 1
         run.reanalysed += len(todo)
         jobs = [replace(job, program=tuple(sorted(consumed[i].items()))) for i in todo]
-        again = runner.run(jobs, [units[i] for i in todo])
+        ir = [(later[i] or None, runner.kept.pop(units[i], None)) for i in todo]
+        again = runner.run(jobs, [units[i] for i in todo], None, ir)
         for i, r in zip(todo, again, strict=True):
+            run.reparsed += r.parse_seconds > 0
             r.parse_seconds += run.results[i].parse_seconds
             r.analysis_seconds += run.results[i].analysis_seconds
             run.results[i] = r
         run.program, run.ambiguous = exports(run.results, outside)
+    runner.kept.clear()
     if isinstance(runner, Batches):
         # Units given fewer summaries than they call, none of which matters to them.
         wants = {i: _used(run.program, scans[i].calls) for i, r in enumerate(run.results)

@@ -5,7 +5,8 @@ What a result depends on, and how each part is checked:
 
 - the file itself: its content's SHA-256 (a checkout or `touch` that leaves the
   bytes alone keeps the entry);
-- its clang arguments and the working directory they resolve against; sslint's
+- its clang arguments and the working directory they resolve against (not when the
+  path and every path argument are absolute, as a compile database's are); sslint's
   own defaults are code (below), and the toolchain's include folders are keyed by
   what their choice depends on (`toolchain.probe_inputs`: settings, compiler
   stamps), since probing them runs a compiler;
@@ -106,6 +107,28 @@ def canonical(value: object) -> str:
     return repr(value)
 
 
+def _cwd_free(path: str, args) -> bool:
+    """Whether nothing of the unit resolves against the working directory: its path
+    and every path-like argument are absolute (a compile database's units), so a
+    run from another folder may use its result. Conservative: any argument that does
+    not start with '-' and is not absolute counts as a relative path."""
+    if not os.path.isabs(path):
+        return False
+    for a in args:
+        value = a
+        for flag in _PATH_FLAGS:
+            if a.startswith(flag):
+                value = a[len(flag):]
+                break
+        if value and not value.startswith("-") and not os.path.isabs(value):
+            return False
+    return True
+
+
+_PATH_FLAGS = ("--sysroot=", "-isysroot", "-isystem-after", "-isystem", "-idirafter",
+               "-iquote", "-imacros", "-include", "-I", "-F")
+
+
 class ResultsCache:
     """Lookups and stores of FileResults for one run's settings."""
 
@@ -134,7 +157,8 @@ class ResultsCache:
                 content = hashlib.sha256(fh.read()).hexdigest()
         except OSError:
             return None
-        return digest(code_digest(), self.settings, os.getcwd(), unit.path, unit.display,
+        cwd = "" if _cwd_free(unit.path, unit.args) else os.getcwd()
+        return digest(code_digest(), self.settings, cwd, unit.path, unit.display,
                       "\0".join(unit.args), toolchain, content,
                       self.extra(unit) if self.extra else "")
 

@@ -32,16 +32,19 @@ class SummaryIndex:
         got = cache.get_pickle(NAMESPACE, self.key)
         self.files: dict[str, Entry] = got if _valid(got) else {}
 
-    def outside(self, paths: list[str]) -> dict[str, FnSpec]:
+    def outside(self, paths: list[str], absolute: bool = False) -> dict[str, FnSpec]:
         """Summaries of functions defined in files not among paths and unchanged since
-        they were summarised (a name two such files define differently: left out)."""
+        they were summarised (a name two such files define differently: left out).
+        The places they name are as the run names files: `absolute` as a compile
+        database does, else relative to the current folder, as typed."""
+        convert = os.path.abspath if absolute else _relative
         inside = {os.path.abspath(p) for p in paths}
         seen: dict[str, FnSpec | None] = {}
         for path, (stamp, specs) in sorted(self.files.items()):
             if path in inside or _stamp(path) != stamp:
                 continue
             for spec in specs:
-                spec = _places(spec, _relative)
+                spec = _places(spec, convert)
                 seen[spec.name] = spec if seen.get(spec.name, spec) == spec else None
         return {n: s for n, s in seen.items() if s is not None}
 

@@ -30,6 +30,7 @@ from sslint.workers.pool import Pool, stopped, watched
 from sslint.core.rule import all_rules
 
 if TYPE_CHECKING:
+    from sslint.analysis.snapshot import Snapshot
     from sslint.analysis.unit import RuleSet
     from sslint.frontend import pch
 
@@ -65,6 +66,11 @@ class Job:
     program: tuple[tuple[str, FnSpec], ...] = ()
     pch_dir: str = ""  # keep them here across runs; "": a temporary folder per run
 
+
+# Per unit, for the whole-program pass: names whose summaries may come later (keep
+# the parse and IR, sslint.analysis.snapshot) and a snapshot kept earlier to reuse.
+IrPlan = tuple["frozenset[str] | None", "Snapshot | None"]
+NO_IR: IrPlan = (None, None)
 
 _worker_state: tuple[RuleSet, ApiModel, Options] | None = None
 _worker_job: Job | None = None  # the job _worker_state was built for (rules, API, options)
@@ -124,14 +130,14 @@ def run_unit(job: Job, unit: Unit) -> FileResult:
 
 # ---- tasks a worker runs -------------------------------------------------------
 
-def _unit_task(payload: tuple[Job, Unit, tuple[tuple[str, str], ...]]):
-    job, unit, table = payload
+def _unit_task(payload: tuple[Job, Unit, tuple[tuple[str, str], ...], IrPlan]):
+    job, unit, table, (keep, reuse) = payload
     rules, model, opts = _setup(job)
     unit_module, _, pch = _analysis()
     if pch.active().entries != table:
         pch.install(pch.Table(table))
     return watched(unit_module.analyze_file,
-                   (unit.path, unit.display, list(unit.args), rules, model, opts),
+                   (unit.path, unit.display, list(unit.args), rules, model, opts, keep, reuse),
                    unit.display, STACK_BYTES, opts.file_timeout)
 
 
@@ -175,6 +181,7 @@ class Runner:
         self.tmpdir: str | None = None
         self.pool: Pool | None = None
         self.table: tuple[tuple[str, str], ...] = ()
+        self.kept: dict[Unit, Snapshot] = {}  # snapshots the units returned
 
     def __enter__(self) -> "Runner":
         return self
@@ -202,8 +209,10 @@ class Runner:
                 shutil.rmtree(self.tmpdir, ignore_errors=True)
 
     def run(self, jobs: list[Job], units: list[Unit],
-            progress: Callable[[int, Unit], None] | None = None) -> list[FileResult]:
-        """Each unit analysed with its job; results in input order."""
+            progress: Callable[[int, Unit], None] | None = None,
+            ir: list[IrPlan] | None = None) -> list[FileResult]:
+        """Each unit analysed with its job; results in input order. The snapshots
+        units were asked to keep (`ir`) go to `kept`, not into their results."""
         if not units:
             return []
         pool = self._start()
@@ -225,8 +234,15 @@ class Runner:
                 code))
             return res
 
-        tasks = [("unit", (j, u, self.table), limit) for j, u in zip(jobs, units, strict=True)]
-        return pool.run_tasks(tasks, on_error, on_result)
+        plans = ir or [NO_IR] * len(units)
+        tasks = [("unit", (j, u, self.table, p), limit)
+                 for j, u, p in zip(jobs, units, plans, strict=True)]
+        results = pool.run_tasks(tasks, on_error, on_result)
+        for u, r in zip(units, results, strict=True):
+            if r.snapshot is not None:
+                self.kept[u] = r.snapshot
+                r.snapshot = None
+        return results
 
 
 def default_jobs() -> int:
