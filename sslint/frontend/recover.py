@@ -75,6 +75,7 @@ class Guesses:
     enums: set[str] = field(default_factory=set)           # incomplete enum types
     rounds: int = 0
     _texts: dict[str, rt.Text] = field(default_factory=dict, repr=False)
+    _members_done: set[tuple[str, str, str]] = field(default_factory=set, repr=False)
 
     def names(self) -> list[str]:
         """The recovered names, for the user: types, values, macros, struct tags."""
@@ -163,9 +164,11 @@ class Guesses:
         self.rounds += 1
         before = self.header(), len(self.banned)
         prelude = before[0].split(b"\n")
+        seen: set[Diagnostic] = set()  # a macro's error repeats at each of its uses
         for d in errs:
-            if d.file is None or d.line <= 0:
+            if d.file is None or d.line <= 0 or d in seen:
                 continue
+            seen.add(d)
             if d.file == PATH:
                 self._ban_at_prelude(d, prelude)
                 continue
@@ -174,15 +177,15 @@ class Guesses:
                 raw = text_of(d.file)
                 if raw is None:
                     continue
-                t = self._texts[d.file] = rt.Text(raw)
+                t = self._texts[d.file] = rt.text(raw)
             off = t.offset(d.line, d.col)
             if off is not None:
                 self._one(d, t, off, protected)
-        for t in self._texts.values():
-            self._members_of_variables(t)
+        for name, t in self._texts.items():
+            self._members_of_variables(name, t)
         return (self.header(), len(self.banned)) != before
 
-    def _members_of_variables(self, t: rt.Text) -> None:
+    def _members_of_variables(self, name: str, t: rt.Text) -> None:
         """The members used through each variable declared with a guessed struct type
         (`ngx_connection_t *c; ... c->ssl->connection`), read from the text at once:
         otherwise each round would reveal only the statements the last one mended."""
@@ -191,26 +194,26 @@ class Guesses:
         owners.update((tag, tag) for tag in self.undefined_tags - self.banned)
         for type_name, var in t.declarations:
             tag = owners.get(type_name)
-            if tag is None or (var, tag) in t.members_done:
+            if tag is None or (name, var, tag) in self._members_done:
                 continue
-            t.members_done.add((var, tag))
+            self._members_done.add((name, var, tag))
             for pos in t.member_uses.get(var, ()):
                 self._chain(tag, t.text, pos)
 
     def _one(self, d: Diagnostic, t: rt.Text, off: int, protected: frozenset[str]) -> None:
         msg, text = d.message, t.text
-        for first, last, name, args in t.loops:
-            if first <= d.line <= last and name not in protected:
+        for name, args in t.loops_at.get(d.line, ()):
+            if name not in protected:
                 if args is None:  # `NAME(x)` + a statement, not a loop: a statement macro
                     self.stmts.add(name)
-                    return
-                # The arguments that are variables at every use (not a member name
-                # that happens to be a variable's name elsewhere).
-                uses = [a for _, _, n, a in t.loops if n == name and a is not None]
-                assigned = tuple(i for i in range(len(args)) if all(
-                    i < len(u) and rt.IDENT.fullmatch(u[i]) and u[i].decode("latin-1")
-                    in t.declared for u in uses))
-                self.loops.setdefault(name, (len(args), assigned))
+                elif name not in self.loops:
+                    # The arguments that are variables at every use (not a member name
+                    # that happens to be a variable's name elsewhere).
+                    uses = [a for _, _, n, a in t.loops if n == name and a is not None]
+                    assigned = tuple(i for i in range(len(args)) if all(
+                        i < len(u) and rt.IDENT.fullmatch(u[i]) and u[i].decode("latin-1")
+                        in t.declared for u in uses))
+                    self.loops[name] = (len(args), assigned)
                 return
         m = _NAME_IN_QUOTES.search(msg)
         name = m.group(1) if m else ""
@@ -234,14 +237,16 @@ class Guesses:
                 self._type_or_attr(name, text, off)
             else:
                 self.types.setdefault(name, _type_kind(name))
-        elif msg.startswith("use of undeclared identifier"):
+            return  # the most frequent messages: none of the checks below apply
+        if msg.startswith("use of undeclared identifier"):
             declares = rt.declares_after(text, off + len(name)) and rt.statement_start(text, off)
             if spelled and (declares or rt.cast(text, off, off + len(name))):
                 self.values.pop(name, None)
                 self.types.setdefault(name, _type_kind(name))
             elif name not in self.types and (name not in t.declared or self.rounds > 1):
                 self.values.setdefault(name, self._value_kind(name, t, off, spelled))
-        elif msg.startswith("no member named"):
+            return
+        if msg.startswith("no member named"):
             owner = rt.owner_tag(msg[m.end():] if m else "")
             if owner is not None:
                 if spelled:
@@ -513,15 +518,18 @@ def _table_functions() -> frozenset[str]:
 
 
 @cache
-def _table_words() -> re.Pattern[bytes]:
-    names = sorted(_table_functions(), key=len, reverse=True)
-    return re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
+def _table_words() -> frozenset[bytes]:
+    return frozenset(n.encode() for n in _table_functions())
+
+
+_WORD = re.compile(rb"\b\w+")
 
 
 def worth_recovering(source: bytes) -> bool:
     """Whether recovery can matter: the file names a function of the table (else no
-    rule can fire in it, and its errors cost nothing more)."""
-    return bool(_table_words().search(source))
+    rule can fire in it, and its errors cost nothing more). Read as words, not with
+    an alternation of the table's 2,000 names (35 ms on a large file)."""
+    return not _table_words().isdisjoint(_WORD.findall(source))
 
 
 @cache

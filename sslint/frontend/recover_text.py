@@ -4,6 +4,7 @@ index of each file's declarations, calls and member uses."""
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 
 KEYWORDS = frozenset(
     "auto break case char const continue default do double else enum extern float for "
@@ -110,6 +111,24 @@ DEFINITION = re.compile(rb"(?m)^((?:[A-Za-z_]\w*[ \t\n*]+)+?)([A-Za-z_]\w*)[ \t]
                          rb"(\((?:[^;{}()]|\([^;{}()]*\))*\))\s*\{")
 
 
+_TEXTS: OrderedDict[bytes, Text] = OrderedDict()
+_TEXTS_BYTES = 16 << 20  # of source kept indexed, the least recently used dropped first
+
+
+def text(raw: bytes) -> Text:
+    """The Text of these bytes, shared by the files of one process: the files of a
+    project include the same headers, whose errors recovery reads each time."""
+    got = _TEXTS.get(raw)
+    if got is not None:
+        _TEXTS.move_to_end(raw)
+        return got
+    got = _TEXTS[raw] = Text(raw)
+    kept = sum(map(len, _TEXTS))
+    while kept > _TEXTS_BYTES and len(_TEXTS) > 1:
+        kept -= len(_TEXTS.popitem(last=False)[0])
+    return got
+
+
 class Text:
     """A file's text with what is read from it more than once: line starts, the
     names it declares (`ngx_int_t rc;`: an undeclared use of `rc` comes from a
@@ -125,11 +144,14 @@ class Text:
         self.declared_functions = {m.group(2).decode("latin-1")
                                    for m in DEFINITION.finditer(text)}
         self.loops = loop_sites(text)
+        self.loops_at: dict[int, list[tuple[str, list[bytes] | None]]] = {}
+        for first, last, name, args in self.loops:
+            for line in range(first, last + 1):
+                self.loops_at.setdefault(line, []).append((name, args))
         self._protos: dict[str, str] | None = None
-        self.members_done: set[tuple[str, str]] = set()
         # (type or struct tag, variable) of each simple declaration, and where each
         # name is followed by `->` or `.` (the member's offset).
-        self.declarations = {(ty.decode("latin-1"), v.decode("latin-1")) for ty, v in pairs}
+        self.declarations = sorted({(ty.decode("latin-1"), v.decode("latin-1")) for ty, v in pairs})
         self.member_uses: dict[str, list[int]] = {}
         for m in MEMBER_USE.finditer(text):
             self.member_uses.setdefault(m.group(1).decode("latin-1"), []).append(m.end())
