@@ -64,6 +64,13 @@ def _no_recovery() -> None:
     recover.Guesses.learn = lambda self, *a: False
 
 
+def _name(db: str) -> str:
+    """The project's name: the folder's, or its parent's for `PROJECT/compdb`."""
+    folder = os.path.normpath(db)
+    base = os.path.basename(folder)
+    return os.path.basename(os.path.dirname(folder)) if base == "compdb" else base
+
+
 def run(db: str, mode: str) -> dict:
     cmds = load_compdb(db)
     wanted = None
@@ -108,7 +115,7 @@ def timing(dbs: list[str], reps: int) -> None:
     print("| project | files | recovered files | parse s without recovery | with | ratio "
           "| ratio on recovered files |")
     for db in dbs:
-        name = os.path.basename(os.path.normpath(db))
+        name = _name(db)
         listing = os.path.join(db, "files.txt")
         wanted = set(open(listing, encoding="utf-8").read().split()) \
             if os.path.exists(listing) else None
@@ -159,7 +166,7 @@ def main() -> None:
           "| findings (build) | findings (header-less) | common | parse s header-less "
           "(of which recovery) |")
     for db in a.dbs:
-        name = os.path.basename(os.path.normpath(db))
+        name = _name(db)
         b, h = run(db, "build"), run(db, "none")
         fb = {tuple(f[:3]) for f in b["findings"]}
         fh = {tuple(f[:3]) for f in h["findings"]}

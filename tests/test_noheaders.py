@@ -11,12 +11,13 @@ from conftest import TESTDATA
 from sslint.analysis.unit import Options
 from sslint.core.rule import all_rules
 from sslint.frontend import parse as parse_mod
-from sslint.frontend import recover
+from sslint.frontend import guards, recover
 from sslint.workers.runner import Job, Unit, run_unit
 
 FOLDER = TESTDATA / "noheaders"
 INCLUDE = FOLDER / "include"
-WITH_HEADERS = ["config_header.c", "foreach_loops.c", "export_macros.c", "conn_struct.c"]
+WITH_HEADERS = ["config_header.c", "foreach_loops.c", "export_macros.c", "conn_struct.c",
+                "version_checks.c"]
 
 
 @pytest.fixture(scope="module")
@@ -126,3 +127,72 @@ def test_recovery_only_where_a_rule_could_fire(tmp_path):
                     "int f(void *s) { SSL_free(s); return NOT_DECLARED_OK; }\n")
     parsed = parse_mod.parse_file(str(busy), [])
     assert not parsed.errors and parsed.recovered == ["NOT_DECLARED_OK"]
+
+
+# ---- feature switches (sslint/frontend/guards.py) -------------------------------------
+
+BUILD_FLAGS = ("-DUSE_OPENSSL", "-DHAVE_SSL_GET_CLIENT_CIPHERS")
+
+
+def test_feature_switches_are_guessed_as_the_build_sets_them(job):
+    """Code under the build's -D switches is analysed header-less, with the findings
+    of a run given the build's flags; the guesses are named; a run with -D flags
+    guesses nothing."""
+    without = _run(job, "feature_guards.c")
+    build = _run(job, "feature_guards.c", BUILD_FLAGS)
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings)
+    assert len(found) == 3
+    note = next(n.message for n in without.notifications if n.code == "guessed-defines")
+    assert note.endswith("-DHAVE_SSL_GET_CLIENT_CIPHERS -DUSE_OPENSSL")
+    assert "guessed-defines" not in [n.code for n in build.notifications]
+    assert "unparsable-statement" not in [n.code for n in without.notifications]
+
+
+def test_without_the_guesses_that_code_is_not_seen(job, monkeypatch):
+    monkeypatch.setattr(guards, "infer_defines", lambda *a: [])
+    res = _run(job, "feature_guards.c")
+    assert [(f.loc.line, f.rule_id) for f in res.findings] == []
+    lost = [n.message for n in res.notifications if n.code == "unparsable-statement"]
+    assert len(lost) == 1 and "count_ciphers" in lost[0]  # OpenSSL 1.0's members
+
+
+def _infer(text: str, headers: tuple[str, ...] = ()) -> list[str]:
+    return guards.infer_defines(text.encode(), [h.encode() for h in headers],
+                                frozenset({"SSL_new", "SSL_free", "SSL_get_client_ciphers"}))
+
+
+def test_which_switches_are_guessed():
+    body = "\nvoid f(void *c) { SSL_free(SSL_new(c)); }\n"
+    assert _infer("#ifdef USE_TLS" + body + "#endif\n") == ["USE_TLS"]
+    assert _infer("#if (NGX_SSL)" + body + "#endif\n") == ["NGX_SSL"]      # `#if X`
+    assert _infer("#ifdef USE_TLS\nint x;\n#endif\n") == []                # no table name
+    # Of alternatives, the one naming OpenSSL; one branch of a chain at most.
+    assert _infer("#if defined(USE_GNUTLS) || defined(USE_OPENSSL)" + body + "#endif\n") \
+        == ["USE_OPENSSL"]
+    assert _infer("#if defined(WITH_SSL)" + body + "#elif defined(USE_TLS)" + body
+                  + "#endif\n") == ["WITH_SSL"]
+    # Needed together; a negated name is left undefined.
+    assert _infer("#if defined(USE_TLS) && defined(HAVE_SSL) && !defined(NO_CACHE)" + body
+                  + "#endif\n") == ["HAVE_SSL", "USE_TLS"]
+    # A branch after a negated test is reached only by defining that name: no guess.
+    assert _infer("#ifndef USE_PLAIN\nint x;\n#elif defined(USE_TLS)" + body + "#endif\n") \
+        == []
+
+
+def test_switches_never_guessed():
+    body = "\nvoid f(void *c) { SSL_free(SSL_new(c)); }\n"
+    for cond in ("#ifdef OPENSSL_NO_TLS1_3", "#ifdef USE_WOLFSSL", "#ifdef _WIN32",
+                 "#ifdef DISABLE_TLS", "#ifdef NO_SSL", "#ifdef SSL_OP_NO_TICKET",
+                 "#ifdef LIBRESSL_VERSION_NUMBER", "#ifdef HAVE_SSL_MADE_UP_CALL",
+                 "#ifdef PLAIN_FEATURE", "#if TLS_LEVEL > 1", "#if defined(USE_TLS) && X > 1"):
+        assert _infer(cond + body + "#endif\n") == [], cond
+    assert _infer("#ifdef HAVE_SSL_GET_CLIENT_CIPHERS" + body + "#endif\n") \
+        == ["HAVE_SSL_GET_CLIENT_CIPHERS"]  # a function the installed OpenSSL has
+    # Defined (or compared) by what the file or its own headers show: left to them.
+    assert _infer("#define USE_TLS 1\n#ifdef USE_TLS" + body + "#endif\n") == []
+    assert _infer("#ifdef USE_TLS" + body + "#endif\n", ("#undef USE_TLS\n",)) == []
+    assert _infer("#ifdef USE_TLS" + body + "#endif\n", ("#if USE_TLS == 2\n#endif\n",)) == []
+    # Bounded.
+    many = "".join(f"#ifdef USE_TLS{i}" + body + "#endif\n" for i in range(20))
+    assert len(_infer(many)) == guards.MAX_DEFINES

@@ -518,7 +518,13 @@ def _table_functions() -> frozenset[str]:
 
 
 @cache
-def _table_words() -> frozenset[bytes]:
+def table_functions(version: tuple[int, ...] | None) -> frozenset[str]:
+    """The table's functions that OpenSSL `version` has (all when it is unknown)."""
+    return ApiModel().for_version(version).names
+
+
+@cache
+def table_words() -> frozenset[bytes]:
     return frozenset(n.encode() for n in _table_functions())
 
 
@@ -529,7 +535,7 @@ def worth_recovering(source: bytes) -> bool:
     """Whether recovery can matter: the file names a function of the table (else no
     rule can fire in it, and its errors cost nothing more). Read as words, not with
     an alternation of the table's 2,000 names (35 ms on a large file)."""
-    return not _table_words().isdisjoint(_WORD.findall(source))
+    return not table_words().isdisjoint(_WORD.findall(source))
 
 
 @cache
