@@ -196,3 +196,49 @@ def test_switches_never_guessed():
     # Bounded.
     many = "".join(f"#ifdef USE_TLS{i}" + body + "#endif\n" for i in range(20))
     assert len(_infer(many)) == guards.MAX_DEFINES
+
+
+def test_prelude_shapes_of_real_projects():
+    """Shapes met header-less in haproxy, curl and nginx, each guessed so that the
+    statement parses (a statement left dropped keeps its function out)."""
+    lines = [b"int f(conn_t *d, const char *p, struct arg *args) {",
+             b"    __X509_NAME_CONST__ X509_NAME *xn;",           # 2: a qualifier macro
+             b"    if (isalnum((uchar)*p)) return 1;",            # 3: a cast, not a product
+             b"    d->time = *now_of(d);",                        # 4: returns a pointer
+             b"    (*d->cb)(d);",                                 # 5: a function pointer
+             b"    use(args[0]);",                                # 6: a struct of the file
+             b"    n = sizeof(APPNAME);",                         # 7
+             b"    SSL_CTX_set_session_id_context(c, (const unsigned char *)APPNAME, n);",
+             b"    uintptr_t u = 0; }"]
+    src = b"\n".join(lines) + b"\n"
+
+    def col(line: int, what: bytes) -> int:
+        return lines[line - 1].index(what) + 1
+
+    errs = [parse_mod.Diagnostic("m.c", 2, col(2, b"__X"),
+                                 "use of undeclared identifier '__X509_NAME_CONST__'"),
+            parse_mod.Diagnostic("m.c", 3, col(3, b"uchar"),
+                                 "use of undeclared identifier 'uchar'"),
+            parse_mod.Diagnostic("m.c", 3, col(3, b"*p"), "invalid operands to binary "
+                                 "expression ('long' and 'const char *')"),
+            parse_mod.Diagnostic("m.c", 4, col(4, b"*now"),
+                                 "indirection requires pointer operand ('int' invalid)"),
+            parse_mod.Diagnostic("m.c", 5, col(5, b"cb"),
+                                 "no member named 'cb' in 'struct __sslint_conn_t'"),
+            parse_mod.Diagnostic("m.c", 6, col(6, b"args"),
+                                 "subscript of pointer to incomplete type 'const struct arg'"),
+            parse_mod.Diagnostic("m.c", 7, col(7, b"APPNAME"),
+                                 "use of undeclared identifier 'APPNAME'"),
+            parse_mod.Diagnostic("m.c", 8, col(8, b"APPNAME"),
+                                 "unexpected type name 'APPNAME': expected expression"),
+            parse_mod.Diagnostic("m.c", 9, col(9, b"uintptr_t"), "unknown type name 'uintptr_t'")]
+    g = recover.Guesses()
+    assert g.learn(errs, lambda name: src, recover.protected_names())
+    header = g.header().decode()
+    assert "#define __X509_NAME_CONST__\n" in header
+    assert "typedef int uchar;" in header
+    assert "extern struct __sslint_r_now_of *now_of();" in header
+    assert "long (*cb)();" in header
+    assert "struct arg { int __sslint_pad;  };" in header
+    assert "extern long APPNAME;" in header and "APPNAME;\n" not in header.split("extern long")[0]
+    assert "typedef int uintptr_t;" in header

@@ -34,16 +34,19 @@ from sslint.frontend.diags import Diagnostic
 from sslint.model.api import ApiModel, builtin_fallback_types, builtin_kinds
 
 PATH = "/__sslint__/recovered.h"  # never on disk: handed to libclang as unsaved
-# A third round analysed 1 more of 194 functions on ten projects, for one parse more
-# on every recovered file (docs/validation.md).
-MAX_ROUNDS = 2
+# Rounds after the first only while an error is left in a body that matters
+# (docs/validation.md: the third analysed 1 more of 194 functions on ten projects).
+MAX_ROUNDS = 3
 _PAD = "int __sslint_pad;"
 
 # Type names that are integers in every project that uses them.
 _INT_LIKE = re.compile(
-    r"(?i)(^|_)(u?int\d*|u?long|err|errno|flags?|msec|bool|boolean|size|ssize|off|pid|"
+    r"(?i)(^|_)(u?int\d*|u?intptr|u?intmax|ptrdiff|u?long|err|errno|flags?|msec|bool|boolean|size|ssize|off|pid|"
     r"sock|socket|fd|time|len|mode|uid|gid|atomic\w*|status|ret|rc|result|code|id|mask|"
     r"count|u?char|byte|word|dword|u\d+|s\d+|uchar)(_t)?$|code$|^(BOOL|DWORD|WORD|BYTE)$")
+_CALLED_AFTER = re.compile(rb"\s*\)\s*\(")  # `(*s->callback)(...)`
+_CALL_AT = re.compile(rb"\s*([A-Za-z_]\w*)\s*\(")
+_CAST_BEFORE = re.compile(rb"\(\s*([A-Za-z_]\w*)\s*\)\s*$")
 _NAME_IN_QUOTES = re.compile(r"'([A-Za-z_]\w*)'")
 _TYPES_IN_MESSAGE = re.compile(r"'(?:struct )?([A-Za-z_]\w*)'(?: \(aka '(?:struct )?(\w+)'\))?")
 _NUMERIC_MISUSE = ("invalid operands", "incompatible type", "incompatible result type",
@@ -217,7 +220,13 @@ class Guesses:
                 return
         m = _NAME_IN_QUOTES.search(msg)
         name = m.group(1) if m else ""
-        if name.startswith("__"):  # ours, or the compiler's (`__builtin_ia32_*`)
+        if name.startswith("__"):  # ours, or the compiler's (`__builtin_ia32_*`), but
+            # a project's qualifier macro before a declaration is one to guess
+            # (`__X509_NAME_CONST__ X509_NAME *name;`: OpenSSL 1.1's added const).
+            if not name.startswith("__sslint") and name not in protected and msg.startswith(
+                    ("unknown type name", "use of undeclared identifier")) and \
+                    text.startswith(name.encode(), off) and _attr_position(name, text, off):
+                self.attrs.add(name)
             return
         if name in protected:
             # A table function used as a value (a callback): declared without a
@@ -255,8 +264,10 @@ class Guesses:
                     self.tags.setdefault(owner, {}).setdefault(name, "long")
         elif msg.startswith(("incomplete definition of type 'struct ",
                              "variable has incomplete type 'struct ",
-                             "invalid application of 'sizeof' to an incomplete type 'struct ")):
-            tag = re.search(r"'struct (\w+)'", msg)
+                             "invalid application of 'sizeof' to an incomplete type 'struct ",
+                             "subscript of pointer to incomplete type '",
+                             "arithmetic on a pointer to an incomplete type '")):
+            tag = re.search(r"'(?:const )?struct (\w+)'", msg)
             if tag and tag.group(1) not in protected:
                 self.undefined_tags.add(tag.group(1))
                 self.tags.setdefault(tag.group(1), {})
@@ -294,8 +305,35 @@ class Guesses:
                 if callee and callee not in protected and callee not in t.declared_functions:
                     self.values[callee] = "retptr"
                     self._chain(_tag("r_" + callee), text, rt.skip_arrow(text, arrow))
+        elif msg.startswith("invalid operands to binary expression ('long'") and \
+                text[off:off + 1] == b"*":
+            # `(uchar)*p` read as a product: the guessed value is a type in a cast.
+            cast = _CAST_BEFORE.search(text, max(0, off - 200), off)
+            word = cast.group(1).decode("latin-1") if cast else ""
+            if self.values.get(word) == "var" and word not in t.declared:
+                del self.values[word]
+                self.types[word] = _type_kind(word)
+        elif msg.startswith("indirection requires pointer operand ('int' invalid)"):
+            # `*f(x)` with `f` undeclared: it returns a pointer to a struct.
+            call = _CALL_AT.match(text, off + 1)
+            callee = call.group(1).decode("latin-1") if call else ""
+            if callee and callee not in protected and callee not in t.declared_functions \
+                    and self.values.get(callee, "fn") == "fn":
+                self.values[callee] = "retptr"
         elif msg.startswith("called object type 'long' is not a function"):
             self._retype_field(rt.word_before(text, off), "long (*)()")
+        elif msg.startswith("called object type 'char' is not a function") and \
+                text[off:off + 1] == b"(":
+            # `(*s->callback)(...)`: the field read through `*` is a function pointer.
+            close = rt.balanced(text, off, b"(", b")")
+            if close is not None:
+                self._retype_field(rt.word_before(text, close), "long (*)()", was="char *")
+        elif msg.startswith("unexpected type name") and spelled and name in self.types \
+                and name not in t.declared and rt.enclosing_call(text, off) in protected:
+            # Guessed a type (from `sizeof(NAME)`), but given to an OpenSSL function
+            # as a value too: a value (an unknown macro's argument may be a type).
+            del self.types[name]
+            self.values[name] = "var"
         elif msg == "expected expression" or (msg.startswith("unexpected type name")
                                               and msg.endswith("expected expression")):
             # `container_of(p, struct x, f)`: a macro that takes a type; its value is
@@ -375,12 +413,9 @@ class Guesses:
         return "const" if spelled and rt.after_case(t.text, off) else "var"
 
     def _type_or_attr(self, name: str, text: bytes, off: int) -> None:
-        after = rt.next_token(text, off + len(name))
-        third = rt.next_token(text, rt.skip_token(text, off + len(name)))
-        if after in rt.DECL_START or (rt.IDENT.fullmatch(after.encode() or b"-") and (
-                third == "*" or rt.IDENT.fullmatch(third.encode() or b"-"))):
+        if _attr_position(name, text, off):
             self.attrs.add(name)
-        elif after == "(":
+        elif rt.next_token(text, off + len(name)) == "(":
             self.wrappers.add(name)
         else:
             self.types.setdefault(name, _type_kind(name))
@@ -404,9 +439,10 @@ class Guesses:
             nxt = rt.AFTER_MEMBER.match(text, pos)
             if nxt is None or nxt.group(1) == b"(":
                 if fields.get(member, "long") == "long":  # a plain number yields to a use
-                    fields[member] = ("long (*)()" if nxt is not None else "long *"
-                                      if subscripted else "char *"
-                                      if rt.dereferenced(text, m.start(1)) else "long")
+                    deref = rt.dereferenced(text, m.start(1))
+                    fields[member] = ("long (*)()" if nxt is not None or (
+                        deref and _CALLED_AFTER.match(text, pos)) else "long *"
+                        if subscripted else "char *" if deref else "long")
                 return
             inner = f"__sslint_{tag.removeprefix('__sslint_')}_{member}"[:200]
             star = "*" if nxt.group(1) == b"->" else ""
@@ -440,10 +476,10 @@ class Guesses:
                 fields[member] = f"struct {inner} *" if arrow == end else f"struct {inner}"
                 self._chain(inner, text, off)
 
-    def _retype_field(self, member: str, ctype: str) -> None:
-        """A field guessed a number turned out to be used as `ctype`."""
+    def _retype_field(self, member: str, ctype: str, was: str = "long") -> None:
+        """A field guessed a number (or `was`) turned out to be used as `ctype`."""
         for fields in self.tags.values():
-            if fields.get(member) == "long":
+            if fields.get(member) == was:
                 fields[member] = ctype
 
     def _ban(self, name: str) -> None:
@@ -457,6 +493,15 @@ class Guesses:
                 if name in self.types or name in self.values:
                     self.banned.add(name)
                     return
+
+
+def _attr_position(name: str, text: bytes, off: int) -> bool:
+    """Whether `name` at `off` stands before a declaration's type (`NAME int x`,
+    `NAME T *x`, `NAME T x`): an export, attribute or qualifier macro."""
+    after = rt.next_token(text, off + len(name))
+    third = rt.next_token(text, rt.skip_token(text, off + len(name)))
+    return after in rt.DECL_START or bool(rt.IDENT.fullmatch(after.encode() or b"-") and (
+        third == "*" or rt.IDENT.fullmatch(third.encode() or b"-")))
 
 
 def _tag(typedef_name: str) -> str:
@@ -495,7 +540,16 @@ def recover(errs: list[Diagnostic], reparse: Callable[[bytes], tuple[object, lis
     guesses = Guesses()
     best: tuple[object | None, list[Diagnostic], list[str]] = (None, errs, [])
     score = _score(errs, main)
+    lines: list[tuple[int, int]] | None = None
     for r in range(MAX_ROUNDS):
+        if r > 0:
+            # A further round only for an error left in a body where a rule may
+            # fire: each costs a parse, and most files are done after one.
+            if lines is None:
+                lines = bodies_that_matter(text_of(main) or b"")
+            if not any(e.file == main and any(a <= e.line <= b for a, b in lines)
+                       for e in errs):
+                break
         try:
             learnt = guesses.learn(errs, text_of, protected)
         except (ValueError, IndexError, RecursionError):  # odd text: keep what we have
@@ -515,6 +569,31 @@ def recover(errs: list[Diagnostic], reparse: Callable[[bytes], tuple[object, lis
 @cache
 def _table_functions() -> frozenset[str]:
     return ApiModel().names
+
+
+def bodies_that_matter(text: bytes) -> list[tuple[int, int]]:
+    """The line ranges of the bodies in `text` that name a function of the table, a
+    macro of the file that does, or a function of the file that does."""
+    found = rt.bodies(text)
+    words = set(table_words())
+    macros = [(m.group(1), frozenset(_WORD.findall(m.group(2)))) for m in _MACRO.finditer(text)]
+    body_words = [frozenset(_WORD.findall(text, start, end)) for _, _, _, start, end in found]
+    grew = True
+    while grew:  # macros, then helpers, that (transitively) name one
+        grew = False
+        for name, used in macros:
+            if name not in words and not used.isdisjoint(words):
+                words.add(name)
+                grew = True
+        for (name, *_), used in zip(found, body_words, strict=True):
+            if name.encode() not in words and not used.isdisjoint(words):
+                words.add(name.encode())
+                grew = True
+    return [(first, last) for (_, first, last, _, _), used in zip(found, body_words, strict=True)
+            if not used.isdisjoint(words)]
+
+
+_MACRO = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+(\w+)((?:\\\n|.)*)", re.M)
 
 
 @cache

@@ -4,6 +4,7 @@ index of each file's declarations, calls and member uses."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import OrderedDict
 
 KEYWORDS = frozenset(
@@ -282,3 +283,30 @@ def in_body(text: bytes, line_start: int) -> bool:
         before = before[:before.rfind(b"/*")].rstrip()
     last_line = before[before.rfind(b"\n") + 1:].lstrip()
     return before[-1:] in (b";", b"{", b"}", b":", b")") or last_line.startswith(b"#")
+
+
+_BRACE_OR_SKIPPED = re.compile(rb'[{}]|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\''
+                               rb"|/\*.*?\*/|//[^\n]*", re.S)
+
+
+def bodies(text: bytes) -> list[tuple[str, int, int, int, int]]:
+    """A file's function bodies, read from its text: (the function's name, first and
+    last line, start and end offset) of each `{...}` after a definition's head
+    (braces in strings and comments skipped), up to the next head at the latest
+    (`#if` branches may leave the braces unbalanced)."""
+    heads = list(DEFINITION.finditer(text))
+    starts = [0] + [m.end() for m in re.finditer(rb"\n", text)]
+    out = []
+    for i, m in enumerate(heads):
+        limit = heads[i + 1].start() if i + 1 < len(heads) else len(text)
+        if m.end() > limit:
+            continue
+        depth, end = 0, limit
+        for tok in _BRACE_OR_SKIPPED.finditer(text, m.end() - 1, limit):
+            depth += 1 if tok.group() == b"{" else -1 if tok.group() == b"}" else 0
+            if depth == 0:
+                end = tok.end()
+                break
+        out.append((m.group(2).decode("latin-1"), bisect_right(starts, m.end() - 1),
+                    bisect_right(starts, max(0, end - 1)), m.end() - 1, end))
+    return out
