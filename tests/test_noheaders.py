@@ -242,3 +242,25 @@ def test_prelude_shapes_of_real_projects():
     assert "struct arg { int __sslint_pad;  };" in header
     assert "extern long APPNAME;" in header and "APPNAME;\n" not in header.split("extern long")[0]
     assert "typedef int uintptr_t;" in header
+
+
+def test_prelude_shapes_in_struct_bodies():
+    lines = [b"struct share {",
+             b"    struct curltime time;",          # 2: a struct of a missing header
+             b"    BIT(store_is_empty);",          # 3: a macro declaring a member
+             b"};",
+             b"int f(X509_NAME *n) {",
+             b"    __NAME_CONST__ NAME_ENTRY *entry = get(n);",  # 6: declares, after the macro
+             b"    return entry != 0; }"]
+    src = b"\n".join(lines) + b"\n"
+    errs = [parse_mod.Diagnostic("m.c", 2, 12, "field has incomplete type 'struct curltime'"),
+            parse_mod.Diagnostic("m.c", 3, 5, "type name requires a specifier or qualifier"),
+            parse_mod.Diagnostic("m.c", 6, 5, "use of undeclared identifier '__NAME_CONST__'"),
+            parse_mod.Diagnostic("m.c", 6, 20, "use of undeclared identifier 'NAME_ENTRY'")]
+    g = recover.Guesses()
+    assert g.learn(errs, lambda name: src, recover.protected_names())
+    header = g.header().decode()
+    assert "struct curltime { int __sslint_pad;  };" in header
+    assert "#define BIT(x) long x" in header
+    assert "#define __NAME_CONST__\n" in header
+    assert "typedef struct __sslint_NAME_ENTRY NAME_ENTRY;" in header

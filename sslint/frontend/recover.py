@@ -44,6 +44,7 @@ _INT_LIKE = re.compile(
     r"(?i)(^|_)(u?int\d*|u?intptr|u?intmax|ptrdiff|u?long|err|errno|flags?|msec|bool|boolean|size|ssize|off|pid|"
     r"sock|socket|fd|time|len|mode|uid|gid|atomic\w*|status|ret|rc|result|code|id|mask|"
     r"count|u?char|byte|word|dword|u\d+|s\d+|uchar)(_t)?$|code$|^(BOOL|DWORD|WORD|BYTE)$")
+_MEMBER_MACRO = re.compile(rb"([A-Za-z_]\w*)\s*\(\s*[A-Za-z_]\w*\s*\)\s*;")
 _CALLED_AFTER = re.compile(rb"\s*\)\s*\(")  # `(*s->callback)(...)`
 _CALL_AT = re.compile(rb"\s*([A-Za-z_]\w*)\s*\(")
 _CAST_BEFORE = re.compile(rb"\(\s*([A-Za-z_]\w*)\s*\)\s*$")
@@ -69,6 +70,7 @@ class Guesses:
     wrappers: set[str] = field(default_factory=set)        # NAME(...) -> __VA_ARGS__
     exprs: set[str] = field(default_factory=set)           # NAME(...) -> an unknown value
     stmts: set[str] = field(default_factory=set)           # NAME(...) -> nothing
+    members: set[str] = field(default_factory=set)         # NAME(x) -> a field x (BIT(x);)
     # name -> (argument count, the arguments it assigns: the plain variables at its use)
     loops: dict[str, tuple[int, tuple[int, ...]]] = field(default_factory=dict)
     tags: dict[str, dict[str, str]] = field(default_factory=dict)  # struct -> field -> C type
@@ -83,7 +85,7 @@ class Guesses:
     def names(self) -> list[str]:
         """The recovered names, for the user: types, values, macros, struct tags."""
         out = [*self.types, *self.values, *self.attrs, *self.wrappers, *self.loops,
-               *self.exprs, *self.stmts]
+               *self.exprs, *self.stmts, *self.members]
         out += [f"struct {t}" for t in self.undefined_tags - self.banned]
         out += [f"enum {e}" for e in self.enums - self.banned]
         return sorted(set(out) - self.banned)
@@ -101,6 +103,8 @@ class Guesses:
             lines.append(f"#define {w}(...) __VA_ARGS__")
         for st in sorted(self.stmts - self.banned):
             lines.append(f"#define {st}(...)")
+        for mb in sorted(self.members - self.banned):
+            lines.append(f"#define {mb}(x) long x")
         for e in sorted(self.exprs - self.banned):
             lines.append(f"#define {e}(...) __sslint_next()")
         for name, (count, assigned) in sorted(self.loops.items()):
@@ -248,7 +252,8 @@ class Guesses:
                 self.types.setdefault(name, _type_kind(name))
             return  # the most frequent messages: none of the checks below apply
         if msg.startswith("use of undeclared identifier"):
-            declares = rt.declares_after(text, off + len(name)) and rt.statement_start(text, off)
+            declares = rt.declares_after(text, off + len(name)) and (
+                rt.statement_start(text, off) or rt.word_before(text, off) in self.attrs)
             if spelled and (declares or rt.cast(text, off, off + len(name))):
                 self.values.pop(name, None)
                 self.types.setdefault(name, _type_kind(name))
@@ -266,6 +271,7 @@ class Guesses:
                              "variable has incomplete type 'struct ",
                              "invalid application of 'sizeof' to an incomplete type 'struct ",
                              "subscript of pointer to incomplete type '",
+                             "field has incomplete type 'struct ",
                              "arithmetic on a pointer to an incomplete type '")):
             tag = re.search(r"'(?:const )?struct (\w+)'", msg)
             if tag and tag.group(1) not in protected:
@@ -320,6 +326,12 @@ class Guesses:
             if callee and callee not in protected and callee not in t.declared_functions \
                     and self.values.get(callee, "fn") == "fn":
                 self.values[callee] = "retptr"
+        elif msg.startswith("type name requires a specifier or qualifier"):
+            # `BIT(flag);` in a struct: a macro that declares the member `flag`.
+            macro = _MEMBER_MACRO.match(text, off)
+            word = macro.group(1).decode("latin-1") if macro else ""
+            if word and word not in protected and word not in t.declared_functions:
+                self.members.add(word)
         elif msg.startswith("called object type 'long' is not a function"):
             self._retype_field(rt.word_before(text, off), "long (*)()")
         elif msg.startswith("called object type 'char' is not a function") and \
