@@ -204,7 +204,7 @@ def test_prelude_shapes_of_real_projects():
     lines = [b"int f(conn_t *d, const char *p, struct arg *args) {",
              b"    __X509_NAME_CONST__ X509_NAME *xn;",           # 2: a qualifier macro
              b"    if (isalnum((uchar)*p)) return 1;",            # 3: a cast, not a product
-             b"    d->time = *now_of(d);",                        # 4: returns a pointer
+             b"    d->count = *now_of(d);",                       # 4: returns a pointer
              b"    (*d->cb)(d);",                                 # 5: a function pointer
              b"    use(args[0]);",                                # 6: a struct of the file
              b"    n = sizeof(APPNAME);",                         # 7
@@ -237,7 +237,7 @@ def test_prelude_shapes_of_real_projects():
     header = g.header().decode()
     assert "#define __X509_NAME_CONST__\n" in header
     assert "typedef int uchar;" in header
-    assert "extern struct __sslint_r_now_of *now_of();" in header
+    assert "extern long *now_of();" in header
     assert "long (*cb)();" in header
     assert "struct arg { int __sslint_pad;  };" in header
     assert "extern long APPNAME;" in header and "APPNAME;\n" not in header.split("extern long")[0]
@@ -251,16 +251,17 @@ def test_prelude_shapes_in_struct_bodies():
              b"};",
              b"int f(X509_NAME *n) {",
              b"    __NAME_CONST__ NAME_ENTRY *entry = get(n);",  # 6: declares, after the macro
-             b"    return entry != 0; }"]
+             b"    return entry != 0; }",
+             b"long g(struct share *s) { return s->time.sec; }"]  # members through the field
     src = b"\n".join(lines) + b"\n"
-    errs = [parse_mod.Diagnostic("m.c", 2, 12, "field has incomplete type 'struct curltime'"),
+    errs = [parse_mod.Diagnostic("m.c", 2, 21, "field has incomplete type 'struct curltime'"),
             parse_mod.Diagnostic("m.c", 3, 5, "type name requires a specifier or qualifier"),
             parse_mod.Diagnostic("m.c", 6, 5, "use of undeclared identifier '__NAME_CONST__'"),
             parse_mod.Diagnostic("m.c", 6, 20, "use of undeclared identifier 'NAME_ENTRY'")]
     g = recover.Guesses()
     assert g.learn(errs, lambda name: src, recover.protected_names())
     header = g.header().decode()
-    assert "struct curltime { int __sslint_pad;  };" in header
+    assert "struct curltime { int __sslint_pad; long sec; };" in header
     assert "#define BIT(x) long x" in header
     assert "#define __NAME_CONST__\n" in header
     assert "typedef struct __sslint_NAME_ENTRY NAME_ENTRY;" in header

@@ -63,7 +63,7 @@ class Guesses:
     """What the prelude declares; grows round by round."""
 
     types: dict[str, str] = field(default_factory=dict)   # name -> "struct" | "int"
-    # name -> "var", "const", "fn", "str", "obj", "ptr", "array", "retptr", "ppfn" or
+    # name -> "var", "const", "fn", "str", "obj", "ptr", "array", "retptr", "retnum", "ppfn" or
     # "as:<struct tag>" (see header())
     values: dict[str, str] = field(default_factory=dict)
     attrs: set[str] = field(default_factory=set)           # empty object-like macros
@@ -130,6 +130,7 @@ class Guesses:
                   for n, k in values.items() if k in ("obj", "ptr")]
         lines += [f"extern struct {_tag('r_' + n)} *{n}();" for n, k in values.items()
                   if k == "retptr"]
+        lines += [f"extern long *{n}();" for n, k in values.items() if k == "retnum"]
         lines += [f"#define {n}(...) 0" for n, k in values.items() if k == "ppfn"]
         lines += [f"enum {n} {{ __sslint_enum_{n} }};" for n in sorted(self.enums)]
         lines += [f'#define {n} ""' for n, k in values.items() if k == "str"]
@@ -279,6 +280,14 @@ class Guesses:
                 self.tags.setdefault(tag.group(1), {})
                 if msg.startswith("incomplete definition"):
                     self._chain(tag.group(1), text, rt.skip_arrow(text, off))
+                elif msg.startswith("field has"):  # `struct eb64_node node;`: read
+                    # the members used through `x->node.key` at once
+                    member = rt.IDENT.match(text, off)
+                    if member:
+                        uses = re.compile(rb"(?:->|\.)\s*" + re.escape(member.group())
+                                          + rb"\s*\.\s*(?=[A-Za-z_])")
+                        for use in uses.finditer(text):
+                            self._chain(tag.group(1), text, use.end())
         elif msg.startswith(("member reference type 'long' is not a pointer",
                              "member reference base type 'long' is not a structure",
                              "member reference base type 'char' is not a structure")):
@@ -320,12 +329,13 @@ class Guesses:
                 del self.values[word]
                 self.types[word] = _type_kind(word)
         elif msg.startswith("indirection requires pointer operand ('int' invalid)"):
-            # `*f(x)` with `f` undeclared: it returns a pointer to a struct.
+            # `n = *f(x)` with `f` undeclared: it returns a pointer (to a number: a
+            # struct would not convert to one, nor a number to a struct either).
             call = _CALL_AT.match(text, off + 1)
             callee = call.group(1).decode("latin-1") if call else ""
             if callee and callee not in protected and callee not in t.declared_functions \
                     and self.values.get(callee, "fn") == "fn":
-                self.values[callee] = "retptr"
+                self.values[callee] = "retnum"
         elif msg.startswith("type name requires a specifier or qualifier"):
             # `BIT(flag);` in a struct: a macro that declares the member `flag`.
             macro = _MEMBER_MACRO.match(text, off)
