@@ -25,6 +25,7 @@ arguments escape), and nothing guessed here is ever a handle function.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -80,7 +81,7 @@ class Guesses:
     enums: set[str] = field(default_factory=set)           # incomplete enum types
     rounds: int = 0
     _texts: dict[str, rt.Text] = field(default_factory=dict, repr=False)
-    _members_done: set[tuple[str, str, str]] = field(default_factory=set, repr=False)
+    _members_done: set[tuple[str, str, str, int]] = field(default_factory=set, repr=False)
 
     def names(self) -> list[str]:
         """The recovered names, for the user: types, values, macros, struct tags."""
@@ -200,12 +201,13 @@ class Guesses:
         owners: dict[str, str] = {n: _tag(n) for n, k in self.types.items()
                                   if k == "struct" and n not in self.banned}
         owners.update((tag, tag) for tag in self.undefined_tags - self.banned)
-        for type_name, var in t.declarations:
+        for type_name, var, start, end in t.declarations:
             tag = owners.get(type_name)
-            if tag is None or (name, var, tag) in self._members_done:
+            if tag is None or (name, var, tag, start) in self._members_done:
                 continue
-            self._members_done.add((name, var, tag))
-            for pos in t.member_uses.get(var, ()):
+            self._members_done.add((name, var, tag, start))
+            uses = t.member_uses.get(var, ())
+            for pos in uses[bisect_left(uses, start):bisect_left(uses, end)]:
                 self._chain(tag, t.text, pos)
 
     def _one(self, d: Diagnostic, t: rt.Text, off: int, protected: frozenset[str]) -> None:
@@ -596,10 +598,10 @@ def _table_functions() -> frozenset[str]:
 def bodies_that_matter(text: bytes) -> list[tuple[int, int]]:
     """The line ranges of the bodies in `text` that name a function of the table, a
     macro of the file that does, or a function of the file that does."""
-    found = rt.bodies(text)
+    found = rt.text(text).bodies
     words = set(table_words())
     macros = [(m.group(1), frozenset(_WORD.findall(m.group(2)))) for m in _MACRO.finditer(text)]
-    body_words = [frozenset(_WORD.findall(text, start, end)) for _, _, _, start, end in found]
+    body_words = [frozenset(_WORD.findall(text, b.start, b.end)) for b in found]
     grew = True
     while grew:  # macros, then helpers, that (transitively) name one
         grew = False
@@ -607,11 +609,11 @@ def bodies_that_matter(text: bytes) -> list[tuple[int, int]]:
             if name not in words and not used.isdisjoint(words):
                 words.add(name)
                 grew = True
-        for (name, *_), used in zip(found, body_words, strict=True):
-            if name.encode() not in words and not used.isdisjoint(words):
-                words.add(name.encode())
+        for body, used in zip(found, body_words, strict=True):
+            if body.name.encode() not in words and not used.isdisjoint(words):
+                words.add(body.name.encode())
                 grew = True
-    return [(first, last) for (_, first, last, _, _), used in zip(found, body_words, strict=True)
+    return [(b.first, b.last) for b, used in zip(found, body_words, strict=True)
             if not used.isdisjoint(words)]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import OrderedDict
+from typing import NamedTuple
 
 KEYWORDS = frozenset(
     "auto break case char const continue default do double else enum extern float for "
@@ -139,20 +140,29 @@ class Text:
     def __init__(self, text: bytes):
         self.text = text
         self.starts = [0] + [m.end() for m in re.finditer(rb"\n", text)]
-        pairs = [(m.group(1), m.group(2)) for m in DECLARATOR.finditer(text)]
-        self.declared = {v.decode("latin-1") for ty, v in pairs if ty not in NOT_TYPES}
+        pairs = [(m.group(1), m.group(2), m.start()) for m in DECLARATOR.finditer(text)]
+        self.declared = {v.decode("latin-1") for ty, v, _ in pairs if ty not in NOT_TYPES}
         self.called = {m.group(1).decode("latin-1") for m in CALLED.finditer(text)}
-        self.declared_functions = {m.group(2).decode("latin-1")
-                                   for m in DEFINITION.finditer(text)}
+        self.declared_functions = {b.name for b in bodies(text)}
         self.loops = loop_sites(text)
         self.loops_at: dict[int, list[tuple[str, list[bytes] | None]]] = {}
         for first, last, name, args in self.loops:
             for line in range(first, last + 1):
                 self.loops_at.setdefault(line, []).append((name, args))
         self._protos: dict[str, str] | None = None
-        # (type or struct tag, variable) of each simple declaration, and where each
-        # name is followed by `->` or `.` (the member's offset).
-        self.declarations = sorted({(ty.decode("latin-1"), v.decode("latin-1")) for ty, v in pairs})
+        # (type or struct tag, variable, its scope's start and end) of each simple
+        # declaration: a function's (its parameters and locals) or the file's. The
+        # same name may be another type's variable in another function.
+        self.bodies = bodies(text)
+        heads = [b.head for b in self.bodies]
+        decls = set()
+        for ty, v, pos in pairs:
+            i = bisect_right(heads, pos) - 1
+            scope = (self.bodies[i].head, self.bodies[i].end) \
+                if i >= 0 and pos < self.bodies[i].end else (0, len(text))
+            decls.add((ty.decode("latin-1"), v.decode("latin-1"), *scope))
+        self.declarations = sorted(decls)
+        # Where each name is followed by `->` or `.` (the member's offset).
         self.member_uses: dict[str, list[int]] = {}
         for m in MEMBER_USE.finditer(text):
             self.member_uses.setdefault(m.group(1).decode("latin-1"), []).append(m.end())
@@ -289,11 +299,19 @@ _BRACE_OR_SKIPPED = re.compile(rb'[{}]|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\
                                rb"|/\*.*?\*/|//[^\n]*", re.S)
 
 
-def bodies(text: bytes) -> list[tuple[str, int, int, int, int]]:
-    """A file's function bodies, read from its text: (the function's name, first and
-    last line, start and end offset) of each `{...}` after a definition's head
-    (braces in strings and comments skipped), up to the next head at the latest
-    (`#if` branches may leave the braces unbalanced)."""
+class Body(NamedTuple):
+    name: str   # the function's
+    head: int   # offset of its definition's head
+    start: int  # of the body's `{`
+    end: int    # past its `}` (or the next head)
+    first: int  # line of the `{`
+    last: int   # line of the end
+
+
+def bodies(text: bytes) -> list[Body]:
+    """A file's function bodies, read from its text: each `{...}` after a
+    definition's head (braces in strings and comments skipped), up to the next head
+    at the latest (`#if` branches may leave the braces unbalanced)."""
     heads = list(DEFINITION.finditer(text))
     starts = [0] + [m.end() for m in re.finditer(rb"\n", text)]
     out = []
@@ -307,6 +325,6 @@ def bodies(text: bytes) -> list[tuple[str, int, int, int, int]]:
             if depth == 0:
                 end = tok.end()
                 break
-        out.append((m.group(2).decode("latin-1"), bisect_right(starts, m.end() - 1),
-                    bisect_right(starts, max(0, end - 1)), m.end() - 1, end))
+        out.append(Body(m.group(2).decode("latin-1"), m.start(), m.end() - 1, end,
+                        bisect_right(starts, m.end() - 1), bisect_right(starts, max(0, end - 1))))
     return out
