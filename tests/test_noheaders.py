@@ -265,3 +265,31 @@ def test_prelude_shapes_in_struct_bodies():
     assert "#define BIT(x) long x" in header
     assert "#define __NAME_CONST__\n" in header
     assert "typedef struct __sslint_NAME_ENTRY NAME_ENTRY;" in header
+
+
+def test_rounds_go_on_only_for_bodies_that_matter():
+    """After the first re-parse, another only while an error is left in a body
+    that names a table function (or a helper of the file that does): each costs a
+    parse. At most recover.MAX_ROUNDS."""
+    src = (b"int helper(void *c)\n{ SSL_free(c); return A_OK; }\n"
+           b"int user(void *c)\n{ return helper(c) + B_OK; }\n"
+           b"int quiet(void)\n{ return C_OK; }\n")
+
+    def err(line: int, name: str) -> parse_mod.Diagnostic:
+        return parse_mod.Diagnostic("m.c", line, 1,
+                                    f"use of undeclared identifier '{name}'")
+
+    def run(after_each_round):
+        parses = []
+
+        def reparse(header):
+            parses.append(header)
+            return object(), after_each_round(len(parses))
+        recover.recover([err(2, "A_OK"), err(4, "B_OK"), err(6, "C_OK")], reparse,
+                        lambda name: src, frozenset(), "m.c")
+        return len(parses)
+
+    # Left only in a body naming nothing of the table: one re-parse.
+    assert run(lambda n: [err(6, f"C{n}_OK")]) == 1
+    # Left in a helper's caller (a body that matters through `helper`): again.
+    assert run(lambda n: [err(4, f"B{n}_OK")]) == recover.MAX_ROUNDS == 3

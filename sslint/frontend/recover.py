@@ -570,7 +570,10 @@ def recover(errs: list[Diagnostic], reparse: Callable[[bytes], tuple[object, lis
             # A further round only for an error left in a body where a rule may
             # fire: each costs a parse, and most files are done after one.
             if lines is None:
-                lines = bodies_that_matter(text_of(main) or b"")
+                try:
+                    lines = bodies_that_matter(text_of(main) or b"")
+                except (ValueError, IndexError, RecursionError):  # odd text: go on
+                    lines = [(0, 1 << 62)]
             if not any(e.file == main and any(a <= e.line <= b for a, b in lines)
                        for e in errs):
                 break
