@@ -293,3 +293,15 @@ def test_rounds_go_on_only_for_bodies_that_matter():
     assert run(lambda n: [err(6, f"C{n}_OK")]) == 1
     # Left in a helper's caller (a body that matters through `helper`): again.
     assert run(lambda n: [err(4, f"B{n}_OK")]) == recover.MAX_ROUNDS == 3
+
+
+def test_a_member_ending_a_sentence_is_no_struct():
+    """`buf->area.` at the end of a comment's sentence: no member follows, so the
+    field stays a plain value (a struct there made `buf->area` unusable)."""
+    src = (b"int f(buf_t *buf)\n{\n    /* the length of buf->area.\n     * Then: */\n"
+           b"    return use(buf->area, buf->data);\n}\n")
+    errs = [parse_mod.Diagnostic("m.c", 1, 7, "unknown type name 'buf_t'")]
+    g = recover.Guesses()
+    assert g.learn(errs, lambda name: src, frozenset())
+    header = g.header().decode()
+    assert "struct __sslint_buf_t { int __sslint_pad; long area; long data; };" in header

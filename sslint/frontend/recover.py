@@ -461,6 +461,9 @@ class Guesses:
                     return
                 pos, subscripted = close + 1, True
             nxt = rt.AFTER_MEMBER.match(text, pos)
+            if nxt is not None and nxt.group(1) != b"(" and not rt.SPACED_IDENT.match(
+                    text, nxt.end()):
+                nxt = None  # `x->area.` ending a sentence of a comment: no member follows
             if nxt is None or nxt.group(1) == b"(":
                 if fields.get(member, "long") == "long":  # a plain number yields to a use
                     deref = rt.dereferenced(text, m.start(1))
