@@ -189,6 +189,10 @@ def test_switches_never_guessed():
         assert _infer(cond + body + "#endif\n") == [], cond
     assert _infer("#ifdef HAVE_SSL_GET_CLIENT_CIPHERS" + body + "#endif\n") \
         == ["HAVE_SSL_GET_CLIENT_CIPHERS"]  # a function the installed OpenSSL has
+    # configure's check for it is a fact, whichever way the file tests it.
+    assert _infer("#ifndef HAVE_SSL_GET_CLIENT_CIPHERS\nint old;\n#endif\n") \
+        == ["HAVE_SSL_GET_CLIENT_CIPHERS"]
+    assert _infer("#ifndef HAVE_SSL_MADE_UP_CALL\nint old;\n#endif\n") == []
     # Defined (or compared) by what the file or its own headers show: left to them.
     assert _infer("#define USE_TLS 1\n#ifdef USE_TLS" + body + "#endif\n") == []
     assert _infer("#ifdef USE_TLS" + body + "#endif\n", ("#undef USE_TLS\n",)) == []

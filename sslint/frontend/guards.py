@@ -19,7 +19,8 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
-MAX_DEFINES = 8
+MAX_DEFINES = 8   # feature switches
+MAX_CHECKS = 16   # configure's checks for OpenSSL functions
 
 _DIRECTIVE = re.compile(rb"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b((?:\\\n|[^\n])*)",
                         re.M)
@@ -186,6 +187,7 @@ def infer_defines(source: bytes, headers: Iterable[bytes],
     texts = [source, *headers]
     visible = {m.group(1).decode("latin-1") for t in texts for m in _DEFINE.finditer(t)}
     compared: set[str] = set()   # names some condition uses in a way not read here
+    tested: set[str] = set()     # names the file's own conditions test
     chains: list[list[tuple[tuple | None, int, int]]] = []  # per #if: its branches
     stack: list[list[tuple[tuple | None, int, int]]] = []
     for text in texts:
@@ -202,6 +204,8 @@ def infer_defines(source: bytes, headers: Iterable[bytes],
                     tree = ("unsupported",)
             if text is not source:
                 continue  # headers only say what is defined and compared
+            if tree is not None and tree[0] != "unsupported":
+                tested.update(_names(tree))
             if kind in (b"if", b"ifdef", b"ifndef"):
                 stack.append([(tree, d.end(), -1)])
             elif stack and kind in (b"elif", b"else", b"endif"):
@@ -230,12 +234,16 @@ def infer_defines(source: bytes, headers: Iterable[bytes],
             if _negates(cond):
                 break  # leaving names undefined may make it true: later ones unreached
             earlier |= names
-    define: set[str] = set()
+    # configure's checks for OpenSSL functions are facts about the installed
+    # OpenSSL, whichever way a branch tests them (`#ifndef HAVE_EVP_DIGESTVERIFY`).
+    define: set[str] = set(sorted(n for n in tested if n.startswith("HAVE_") and ok(n)
+                                  and _OPENSSL_OWNED.match(n[5:]))[:MAX_CHECKS])
+    checks = frozenset(define)
     keep_out: set[str] = set()
     for names, out in chosen:
         if names & keep_out or out & define or out & names:
             continue
-        if len(define | names) > MAX_DEFINES:
+        if len((define | names) - set(checks)) > MAX_DEFINES:
             break
         define |= names
         keep_out |= out

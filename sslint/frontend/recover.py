@@ -650,11 +650,14 @@ def worth_recovering(source: bytes) -> bool:
 @cache
 def protected_names() -> frozenset[str]:
     """Names never guessed: the table's functions (a guess must never give a name
-    OpenSSL meaning) and the struct tags of its handle kinds (their members are
-    OpenSSL's business). Missing handle type names are the fallback shim's."""
+    OpenSSL meaning), the struct tags of its handle kinds (their members are
+    OpenSSL's business) and their type names (missing, they are the fallback
+    shim's, which comes first: a guess would only conflict with it)."""
     kinds = builtin_kinds()
     tags = {r for k in kinds.by_name.values() for r in k.records}
-    return frozenset(ApiModel().names | tags | set(builtin_fallback_types().values()))
+    types = {t for k in kinds.by_name.values() for t in k.types}
+    fallback = builtin_fallback_types()
+    return frozenset(ApiModel().names | tags | types | set(fallback) | set(fallback.values()))
 
 
 def _score(errs: list[Diagnostic], main: str) -> int:

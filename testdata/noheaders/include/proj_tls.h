@@ -4,6 +4,7 @@
 #define PROJ_TLS_H
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/evp.h>
 
 typedef struct proj_tls_s { SSL *ssl; int refs; } proj_tls_t;
 #endif
