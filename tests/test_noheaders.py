@@ -183,6 +183,7 @@ def test_which_switches_are_guessed():
 def test_switches_never_guessed():
     body = "\nvoid f(void *c) { SSL_free(SSL_new(c)); }\n"
     for cond in ("#ifdef OPENSSL_NO_TLS1_3", "#ifdef USE_WOLFSSL", "#ifdef _WIN32",
+                 "#ifdef USE_WINSOCK",
                  "#ifdef DISABLE_TLS", "#ifdef NO_SSL", "#ifdef SSL_OP_NO_TICKET",
                  "#ifdef LIBRESSL_VERSION_NUMBER", "#ifdef HAVE_SSL_MADE_UP_CALL",
                  "#ifdef PLAIN_FEATURE", "#if TLS_LEVEL > 1", "#if defined(USE_TLS) && X > 1"):

@@ -37,7 +37,7 @@ _NEGATIVE = re.compile(r"(^|_)(NO|NOT|NONE|DISABLE|DISABLED|DISABLES|WITHOUT|SKI
 # platforms: a switch for them is no feature of an OpenSSL build.
 _ELSEWHERE = re.compile(r"(^|_)(WOLF[A-Z0-9]*|GNUTLS|MBED[A-Z0-9]*|POLARSSL|NSS|SCHANNEL|"
                         r"BEARSSL|LIBRESSL|BORING[A-Z0-9]*|AWSLC|AWS|RUSTLS|SECTRANSP|"
-                        r"SECURE_?TRANSPORT|AXTLS|CYASSL|MATRIXSSL|S2N|BOTAN|WIN\d*|WINDOWS|"
+                        r"SECURE_?TRANSPORT|AXTLS|CYASSL|MATRIXSSL|S2N|BOTAN|WIN[A-Z0-9]*|W32|"
                         r"APPLE|DARWIN|MAC|MACOS|MACOSX|OSX|IOS|ANDROID|VMS|CYGWIN|MINGW|MSVC|"
                         r"MSDOS)(_|$)")
 # OpenSSL's own namespaces: its headers define (or deliberately do not define) these.
