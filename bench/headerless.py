@@ -27,7 +27,7 @@ from sslint.frontend import recover  # noqa: E402
 from sslint.frontend.compdb import load_compdb  # noqa: E402
 from sslint.workers.runner import Job, Unit, run_unit  # noqa: E402
 
-_seen: dict[str, tuple[int, int]] = {}   # per run: relevant, lost
+_seen: dict[str, object] = {}   # per file: relevant, lost, (file, name, analysed) of each
 _timing: dict[str, float] = {}
 
 
@@ -38,6 +38,7 @@ def _instrument() -> None:
         rel = [fn for fn in plan.order if plan.relevant(fn)]
         _seen["relevant"] = len(rel)
         _seen["lost"] = sum(1 for fn in rel if plan.lost(fn))
+        _seen["names"] = [[fn.file, fn.name, not plan.lost(fn)] for fn in rel]
         return real_each(self, plan, callbacks)
 
     unit_mod._FileRun.analyse_each = analyse_each
@@ -64,6 +65,20 @@ def _no_recovery() -> None:
     recover.Guesses.learn = lambda self, *a: False
 
 
+def _common(build: dict, headerless: dict) -> int:
+    """The build's lifecycle functions that the header-less run analysed (the
+    header-less run may also see code the build does not compile)."""
+    wanted = {(f, n) for f, n, _ in build["functions"]}
+    return sum(1 for f, n, ok in headerless["functions"] if ok and (f, n) in wanted)
+
+
+def _name(db: str) -> str:
+    """The project's name: the folder's, or its parent's for `PROJECT/compdb`."""
+    folder = os.path.normpath(db)
+    base = os.path.basename(folder)
+    return os.path.basename(os.path.dirname(folder)) if base == "compdb" else base
+
+
 def run(db: str, mode: str) -> dict:
     cmds = load_compdb(db)
     wanted = None
@@ -73,7 +88,7 @@ def run(db: str, mode: str) -> dict:
             wanted = {line.strip() for line in fh if line.strip()}
     job = Job(tuple(r.rule.id for r in all_rules()), (), unit_mod.Options())
     out = {"files": 0, "relevant": 0, "lost": 0, "findings": [], "parse": 0.0,
-           "recover": 0.0, "recovered_files": 0, "rounds": 0, "lost_at": []}
+           "recover": 0.0, "recovered_files": 0, "rounds": 0, "lost_at": [], "functions": []}
     for c in cmds:
         rel = os.path.relpath(c.file, c.directory)
         if wanted is not None and rel not in wanted:
@@ -85,6 +100,7 @@ def run(db: str, mode: str) -> dict:
         out["files"] += 1
         out["relevant"] += _seen.get("relevant", 0)
         out["lost"] += _seen.get("lost", 0)
+        out["functions"] += [[rel if not f else f, n, ok] for f, n, ok in _seen.get("names", [])]
         out["parse"] += res.parse_seconds
         if "recover" in _timing:
             out["recover"] += _timing["recover"]
@@ -108,7 +124,7 @@ def timing(dbs: list[str], reps: int) -> None:
     print("| project | files | recovered files | parse s without recovery | with | ratio "
           "| ratio on recovered files |")
     for db in dbs:
-        name = os.path.basename(os.path.normpath(db))
+        name = _name(db)
         listing = os.path.join(db, "files.txt")
         wanted = set(open(listing, encoding="utf-8").read().split()) \
             if os.path.exists(listing) else None
@@ -156,16 +172,17 @@ def main() -> None:
         _no_recovery()
     report = {}
     print("| project | files | lifecycle functions | analysed (build) | analysed (header-less) "
-          "| findings (build) | findings (header-less) | common | parse s header-less "
-          "(of which recovery) |")
+          "| of the build's | findings (build) | findings (header-less) | common "
+          "| parse s header-less (of which recovery) |")
     for db in a.dbs:
-        name = os.path.basename(os.path.normpath(db))
+        name = _name(db)
         b, h = run(db, "build"), run(db, "none")
         fb = {tuple(f[:3]) for f in b["findings"]}
         fh = {tuple(f[:3]) for f in h["findings"]}
         report[name] = {"build": b, "none": h}
         print(f"| {name} | {b['files']} | {b['relevant']} / {h['relevant']} | "
-              f"{b['relevant'] - b['lost']} | {h['relevant'] - h['lost']} | {len(fb)} | {len(fh)} "
+              f"{b['relevant'] - b['lost']} | {h['relevant'] - h['lost']} | {_common(b, h)} "
+              f"| {len(fb)} | {len(fh)} "
               f"| {len(fb & fh)} | {h['parse']:.2f} ({h['recover']:.2f}, "
               f"{h['recovered_files']} files, {h['rounds']} rounds) |", flush=True)
         for f in sorted(fb - fh):

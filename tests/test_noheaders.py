@@ -11,12 +11,13 @@ from conftest import TESTDATA
 from sslint.analysis.unit import Options
 from sslint.core.rule import all_rules
 from sslint.frontend import parse as parse_mod
-from sslint.frontend import recover
+from sslint.frontend import guards, recover
 from sslint.workers.runner import Job, Unit, run_unit
 
 FOLDER = TESTDATA / "noheaders"
 INCLUDE = FOLDER / "include"
-WITH_HEADERS = ["config_header.c", "foreach_loops.c", "export_macros.c", "conn_struct.c"]
+WITH_HEADERS = ["config_header.c", "foreach_loops.c", "export_macros.c", "conn_struct.c",
+                "version_checks.c"]
 
 
 @pytest.fixture(scope="module")
@@ -126,3 +127,186 @@ def test_recovery_only_where_a_rule_could_fire(tmp_path):
                     "int f(void *s) { SSL_free(s); return NOT_DECLARED_OK; }\n")
     parsed = parse_mod.parse_file(str(busy), [])
     assert not parsed.errors and parsed.recovered == ["NOT_DECLARED_OK"]
+
+
+# ---- feature switches (sslint/frontend/guards.py) -------------------------------------
+
+BUILD_FLAGS = ("-DUSE_OPENSSL", "-DHAVE_SSL_GET_CLIENT_CIPHERS")
+
+
+def test_feature_switches_are_guessed_as_the_build_sets_them(job):
+    """Code under the build's -D switches is analysed header-less, with the findings
+    of a run given the build's flags; the guesses are named; a run with -D flags
+    guesses nothing."""
+    without = _run(job, "feature_guards.c")
+    build = _run(job, "feature_guards.c", BUILD_FLAGS)
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings)
+    assert len(found) == 3
+    note = next(n.message for n in without.notifications if n.code == "guessed-defines")
+    assert note.endswith("-DHAVE_SSL_GET_CLIENT_CIPHERS -DUSE_OPENSSL")
+    assert "guessed-defines" not in [n.code for n in build.notifications]
+    assert "unparsable-statement" not in [n.code for n in without.notifications]
+
+
+def test_without_the_guesses_that_code_is_not_seen(job, monkeypatch):
+    monkeypatch.setattr(guards, "infer_defines", lambda *a: [])
+    res = _run(job, "feature_guards.c")
+    assert [(f.loc.line, f.rule_id) for f in res.findings] == []
+    lost = [n.message for n in res.notifications if n.code == "unparsable-statement"]
+    assert len(lost) == 1 and "count_ciphers" in lost[0]  # OpenSSL 1.0's members
+
+
+def _infer(text: str, headers: tuple[str, ...] = ()) -> list[str]:
+    return guards.infer_defines(text.encode(), [h.encode() for h in headers],
+                                frozenset({"SSL_new", "SSL_free", "SSL_get_client_ciphers"}))
+
+
+def test_which_switches_are_guessed():
+    body = "\nvoid f(void *c) { SSL_free(SSL_new(c)); }\n"
+    assert _infer("#ifdef USE_TLS" + body + "#endif\n") == ["USE_TLS"]
+    assert _infer("#if (NGX_SSL)" + body + "#endif\n") == ["NGX_SSL"]      # `#if X`
+    assert _infer("#ifdef USE_TLS\nint x;\n#endif\n") == []                # no table name
+    # Of alternatives, the one naming OpenSSL; one branch of a chain at most.
+    assert _infer("#if defined(USE_GNUTLS) || defined(USE_OPENSSL)" + body + "#endif\n") \
+        == ["USE_OPENSSL"]
+    assert _infer("#if defined(WITH_SSL)" + body + "#elif defined(USE_TLS)" + body
+                  + "#endif\n") == ["WITH_SSL"]
+    # Needed together; a negated name is left undefined.
+    assert _infer("#if defined(USE_TLS) && defined(HAVE_SSL) && !defined(NO_CACHE)" + body
+                  + "#endif\n") == ["HAVE_SSL", "USE_TLS"]
+    # A branch after a negated test is reached only by defining that name: no guess.
+    assert _infer("#ifndef USE_PLAIN\nint x;\n#elif defined(USE_TLS)" + body + "#endif\n") \
+        == []
+
+
+def test_switches_never_guessed():
+    body = "\nvoid f(void *c) { SSL_free(SSL_new(c)); }\n"
+    for cond in ("#ifdef OPENSSL_NO_TLS1_3", "#ifdef USE_WOLFSSL", "#ifdef _WIN32",
+                 "#ifdef USE_WINSOCK",
+                 "#ifdef DISABLE_TLS", "#ifdef NO_SSL", "#ifdef SSL_OP_NO_TICKET",
+                 "#ifdef LIBRESSL_VERSION_NUMBER", "#ifdef HAVE_SSL_MADE_UP_CALL",
+                 "#ifdef PLAIN_FEATURE", "#if TLS_LEVEL > 1", "#if defined(USE_TLS) && X > 1"):
+        assert _infer(cond + body + "#endif\n") == [], cond
+    assert _infer("#ifdef HAVE_SSL_GET_CLIENT_CIPHERS" + body + "#endif\n") \
+        == ["HAVE_SSL_GET_CLIENT_CIPHERS"]  # a function the installed OpenSSL has
+    # configure's check for it is a fact, whichever way the file tests it.
+    assert _infer("#ifndef HAVE_SSL_GET_CLIENT_CIPHERS\nint old;\n#endif\n") \
+        == ["HAVE_SSL_GET_CLIENT_CIPHERS"]
+    assert _infer("#ifndef HAVE_SSL_MADE_UP_CALL\nint old;\n#endif\n") == []
+    # Defined (or compared) by what the file or its own headers show: left to them.
+    assert _infer("#define USE_TLS 1\n#ifdef USE_TLS" + body + "#endif\n") == []
+    assert _infer("#ifdef USE_TLS" + body + "#endif\n", ("#undef USE_TLS\n",)) == []
+    assert _infer("#ifdef USE_TLS" + body + "#endif\n", ("#if USE_TLS == 2\n#endif\n",)) == []
+    # Bounded.
+    many = "".join(f"#ifdef USE_TLS{i}" + body + "#endif\n" for i in range(20))
+    assert len(_infer(many)) == guards.MAX_DEFINES
+
+
+def test_prelude_shapes_of_real_projects():
+    """Shapes met header-less in haproxy, curl and nginx, each guessed so that the
+    statement parses (a statement left dropped keeps its function out)."""
+    lines = [b"int f(conn_t *d, const char *p, struct arg *args) {",
+             b"    __X509_NAME_CONST__ X509_NAME *xn;",           # 2: a qualifier macro
+             b"    if (isalnum((uchar)*p)) return 1;",            # 3: a cast, not a product
+             b"    d->count = *now_of(d);",                       # 4: returns a pointer
+             b"    (*d->cb)(d);",                                 # 5: a function pointer
+             b"    use(args[0]);",                                # 6: a struct of the file
+             b"    n = sizeof(APPNAME);",                         # 7
+             b"    SSL_CTX_set_session_id_context(c, (const unsigned char *)APPNAME, n);",
+             b"    uintptr_t u = 0; }"]
+    src = b"\n".join(lines) + b"\n"
+
+    def col(line: int, what: bytes) -> int:
+        return lines[line - 1].index(what) + 1
+
+    errs = [parse_mod.Diagnostic("m.c", 2, col(2, b"__X"),
+                                 "use of undeclared identifier '__X509_NAME_CONST__'"),
+            parse_mod.Diagnostic("m.c", 3, col(3, b"uchar"),
+                                 "use of undeclared identifier 'uchar'"),
+            parse_mod.Diagnostic("m.c", 3, col(3, b"*p"), "invalid operands to binary "
+                                 "expression ('long' and 'const char *')"),
+            parse_mod.Diagnostic("m.c", 4, col(4, b"*now"),
+                                 "indirection requires pointer operand ('int' invalid)"),
+            parse_mod.Diagnostic("m.c", 5, col(5, b"cb"),
+                                 "no member named 'cb' in 'struct __sslint_conn_t'"),
+            parse_mod.Diagnostic("m.c", 6, col(6, b"args"),
+                                 "subscript of pointer to incomplete type 'const struct arg'"),
+            parse_mod.Diagnostic("m.c", 7, col(7, b"APPNAME"),
+                                 "use of undeclared identifier 'APPNAME'"),
+            parse_mod.Diagnostic("m.c", 8, col(8, b"APPNAME"),
+                                 "unexpected type name 'APPNAME': expected expression"),
+            parse_mod.Diagnostic("m.c", 9, col(9, b"uintptr_t"), "unknown type name 'uintptr_t'")]
+    g = recover.Guesses()
+    assert g.learn(errs, lambda name: src, recover.protected_names())
+    header = g.header().decode()
+    assert "#define __X509_NAME_CONST__\n" in header
+    assert "typedef int uchar;" in header
+    assert "extern long *now_of();" in header
+    assert "long (*cb)();" in header
+    assert "struct arg { int __sslint_pad;  };" in header
+    assert "extern long APPNAME;" in header and "APPNAME;\n" not in header.split("extern long")[0]
+    assert "typedef int uintptr_t;" in header
+
+
+def test_prelude_shapes_in_struct_bodies():
+    lines = [b"struct share {",
+             b"    struct curltime time;",          # 2: a struct of a missing header
+             b"    BIT(store_is_empty);",          # 3: a macro declaring a member
+             b"};",
+             b"int f(X509_NAME *n) {",
+             b"    __NAME_CONST__ NAME_ENTRY *entry = get(n);",  # 6: declares, after the macro
+             b"    return entry != 0; }",
+             b"long g(struct share *s) { return s->time.sec; }"]  # members through the field
+    src = b"\n".join(lines) + b"\n"
+    errs = [parse_mod.Diagnostic("m.c", 2, 21, "field has incomplete type 'struct curltime'"),
+            parse_mod.Diagnostic("m.c", 3, 5, "type name requires a specifier or qualifier"),
+            parse_mod.Diagnostic("m.c", 6, 5, "use of undeclared identifier '__NAME_CONST__'"),
+            parse_mod.Diagnostic("m.c", 6, 20, "use of undeclared identifier 'NAME_ENTRY'")]
+    g = recover.Guesses()
+    assert g.learn(errs, lambda name: src, recover.protected_names())
+    header = g.header().decode()
+    assert "struct curltime { int __sslint_pad; long sec; };" in header
+    assert "#define BIT(x) long x" in header
+    assert "#define __NAME_CONST__\n" in header
+    assert "typedef struct __sslint_NAME_ENTRY NAME_ENTRY;" in header
+
+
+def test_rounds_go_on_only_for_bodies_that_matter():
+    """After the first re-parse, another only while an error is left in a body
+    that names a table function (or a helper of the file that does): each costs a
+    parse. At most recover.MAX_ROUNDS."""
+    src = (b"int helper(void *c)\n{ SSL_free(c); return A_OK; }\n"
+           b"int user(void *c)\n{ return helper(c) + B_OK; }\n"
+           b"int quiet(void)\n{ return C_OK; }\n")
+
+    def err(line: int, name: str) -> parse_mod.Diagnostic:
+        return parse_mod.Diagnostic("m.c", line, 1,
+                                    f"use of undeclared identifier '{name}'")
+
+    def run(after_each_round):
+        parses = []
+
+        def reparse(header):
+            parses.append(header)
+            return object(), after_each_round(len(parses))
+        recover.recover([err(2, "A_OK"), err(4, "B_OK"), err(6, "C_OK")], reparse,
+                        lambda name: src, frozenset(), "m.c")
+        return len(parses)
+
+    # Left only in a body naming nothing of the table: one re-parse.
+    assert run(lambda n: [err(6, f"C{n}_OK")]) == 1
+    # Left in a helper's caller (a body that matters through `helper`): again.
+    assert run(lambda n: [err(4, f"B{n}_OK")]) == recover.MAX_ROUNDS == 3
+
+
+def test_a_member_ending_a_sentence_is_no_struct():
+    """`buf->area.` at the end of a comment's sentence: no member follows, so the
+    field stays a plain value (a struct there made `buf->area` unusable)."""
+    src = (b"int f(buf_t *buf)\n{\n    /* the length of buf->area.\n     * Then: */\n"
+           b"    return use(buf->area, buf->data);\n}\n")
+    errs = [parse_mod.Diagnostic("m.c", 1, 7, "unknown type name 'buf_t'")]
+    g = recover.Guesses()
+    assert g.learn(errs, lambda name: src, frozenset())
+    header = g.header().decode()
+    assert "struct __sslint_buf_t { int __sslint_pad; long area; long data; };" in header

@@ -89,6 +89,7 @@ def _analyze(res: FileResult, parsed: ParsedFile | Snapshot, path: str, display:
         res.inputs = dependencies(parsed, path, args)
     _report_parse_errors(res, parsed.errors, display, path, parsed.used_shim)
     _report_recovered(res, parsed.recovered, display)
+    _report_guessed_defines(res, parsed.guessed_defines, display)
     t1 = time.perf_counter()
     model = model.for_version(openssl_version(args))  # the table's since/until
     run = _FileRun(res, display, rules, model.copy(), opts, t1 + opts.file_timeout)
@@ -523,6 +524,16 @@ def _report_recovered(res: FileResult, names: list[str], display: str) -> None:
     res.notifications.append(Notification(
         "note", f"recovered {len(names)} undeclared name(s) by guessing their declarations "
         f"(headers missing?): {listed}", Loc(display, 1, 1, 1, 1), "recovered-names"))
+
+
+def _report_guessed_defines(res: FileResult, defines: list[str], display: str) -> None:
+    """Say which feature switches the front end defined by guess (frontend/guards.py)."""
+    if defines:
+        res.notifications.append(Notification(
+            "note", f"parsed with {len(defines)} guessed feature switch(es) that the file's "
+            f"OpenSSL code is under (build flags missing?): "
+            f"{' '.join('-D' + d for d in defines)}", Loc(display, 1, 1, 1, 1),
+            "guessed-defines"))
 
 
 def _report_parse_errors(res: FileResult, errs: list[Diagnostic], display: str, path: str,

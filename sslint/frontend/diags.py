@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import clang.cindex as ci
 
@@ -30,9 +30,9 @@ _diag_spelling.argtypes = [ci.Diagnostic]
 _diag_spelling.restype = ci._CXString
 
 
-@dataclass(frozen=True)
-class Diagnostic:
-    """An error diagnostic: where (file None when clang gives no place) and what."""
+class Diagnostic(NamedTuple):
+    """An error diagnostic: where (file None when clang gives no place) and what. A
+    named tuple: a header-less parse makes thousands."""
 
     file: str | None
     line: int
@@ -68,9 +68,22 @@ _severity.restype = ctypes.c_int
 _diag_location = _lib["clang_getDiagnosticLocation"]
 _diag_location.argtypes = [ctypes.c_void_p]
 _diag_location.restype = ci.SourceLocation
+
+
+class _PlainString(ctypes.Structure):
+    """A CXString freed by the loop itself (the bindings' one frees in __del__)."""
+
+    _fields_ = [("data", ctypes.c_void_p), ("flags", ctypes.c_uint)]
+
+
 _raw_spelling = _lib["clang_getDiagnosticSpelling"]
 _raw_spelling.argtypes = [ctypes.c_void_p]
-_raw_spelling.restype = ci._CXString
+_raw_spelling.restype = _PlainString
+_plain_cstring = _lib["clang_getCString"]
+_plain_cstring.argtypes = [_PlainString]
+_plain_cstring.restype = ctypes.c_char_p
+_dispose_string = _lib["clang_disposeString"]
+_dispose_string.argtypes = [_PlainString]
 _dispose_diag = _lib["clang_disposeDiagnostic"]
 _dispose_diag.argtypes = [ctypes.c_void_p]
 _instantiation = _lib["clang_getInstantiationLocation"]
@@ -90,21 +103,29 @@ def errors(tu: ci.TranslationUnit, main_path: str) -> list[Diagnostic]:
     names: dict[int, str | None] = {}  # CXFile -> its name as the caller spells it
     cfile = ctypes.c_void_p()
     line, col, off = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
-    for i in range(_num_diags(tu.obj)):
-        d = _get_diag(tu.obj, i)
+    # Thousands of diagnostics on a header-less parse: the references and functions
+    # are looked up once.
+    where = (ctypes.byref(cfile), ctypes.byref(line), ctypes.byref(col), ctypes.byref(off))
+    tu_obj, error = tu.obj, ci.Diagnostic.Error
+    get, severity, location, instantiation = _get_diag, _severity, _diag_location, _instantiation
+    spelling, cstring, dispose_string, dispose = (_raw_spelling, _plain_cstring,
+                                                  _dispose_string, _dispose_diag)
+    for i in range(_num_diags(tu_obj)):
+        d = get(tu_obj, i)
         try:
-            if _severity(d) < ci.Diagnostic.Error:
+            if severity(d) < error:
                 continue
-            _instantiation(_diag_location(d), ctypes.byref(cfile), ctypes.byref(line),
-                           ctypes.byref(col), ctypes.byref(off))
+            instantiation(location(d), *where)
             key = cfile.value or 0
             if key not in names:
                 name = os.fsdecode(_raw(_raw_file_name(cfile))) if key else None
                 if name is not None and os.path.abspath(name) == main:
                     name = main_path
                 names[key] = name
-            text = _raw(_raw_spelling(d)).decode("utf-8", "replace")
+            spelled = spelling(d)
+            text = (cstring(spelled) or b"").decode("utf-8", "replace")
+            dispose_string(spelled)
             out.append(Diagnostic(names[key], line.value, col.value, text))
         finally:
-            _dispose_diag(d)
+            dispose(d)
     return out

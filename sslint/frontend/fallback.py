@@ -19,6 +19,12 @@ PATH = "/__sslint__/openssl_fallback.h"  # never on disk: handed to libclang as 
 def header() -> bytes:
     lines = ["/* sslint: OpenSSL's headers were not found; its types are assumed. */",
              "#ifndef SSLINT_OPENSSL_FALLBACK_H", "#define SSLINT_OPENSSL_FALLBACK_H"]
+    # The project's header that would have included OpenSSL's is missing, but
+    # OpenSSL may be installed: its version macros then steer `#if
+    # OPENSSL_VERSION_NUMBER < ...` as in the build (all of its headers would cost
+    # more than the rest of a header-less parse).
+    lines += ["#if defined(__has_include)", "#if __has_include(<openssl/opensslv.h>)",
+              "#include <openssl/opensslv.h>", "#endif", "#endif"]
     for name, tag in sorted(_types().items()):
         lines.append(f"typedef struct {tag} {name};")
     # OpenSSL's type-building macros: without them every `STACK_OF(X509) *chain;`

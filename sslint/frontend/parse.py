@@ -15,8 +15,9 @@ import clang.cindex as ci
 
 from sslint.core import ir
 from sslint.workers import watchdog
-from sslint.frontend import clangx, diags, fallback, pch, recover
+from sslint.frontend import clangx, diags, fallback, guards, pch, recover
 from sslint.frontend.diags import Diagnostic
+from sslint.frontend.localheaders import local_header_texts
 from sslint.frontend.lower import lower_function
 from sslint.frontend.toolchain import builtin_include_args
 
@@ -59,6 +60,7 @@ class ParsedFile:
     used_shim: bool               # OpenSSL's headers were missing: handle types assumed
     _tu: ci.TranslationUnit = field(repr=False)
     recovered: list[str] = field(default_factory=list)  # names the recovery declared
+    guessed_defines: list[str] = field(default_factory=list)  # switches frontend.guards set
 
 
 def parse_file(path: str, args: list[str]) -> ParsedFile:
@@ -66,11 +68,27 @@ def parse_file(path: str, args: list[str]) -> ParsedFile:
     when it cannot be read, ParseFailure when libclang cannot parse it."""
     with open(path, "rb") as fh:
         source = fh.read()
+    defines = guessed_defines(path, source, args)
     try:
-        tu, errs, shim, names = parse(path, args)
+        tu, errs, shim, names = parse(path, args + [f"-D{d}" for d in defines])
     except ci.TranslationUnitLoadError as exc:
         raise ParseFailure(str(exc)) from None
-    return ParsedFile(source, _definitions(tu, source), errs, shim, tu, names)
+    return ParsedFile(source, _definitions(tu, source), errs, shim, tu, names, defines)
+
+
+_CONFIGURING = ("-D", "-U", "-include", "--include", "-imacros", "--imacros")
+
+
+def guessed_defines(path: str, source: bytes, args: list[str]) -> list[str]:
+    """Without the build (no argument defines a macro or includes a file: nothing
+    says how the project is configured), the feature switches its OpenSSL code needs
+    (frontend.guards)."""
+    if any(a.startswith(_CONFIGURING) for a in args) or not recover.worth_recovering(source):
+        return []
+    from sslint.frontend.apigen import openssl_version  # apigen imports this module
+
+    return guards.infer_defines(source, local_header_texts(path, source, args),
+                                recover.table_functions(openssl_version(args)))
 
 
 def _definitions(tu: ci.TranslationUnit, source: bytes) -> list[FunctionDef]:

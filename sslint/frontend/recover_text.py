@@ -4,6 +4,9 @@ index of each file's declarations, calls and member uses."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections import OrderedDict
+from typing import NamedTuple
 
 KEYWORDS = frozenset(
     "auto break case char const continue default do double else enum extern float for "
@@ -110,6 +113,24 @@ DEFINITION = re.compile(rb"(?m)^((?:[A-Za-z_]\w*[ \t\n*]+)+?)([A-Za-z_]\w*)[ \t]
                          rb"(\((?:[^;{}()]|\([^;{}()]*\))*\))\s*\{")
 
 
+_TEXTS: OrderedDict[bytes, Text] = OrderedDict()
+_TEXTS_BYTES = 16 << 20  # of source kept indexed, the least recently used dropped first
+
+
+def text(raw: bytes) -> Text:
+    """The Text of these bytes, shared by the files of one process: the files of a
+    project include the same headers, whose errors recovery reads each time."""
+    got = _TEXTS.get(raw)
+    if got is not None:
+        _TEXTS.move_to_end(raw)
+        return got
+    got = _TEXTS[raw] = Text(raw)
+    kept = sum(map(len, _TEXTS))
+    while kept > _TEXTS_BYTES and len(_TEXTS) > 1:
+        kept -= len(_TEXTS.popitem(last=False)[0])
+    return got
+
+
 class Text:
     """A file's text with what is read from it more than once: line starts, the
     names it declares (`ngx_int_t rc;`: an undeclared use of `rc` comes from a
@@ -119,17 +140,29 @@ class Text:
     def __init__(self, text: bytes):
         self.text = text
         self.starts = [0] + [m.end() for m in re.finditer(rb"\n", text)]
-        pairs = [(m.group(1), m.group(2)) for m in DECLARATOR.finditer(text)]
-        self.declared = {v.decode("latin-1") for ty, v in pairs if ty not in NOT_TYPES}
+        pairs = [(m.group(1), m.group(2), m.start()) for m in DECLARATOR.finditer(text)]
+        self.declared = {v.decode("latin-1") for ty, v, _ in pairs if ty not in NOT_TYPES}
         self.called = {m.group(1).decode("latin-1") for m in CALLED.finditer(text)}
-        self.declared_functions = {m.group(2).decode("latin-1")
-                                   for m in DEFINITION.finditer(text)}
+        self.declared_functions = {b.name for b in bodies(text)}
         self.loops = loop_sites(text)
+        self.loops_at: dict[int, list[tuple[str, list[bytes] | None]]] = {}
+        for first, last, name, args in self.loops:
+            for line in range(first, last + 1):
+                self.loops_at.setdefault(line, []).append((name, args))
         self._protos: dict[str, str] | None = None
-        self.members_done: set[tuple[str, str]] = set()
-        # (type or struct tag, variable) of each simple declaration, and where each
-        # name is followed by `->` or `.` (the member's offset).
-        self.declarations = {(ty.decode("latin-1"), v.decode("latin-1")) for ty, v in pairs}
+        # (type or struct tag, variable, its scope's start and end) of each simple
+        # declaration: a function's (its parameters and locals) or the file's. The
+        # same name may be another type's variable in another function.
+        self.bodies = bodies(text)
+        heads = [b.head for b in self.bodies]
+        decls = set()
+        for ty, v, pos in pairs:
+            i = bisect_right(heads, pos) - 1
+            scope = (self.bodies[i].head, self.bodies[i].end) \
+                if i >= 0 and pos < self.bodies[i].end else (0, len(text))
+            decls.add((ty.decode("latin-1"), v.decode("latin-1"), *scope))
+        self.declarations = sorted(decls)
+        # Where each name is followed by `->` or `.` (the member's offset).
         self.member_uses: dict[str, list[int]] = {}
         for m in MEMBER_USE.finditer(text):
             self.member_uses.setdefault(m.group(1).decode("latin-1"), []).append(m.end())
@@ -260,3 +293,38 @@ def in_body(text: bytes, line_start: int) -> bool:
         before = before[:before.rfind(b"/*")].rstrip()
     last_line = before[before.rfind(b"\n") + 1:].lstrip()
     return before[-1:] in (b";", b"{", b"}", b":", b")") or last_line.startswith(b"#")
+
+
+_BRACE_OR_SKIPPED = re.compile(rb'[{}]|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\''
+                               rb"|/\*.*?\*/|//[^\n]*", re.S)
+
+
+class Body(NamedTuple):
+    name: str   # the function's
+    head: int   # offset of its definition's head
+    start: int  # of the body's `{`
+    end: int    # past its `}` (or the next head)
+    first: int  # line of the `{`
+    last: int   # line of the end
+
+
+def bodies(text: bytes) -> list[Body]:
+    """A file's function bodies, read from its text: each `{...}` after a
+    definition's head (braces in strings and comments skipped), up to the next head
+    at the latest (`#if` branches may leave the braces unbalanced)."""
+    heads = list(DEFINITION.finditer(text))
+    starts = [0] + [m.end() for m in re.finditer(rb"\n", text)]
+    out = []
+    for i, m in enumerate(heads):
+        limit = heads[i + 1].start() if i + 1 < len(heads) else len(text)
+        if m.end() > limit:
+            continue
+        depth, end = 0, limit
+        for tok in _BRACE_OR_SKIPPED.finditer(text, m.end() - 1, limit):
+            depth += 1 if tok.group() == b"{" else -1 if tok.group() == b"}" else 0
+            if depth == 0:
+                end = tok.end()
+                break
+        out.append(Body(m.group(2).decode("latin-1"), m.start(), m.end() - 1, end,
+                        bisect_right(starts, m.end() - 1), bisect_right(starts, max(0, end - 1))))
+    return out

@@ -1,0 +1,250 @@
+"""Feature guards a build defines, guessed for a run without the build.
+
+Projects put their OpenSSL code under a switch the build sets with `-D` or in a
+generated config header (`#ifdef USE_OPENSSL`, `#if defined(WITH_TLS)`,
+`#if (NGX_SSL)`). Without the build that code is skipped by the preprocessor and no
+rule can see it. Here the file's text says which switches to turn on: a branch of
+`#if`/`#ifdef`/`#elif` that names a function of the table, under a condition that
+only tests whether project switches are defined, none of them defined by anything
+the file or its own headers show. Only names that look like a positive switch are
+ever defined (`USE_`, `HAVE_`, `WITH_`, `ENABLE_`..., or naming SSL/TLS); never
+OpenSSL's own macros, reserved names, negative switches (`NO_`, `DISABLE`) nor
+another TLS library's; never a macro compared to a value; of alternatives in one
+`#if`/`#elif` chain, one at most, and never one that another chosen branch needs
+undefined. The parse then sees what the build compiles; the guesses are reported.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+MAX_DEFINES = 8   # feature switches
+MAX_CHECKS = 16   # configure's checks for OpenSSL functions
+
+_DIRECTIVE = re.compile(rb"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b((?:\\\n|[^\n])*)",
+                        re.M)
+_DEFINE = re.compile(rb"^[ \t]*#[ \t]*(?:define|undef)[ \t]+([A-Za-z_]\w*)", re.M)
+_TOKEN = re.compile(r"\s*(?:(defined\b)|([A-Za-z_]\w*)|(&&|\|\||!|\(|\))|(\S))")
+_COMMENT = re.compile(r"/\*.*?\*/|//.*", re.S)
+_WORD = re.compile(rb"\b\w+")
+
+_POSITIVE = re.compile(r"^(USE|USING|HAVE|HAS|WITH|ENABLE|ENABLED|BUILD|SUPPORT|CONFIG|FEATURE)_"
+                       r"|(^|_)(SSL|TLS|OPENSSL|CRYPTO)(_|$)")
+_NEGATIVE = re.compile(r"(^|_)(NO|NOT|NONE|DISABLE|DISABLED|DISABLES|WITHOUT|SKIP|LACK|LACKS|"
+                       r"MISSING|BROKEN|FAKE|STUB|DUMMY|AVOID|NEED|NEEDS|BUGGY|OLD|LEGACY)(_|$)")
+# Other TLS libraries (some of them also have OpenSSL's function names) and
+# platforms: a switch for them is no feature of an OpenSSL build.
+_ELSEWHERE = re.compile(r"(^|_)(WOLF[A-Z0-9]*|GNUTLS|MBED[A-Z0-9]*|POLARSSL|NSS|SCHANNEL|"
+                        r"BEARSSL|LIBRESSL|BORING[A-Z0-9]*|AWSLC|AWS|RUSTLS|SECTRANSP|"
+                        r"SECURE_?TRANSPORT|AXTLS|CYASSL|MATRIXSSL|S2N|BOTAN|WIN[A-Z0-9]*|W32|"
+                        r"APPLE|DARWIN|MAC|MACOS|MACOSX|OSX|IOS|ANDROID|VMS|CYGWIN|MINGW|MSVC|"
+                        r"MSDOS)(_|$)")
+# OpenSSL's own namespaces: its headers define (or deliberately do not define) these.
+_OPENSSL_OWNED = re.compile(r"^(SSL|TLS|DTLS|OPENSSL|OSSL|X509|EVP|BIO|ERR|CRYPTO|PEM|ASN1|"
+                            r"OCSP|PKCS\d*|RSA|DSA|DH|EC|ECDSA|ECDH|BN|OBJ|NID|SN|LN|HMAC|ENGINE|"
+                            r"RAND|CMS|CT|SCT|UI|CONF|SHA\d*|MD\d|AES|DES|HEADER)_")
+
+
+class _Unsupported(Exception):
+    """A condition this reading does not evaluate (a comparison, a call, a number)."""
+
+
+_FEATURE_PREFIX = re.compile(r"^[A-Z]+_")
+
+
+def switch_like(name: str, functions: frozenset[str] = frozenset()) -> bool:
+    """Whether `name` may be a positive feature switch a build defines. A switch
+    named after an OpenSSL function (configure's HAVE_SSL_GET_CLIENT_CIPHERS) only
+    when that function is among `functions` (those of the installed OpenSSL)."""
+    if name.startswith("_") or not _POSITIVE.search(name) or _NEGATIVE.search(name) \
+            or _ELSEWHERE.search(name) or _OPENSSL_OWNED.match(name):
+        return False
+    rest = _FEATURE_PREFIX.sub("", name, count=1)
+    return not _OPENSSL_OWNED.match(rest) or rest in _upper(functions)
+
+
+@cache
+def _upper(functions: frozenset[str]) -> frozenset[str]:
+    return frozenset(f.upper() for f in functions)
+
+
+@cache
+def _words(functions: frozenset[str]) -> frozenset[bytes]:
+    return frozenset(f.encode() for f in functions)
+
+
+def _parse_condition(text: str) -> tuple:
+    """The condition as a tree of ("or"|"and", [..]), ("not", x), ("id", NAME)."""
+    toks = []
+    for m in _TOKEN.finditer(_COMMENT.sub(" ", text.replace("\\\n", " "))):
+        if m.group(4):
+            raise _Unsupported(m.group(4))
+        toks.append(m.group(1) or m.group(2) or m.group(3))
+    pos = 0
+
+    def peek():
+        return toks[pos] if pos < len(toks) else None
+
+    def take(expected=None):
+        nonlocal pos
+        tok = peek()
+        if tok is None or (expected is not None and tok != expected):
+            raise _Unsupported(tok or "end")
+        pos += 1
+        return tok
+
+    def disjunction():
+        terms = [conjunction()]
+        while peek() == "||":
+            take()
+            terms.append(conjunction())
+        return terms[0] if len(terms) == 1 else ("or", terms)
+
+    def conjunction():
+        terms = [unary()]
+        while peek() == "&&":
+            take()
+            terms.append(unary())
+        return terms[0] if len(terms) == 1 else ("and", terms)
+
+    def unary():
+        tok = take()
+        if tok == "!":
+            return ("not", unary())
+        if tok == "(":
+            inner = disjunction()
+            take(")")
+            return inner
+        if tok == "defined":
+            paren = peek() == "("
+            if paren:
+                take()
+            name = take()
+            if paren:
+                take(")")
+            return ("id", name)
+        if re.fullmatch(r"[A-Za-z_]\w*", tok):
+            if peek() == "(":
+                raise _Unsupported(tok)  # a function-like macro
+            return ("id", tok)
+        raise _Unsupported(tok)
+
+    tree = disjunction()
+    if pos != len(toks):
+        raise _Unsupported(toks[pos])
+    return tree
+
+
+def _names(tree: tuple) -> Iterable[str]:
+    if tree[0] == "id":
+        yield tree[1]
+    elif tree[0] == "not":
+        yield from _names(tree[1])
+    else:
+        for t in tree[1]:
+            yield from _names(t)
+
+
+def _negates(tree: tuple) -> bool:
+    return tree[0] == "not" or (tree[0] in ("and", "or") and any(map(_negates, tree[1])))
+
+
+def _make_true(tree: tuple, ok) -> tuple[frozenset[str], frozenset[str]] | None:
+    """Names to define and names that must stay undefined for the condition to hold
+    when nothing else is defined, or None when it cannot be made to hold."""
+    kind = tree[0]
+    if kind == "id":
+        return (frozenset([tree[1]]), frozenset()) if ok(tree[1]) else None
+    if kind == "not":
+        inner = tree[1]
+        if inner[0] == "id":
+            return frozenset(), frozenset([inner[1]])
+        return None
+    if kind == "and":
+        define: frozenset[str] = frozenset()
+        keep_out: frozenset[str] = frozenset()
+        for t in tree[1]:
+            got = _make_true(t, ok)
+            if got is None:
+                return None
+            define, keep_out = define | got[0], keep_out | got[1]
+        return None if define & keep_out else (define, keep_out)
+    options = [got for t in tree[1] if (got := _make_true(t, ok)) is not None]
+    if not options:
+        return None
+    # Of alternatives, the one naming OpenSSL, else the first.
+    return next((o for o in options if any("OPENSSL" in n for n in o[0])), options[0])
+
+
+def infer_defines(source: bytes, headers: Iterable[bytes],
+                  functions: frozenset[str]) -> list[str]:
+    """The switches to define for `source`'s OpenSSL code (see the module's doc):
+    `functions` are the table's, for the OpenSSL version the parse sees."""
+    table = _words(functions)
+    if not any(d.group(1) != b"ifndef" for d in _DIRECTIVE.finditer(source)):
+        return []
+    texts = [source, *headers]
+    visible = {m.group(1).decode("latin-1") for t in texts for m in _DEFINE.finditer(t)}
+    compared: set[str] = set()   # names some condition uses in a way not read here
+    tested: set[str] = set()     # names the file's own conditions test
+    chains: list[list[tuple[tuple | None, int, int]]] = []  # per #if: its branches
+    stack: list[list[tuple[tuple | None, int, int]]] = []
+    for text in texts:
+        for d in _DIRECTIVE.finditer(text):
+            kind, rest = d.group(1), d.group(2).decode("latin-1")
+            tree: tuple | None = None
+            if kind in (b"if", b"elif", b"ifdef", b"ifndef"):
+                try:
+                    tree = ("id", rest.split()[0]) if kind == b"ifdef" else \
+                        ("not", ("id", rest.split()[0])) if kind == b"ifndef" else \
+                        _parse_condition(rest)
+                except (_Unsupported, IndexError):
+                    compared.update(re.findall(r"[A-Za-z_]\w*", rest))
+                    tree = ("unsupported",)
+            if text is not source:
+                continue  # headers only say what is defined and compared
+            if tree is not None and tree[0] != "unsupported":
+                tested.update(_names(tree))
+            if kind in (b"if", b"ifdef", b"ifndef"):
+                stack.append([(tree, d.end(), -1)])
+            elif stack and kind in (b"elif", b"else", b"endif"):
+                cond, start, _ = stack[-1][-1]
+                stack[-1][-1] = (cond, start, d.start())
+                if kind == b"endif":
+                    chains.append(stack.pop())
+                else:
+                    stack[-1].append((tree, d.end(), -1))
+
+    def ok(name: str) -> bool:
+        return name not in visible and name not in compared and switch_like(name, functions)
+
+    chosen: list[tuple[frozenset[str], frozenset[str]]] = []
+    for chain in chains:
+        earlier: set[str] = set()   # the earlier branches' tests: they must stay false
+        for cond, start, end in chain:
+            if cond is None or cond[0] == "unsupported":
+                break  # an #else, or a test not read here: the chain stops
+            names = set(_names(cond))
+            if not names & visible and not table.isdisjoint(_WORD.findall(source, start, end)):
+                got = _make_true(cond, ok)
+                if got is not None and not got[0] & earlier:
+                    chosen.append((got[0], got[1] | frozenset(earlier)))
+                    break  # one branch of a chain at most
+            if _negates(cond):
+                break  # leaving names undefined may make it true: later ones unreached
+            earlier |= names
+    # configure's checks for OpenSSL functions are facts about the installed
+    # OpenSSL, whichever way a branch tests them (`#ifndef HAVE_EVP_DIGESTVERIFY`).
+    define: set[str] = set(sorted(n for n in tested if n.startswith("HAVE_") and ok(n)
+                                  and _OPENSSL_OWNED.match(n[5:]))[:MAX_CHECKS])
+    checks = frozenset(define)
+    keep_out: set[str] = set()
+    for names, out in chosen:
+        if names & keep_out or out & define or out & names:
+            continue
+        if len((define | names) - set(checks)) > MAX_DEFINES:
+            break
+        define |= names
+        keep_out |= out
+    return sorted(define)
