@@ -17,6 +17,9 @@ fi
 
 VENV=${SSLINT_VENV:-$PWD/.venv}
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+# The engine compiled with mypyc, as `pip install .` gives it (setup.py); a failed
+# compile is an error here, not a quiet fallback to Python.
+export SSLINT_COMPILE=require
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check ".[test]"
 
 # Microsoft's SARIF Multitool checks the SARIF against GitHub's ingestion rules
@@ -33,5 +36,14 @@ fi
 # The installed package (not the checkout) must carry its rules and API table.
 smoke=$(cd / && "$VENV/bin/sslint" rules)
 echo "$smoke" | grep -q '^SSL101' || { echo "installed sslint lists no rules" >&2; exit 1; }
+(cd / && "$VENV/bin/python" -c "from sslint.engine import state; assert state.COMPILED") \
+    || { echo "the installed engine is not the compiled one" >&2; exit 1; }
 
-exec "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"
+# The tests import the checkout: all of them with the engine compiled in place, then the
+# quick ones with the pure-Python engine (the fallback where no compiler is at hand).
+clean_compiled() { find sslint -name '*.so' -delete; rm -f sslint_engine__mypyc*.so; }
+trap clean_compiled EXIT
+"$VENV/bin/python" setup.py -q build_ext --inplace
+SSLINT_EXPECT_ENGINE=compiled "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"
+clean_compiled
+SSLINT_EXPECT_ENGINE=pure "$VENV/bin/python" -m pytest -q -p no:cacheprovider -m "not slow" "$@"
