@@ -69,6 +69,7 @@ class Request:
     max_steps: int = Budget.max_steps
     file_timeout: float = Options.file_timeout
     use_pch: bool = True
+    line_hashes: bool = False              # the workers hash finding lines (SARIF)
     use_cache: bool = False                # reuse results of unchanged files (the CLI: on)
     cache_dir: str | None = None           # None: the config's cache-dir, else .sslint_cache
     find_build: bool = True                # no -p: look for each file's build flags
@@ -130,7 +131,8 @@ def run(request: Request, progress: Progress | None = None) -> Report:
     cache = Cache(request.cache_dir or cfg.cache_dir or default_cache_root(cfg.path, os.getcwd())
                   if request.use_cache else None)
     job = Job(tuple(r.rule.id for r in rules if r.rule.stage == "analysis"), cfg.api, opts,
-              pch=request.use_pch, pch_dir=(pch_folder(cache) or "") if request.use_pch else "")
+              pch=request.use_pch, pch_dir=(pch_folder(cache) or "") if request.use_pch else "",
+              line_hashes=request.line_hashes)
     rcache = _results_cache(cache, job)
     step = progress.start(len(ready)) if progress else None
     results: list[FileResult] = []
@@ -177,8 +179,9 @@ def _results_cache(cache: Cache, job: Job) -> ResultsCache | None:
     if not cache.enabled:
         return None
     # Everything of the job reaches the analysis but the PCH settings (results are
-    # identical with and without).
-    return ResultsCache(cache, canonical(dataclasses.replace(job, pch=False, pch_dir="")))
+    # identical with and without) and line hashes (computed again when missing).
+    return ResultsCache(cache, canonical(dataclasses.replace(job, pch=False, pch_dir="",
+                                                             line_hashes=False)))
 
 
 def _summary_index(cache: Cache, job: Job) -> SummaryIndex | None:
@@ -186,7 +189,7 @@ def _summary_index(cache: Cache, job: Job) -> SummaryIndex | None:
     if not cache.enabled:
         return None
     # Not the output root: a hook run from another folder shares the summaries.
-    settings = dataclasses.replace(job, pch=False, pch_dir="",
+    settings = dataclasses.replace(job, pch=False, pch_dir="", line_hashes=False,
                                    options=dataclasses.replace(job.options, root=""))
     return SummaryIndex(cache, canonical(settings))
 

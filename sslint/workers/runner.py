@@ -64,6 +64,7 @@ class Job:
     # Summaries of functions defined in other files (the whole-program pass).
     program: tuple[tuple[str, FnSpec], ...] = ()
     pch_dir: str = ""  # keep them here across runs; "": a temporary folder per run
+    line_hashes: bool = False  # FileResult.line_hashes wanted (SARIF output)
 
 
 _worker_state: tuple[RuleSet, ApiModel, Options] | None = None
@@ -130,9 +131,27 @@ def _unit_task(payload: tuple[Job, Unit, tuple[tuple[str, str], ...]]):
     unit_module, _, pch = _analysis()
     if pch.active().entries != table:
         pch.install(pch.Table(table))
-    return watched(unit_module.analyze_file,
-                   (unit.path, unit.display, list(unit.args), rules, model, opts),
-                   unit.display, STACK_BYTES, opts.file_timeout)
+    res, ending = watched(unit_module.analyze_file,
+                          (unit.path, unit.display, list(unit.args), rules, model, opts),
+                          unit.display, STACK_BYTES, opts.file_timeout)
+    if job.line_hashes and not ending:
+        _hash_lines(res, unit.path)
+    return res, ending
+
+
+def _hash_lines(res: FileResult, path: str) -> None:
+    from sslint.output.fingerprint import line_hashes
+
+    lines = {f.loc.line for f in res.findings if f.loc.file == res.path}
+    if not lines:
+        return
+    try:
+        with open(path, "rb") as fh:
+            text = fh.read().decode("utf-8", errors="replace")
+    except OSError:
+        return
+    hashes = line_hashes(text, max(lines))
+    res.line_hashes = {n: hashes[n - 1] for n in sorted(lines) if n <= len(hashes)}
 
 
 def _pch_task(payload: tuple[pch.Build, str]):
@@ -226,7 +245,18 @@ class Runner:
             return res
 
         tasks = [("unit", (j, u, self.table), limit) for j, u in zip(jobs, units, strict=True)]
-        return pool.run_tasks(tasks, on_error, on_result)
+        return pool.run_tasks(tasks, on_error, on_result, _largest_first(units))
+
+
+def _largest_first(units: list[Unit]) -> list[int]:
+    """Big files first: the last task handed out decides how long the other workers
+    wait at the end, so it had better be a small one."""
+    def size(i: int) -> int:
+        try:
+            return os.stat(units[i].path).st_size
+        except OSError:
+            return 0
+    return sorted(range(len(units)), key=lambda i: -size(i))
 
 
 def default_jobs() -> int:
