@@ -16,7 +16,8 @@ import sys
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
-# budget.py stays Python: the command line reads its dataclass defaults off the class.
+# budget.py stays Python: the command line reads its dataclass defaults off the class;
+# __init__.py holds the SSLINT_PURE switch (run the .py files even when compiled).
 PURE_MODULES = {"__init__.py", "budget.py"}
 REQUIRE = os.environ.get("SSLINT_COMPILE") == "require"
 

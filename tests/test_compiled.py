@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -48,3 +50,11 @@ def test_the_compiled_replace_names_every_field_in_order():
     named = re.findall(r'g\("(\w+)", o\.(\w+)\)', body)
     assert all(a == b for a, b in named)
     assert tuple(a for a, _ in named) == tuple(f.name for f in dataclasses.fields(Obj))
+
+
+def test_pure_switch_loads_the_python_source():
+    code = "from sslint.engine import state, worklist; print(state.COMPILED, worklist.__file__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=dict(os.environ, SSLINT_PURE="1", PYTHONPATH=str(ROOT)),
+                         check=True).stdout.split()
+    assert out[0] == "False" and out[1].endswith("worklist.py"), out
