@@ -27,7 +27,7 @@ from sslint.frontend.compdb import CompdbError
 from sslint.session.inputs import units_for
 from sslint.output import FORMATTERS, Report, write_atomic
 from sslint.session.postprocess import apply_baseline, baseline_snapshot, filter_results
-from sslint.session.results import ResultsCache, canonical, pch_folder
+from sslint.session.results import ResultsCache, canonical, load_builtin_model, pch_folder
 from sslint.core.rule import LEVELS, LoadedRule, all_rules, unknown_selectors
 from sslint.session import program
 from sslint.session.summary_index import SummaryIndex
@@ -140,6 +140,7 @@ def run(request: Request, progress: Progress | None = None) -> Report:
         index = _summary_index(cache, job) if request.whole_program else None
         unit_paths = [u.path for u in ready]
         with Runner(job, ready, request.jobs or default_jobs()) as runner:
+            runner.before_fork = lambda: load_builtin_model(cache)
             batches = program.Batches(runner, rcache)
             done = program.analyse(batches, job, ready, step, request.whole_program,
                                    index.outside(unit_paths) if index else None)

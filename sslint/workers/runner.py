@@ -194,6 +194,7 @@ class Runner:
         self.tmpdir: str | None = None
         self.pool: Pool | None = None
         self.table: tuple[tuple[str, str], ...] = ()
+        self.before_fork: Callable[[], None] | None = None  # e.g. load the API model
 
     def __enter__(self) -> "Runner":
         return self
@@ -206,6 +207,8 @@ class Runner:
             self.tmpdir = (job.pch_dir or tempfile.mkdtemp(prefix="sslint-pch-")) \
                 if job.pch else None
             _analysis()  # before the workers fork
+            if self.before_fork:
+                self.before_fork()
             self.pool = Pool(max(1, min(self.jobs, len(self.units))), HANDLERS).__enter__()
             if self.tmpdir:
                 self.table = _build_pchs(self.pool, self.units, self.tmpdir)
