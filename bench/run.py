@@ -94,13 +94,16 @@ def child_check(db: str, jobs: int, use_pch: bool, out: str) -> dict:
     wall = time.perf_counter() - t0
     rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    return {"wall_in_process": wall, "exit": code, "files": per_file, "maxrss_kb": rss}
+    from sslint.engine import state
+    return {"wall_in_process": wall, "exit": code, "files": per_file, "maxrss_kb": rss,
+            "compiled": state.COMPILED}
 
 
-def _spawn(*args: str) -> dict:
+def _spawn(*args: str, pure: bool = False) -> dict:
+    env = dict(os.environ, SSLINT_PURE="1") if pure else None
     t0 = time.perf_counter()
     done = subprocess.run([sys.executable, os.path.abspath(__file__), *args],
-                          capture_output=True, text=True, check=False)
+                          capture_output=True, text=True, check=False, env=env)
     wall = time.perf_counter() - t0
     if done.returncode != 0:
         sys.exit(f"bench child failed ({args}):\n{done.stderr[-3000:]}")
@@ -149,7 +152,8 @@ def _groups(files: dict, generated: set[str]) -> dict[str, list[str]]:
     return groups
 
 
-def report(parse_runs: dict, checks: dict, generated: set[str], jobs: list[int]) -> None:
+def report(parse_runs: dict, checks: dict, generated: set[str], jobs: list[int],
+           engines: list[str]) -> None:
     print("\n(a) libclang parse alone, median ms per file")
     for label, run in parse_runs.items():
         for group, files in _groups(run["parse"], generated).items():
@@ -158,25 +162,26 @@ def report(parse_runs: dict, checks: dict, generated: set[str], jobs: list[int])
                   + (f"   (PCH builds: {run['pch_build_s']:.2f} s)" if run["pch_build_s"]
                      and group == "generated" else ""))
     print("\n(b) sslint check: per-file medians from the same run; wall time of the command")
-    print(f"    {'pch':5s} {'jobs':4s} {'group':10s} {'parse':>8s} {'analysis':>9s} "
+    print(f"    {'engine':9s}{'pch':5s} {'jobs':4s} {'group':10s} {'parse':>8s} {'analysis':>9s} "
           f"{'ratio':>6s} {'Σan/Σparse':>10s} {'wall s':>7s} {'RSS MiB':>8s}")
-    for use_pch in sorted({k[0] for k in checks}):
+    for eng, use_pch in [(e, p) for e in engines for p in sorted({k[0] for k in checks})]:
         for j in jobs:
-            run = checks[(use_pch, j)]
+            run = checks[(use_pch, j, eng)]
             files = run["files"]
             for group, names in _groups(files, generated).items():
                 p = [files[f][0] for f in names if files[f][2]]
                 a = [files[f][1] for f in names if files[f][2]]
                 ratio = statistics.median(a) / statistics.median(p) if p else 0
                 total = sum(a) / sum(p) if p and sum(p) else 0
-                print(f"    {'on' if use_pch else 'off':5s} {j:<4d} {group:10s} {_ms(p)}  "
+                ran = "compiled" if run["compiled"] else "python"  # what the child loaded
+                print(f"    {ran:9s}{'on' if use_pch else 'off':5s} {j:<4d} {group:10s} {_ms(p)}  "
                       f"{_ms(a)}  {ratio:6.2f} {total:10.2f} {run['wall']:7.2f} "
                       f"{run['maxrss_kb'] / 1024:8.0f}")
         if len(jobs) > 1:
-            base = checks[(use_pch, jobs[0])]["wall"]
+            base = checks[(use_pch, jobs[0], eng)]["wall"]
             for j in jobs[1:]:
-                print(f"    pch {'on' if use_pch else 'off'}: --jobs {j} speed-up over "
-                      f"--jobs {jobs[0]}: {base / checks[(use_pch, j)]['wall']:.2f}x")
+                print(f"    {eng}, pch {'on' if use_pch else 'off'}: --jobs {j} speed-up over "
+                      f"--jobs {jobs[0]}: {base / checks[(use_pch, j, eng)]['wall']:.2f}x")
 
 
 def main() -> None:
@@ -187,6 +192,8 @@ def main() -> None:
                     help="real code: a compile_commands.json (or its folder); repeatable")
     ap.add_argument("--jobs", default="1,2", help="comma-separated --jobs values")
     ap.add_argument("--pch", choices=["on", "off", "both"], default="both")
+    ap.add_argument("--engine", choices=["compiled", "pure", "both"], default="compiled",
+                    help="pure: SSLINT_PURE=1 (the engine's Python source even when compiled)")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     ns = ap.parse_args()
     if ns.child:
@@ -208,13 +215,16 @@ def main() -> None:
         for use_pch in modes:
             label = "pch" if use_pch else "plain"
             parse_runs[label] = _spawn("--child", "parse", db, "1" if use_pch else "0")
+        engines = ["compiled", "pure"] if ns.engine == "both" else [ns.engine]
         checks = {}
         for use_pch in modes:
             for j in jobs:
-                out = os.path.join(tmp, f"out-{int(use_pch)}-{j}.sarif")
-                checks[(use_pch, j)] = _spawn("--child", "check", db, str(j),
-                                              "1" if use_pch else "0", out)
-        report(parse_runs, checks, generated, jobs)
+                for eng in engines:  # alternating: both see the same moment's load
+                    out = os.path.join(tmp, f"out-{int(use_pch)}-{j}-{eng}.sarif")
+                    checks[(use_pch, j, eng)] = _spawn("--child", "check", db, str(j),
+                                                       "1" if use_pch else "0", out,
+                                                       pure=eng == "pure")
+        report(parse_runs, checks, generated, jobs, engines)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,9 @@ fi
 
 VENV=${SSLINT_VENV:-$PWD/.venv}
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+# The engine compiled with mypyc, as `pip install .` gives it (setup.py); a failed
+# compile is an error here, not a quiet fallback to Python.
+export SSLINT_COMPILE=require
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check ".[test]"
 
 # Microsoft's SARIF Multitool checks the SARIF against GitHub's ingestion rules
@@ -33,5 +36,16 @@ fi
 # The installed package (not the checkout) must carry its rules and API table.
 smoke=$(cd / && "$VENV/bin/sslint" rules)
 echo "$smoke" | grep -q '^SSL101' || { echo "installed sslint lists no rules" >&2; exit 1; }
+(cd / && "$VENV/bin/python" -c "from sslint.engine import state; assert state.COMPILED") \
+    || { echo "the installed engine is not the compiled one" >&2; exit 1; }
 
-exec "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"
+# The tests import the checkout: all of them with the engine compiled in place, then the
+# quick ones on the engine's Python source (SSLINT_PURE=1; what installs without a C
+# compiler run). The compiled modules are removed at the end: edits to the .py files
+# would not reach them.
+clean_compiled() { find sslint -name '*.so' -delete; rm -f sslint_engine__mypyc*.so; }
+trap clean_compiled EXIT
+"$VENV/bin/python" setup.py -q build_ext --inplace
+SSLINT_EXPECT_ENGINE=compiled "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"
+SSLINT_PURE=1 SSLINT_EXPECT_ENGINE=pure \
+    "$VENV/bin/python" -m pytest -q -p no:cacheprovider -m "not slow" "$@"

@@ -245,3 +245,19 @@ def test_settings_keys_do_not_follow_the_hash_seed(tmp_path):
                                                    PYTHONPATH=str(ROOT)))
         outs.add(done.stdout)
     assert len(outs) == 1
+
+
+def test_the_builtin_model_is_kept_and_used_again(tmp_path, monkeypatch):
+    from sslint.model import api
+    from sslint.session.results import load_builtin_model
+
+    cache = Cache(str(tmp_path / "c"))
+    built = api.builtin_snapshot()
+    load_builtin_model(cache)  # a miss: stored
+    assert os.listdir(os.path.join(cache.root, "v1", "model"))
+    monkeypatch.setattr(api, "_BUILT", None)
+    monkeypatch.setattr(api, "_build", lambda: pytest.fail("built again, not loaded"))
+    load_builtin_model(cache)
+    loaded = api.builtin_snapshot()
+    assert loaded[2] == built[2] and loaded[3:] == built[3:]
+    assert api.ApiModel().table == dict(built[2])

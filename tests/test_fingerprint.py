@@ -53,3 +53,10 @@ def test_inserting_a_line_above_keeps_the_hash_of_moved_lines():
     after = line_hashes("int f(SSL *ssl) {\n  /* new comment */\n" + body)
     assert after[2:] == before[1:]
     assert after[1] not in before
+
+
+def test_upto_gives_the_same_first_lines():
+    text = "Lorem ipsum dolor sit amet.\n" * 10 + "x\n" * 5
+    whole = line_hashes(text)
+    for upto in (1, 6, 12, len(whole), len(whole) + 3):
+        assert line_hashes(text, upto) == whole[:upto]

@@ -71,7 +71,7 @@ def table_with_dh(monkeypatch):
         return {**data, **extra}
 
     def reset() -> None:
-        api._builtin.cache_clear()
+        api.forget_builtin()
         handles._cache.clear()
         runner._worker_state = None
 

@@ -96,6 +96,9 @@ class FileResult:
     # Files besides this one that the result was read from (its #includes, the
     # headers of the precompiled header it used), for a results cache; None: unknown.
     inputs: tuple[str, ...] | None = None
+    # SARIF's primaryLocationLineHash of its findings' lines, by line: hashed by the
+    # worker that read the file (in parallel), not by the parent after the run.
+    line_hashes: dict[int, str] = field(default_factory=dict)
     # The parse and IR kept for analysing the unit again in the same run
     # (analysis.snapshot.Snapshot); the runner takes it off before anything else
     # sees the result.

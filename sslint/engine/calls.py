@@ -74,7 +74,7 @@ class Calls:
         """A call that behaves differently when an argument is NULL (BIO_push(NULL, b)
         returns b and links nothing) is followed on both sides of a maybe-NULL one."""
         i = spec.result.index if spec.result.otherwise >= 0 else -1
-        v = vals[i] if 0 <= i < len(vals) else None
+        v: Value = vals[i] if 0 <= i < len(vals) else None
         if not is_obj(v) or self.ev.truth(st, v) is not None:
             return [st]
         null = self.ev.refine_null(st.copy(), v, want_null=True)
@@ -87,9 +87,9 @@ class Calls:
             return None
         r = spec.result
         for i, v in enumerate(spec.verbs):  # d2i_X509(&x, ...) == NULL tests x
-            if v.op == "out-result" and i < len(call.args) \
-                    and isinstance(call.args[i], ir.AddrOf):
-                return call.args[i].operand, False
+            a = call.args[i] if i < len(call.args) else None
+            if v.op == "out-result" and isinstance(a, ir.AddrOf):
+                return a.operand, False
         if r.op in ("truth", "not", "arg") and r.index < len(call.args):
             return call.args[r.index], r.op == "not"
         if r.op == "cmp" and max(r.index, r.otherwise) < len(call.args):
@@ -185,7 +185,7 @@ class Calls:
             self.life.replace_slots(st, first, spec.replaces, call.loc, c.api)
         for share in spec.shares:
             i, slot = share.split(":")
-            v = vals[int(i)] if int(i) < len(vals) else None
+            v: Value = vals[int(i)] if int(i) < len(vals) else None
             if is_obj(v):
                 self.life.share_slots(st, v, (slot,), call.loc, c.api)
         result = self.result(st, call, spec, vals, c.detached)
@@ -291,11 +291,12 @@ class Calls:
             if not is_obj(v) or v not in st.objs:
                 continue
             spelled = describe(target)
-            with self.life.log.spelled_as(spelled):
-                if fx.op == "use":
+            if fx.op == "use":  # (no `continue` inside `with`: mypyc lacks it)
+                with self.life.log.spelled_as(spelled):
                     self.life.use(st, v, loc, c.api, nullable=True)
-                    continue
-                before = st.objs[v]
+                continue
+            before = st.objs[v]
+            with self.life.log.spelled_as(spelled):
                 self.life.release(st, v, loc, c.api, cascade=True)
             after = st.objs.get(v)
             if after is not None and after.destroyed and not before.destroyed:
@@ -418,18 +419,17 @@ class Calls:
         return [(ok, 1), (st, 0)]
 
 
-def _field_expr(arg: ir.Expr, path: str, kind: str, record: str = "") -> ir.Expr | None:
+def _field_expr(arg: ir.Expr, path: str, kind: str, record: str = "") -> ir.Member:
     """`c->ssl` for the argument `c` and path "ssl" (`s.ssl` for `&s`)."""
     if isinstance(arg, ir.AddrOf):
         base, arrow = arg.operand, False
     else:
         base, arrow = arg, True
-    names = path.split(".")
-    for i, name in enumerate(names):
-        last = i == len(names) - 1
-        base = ir.Member(base, name, arrow if i == 0 else False, kind if last else "",
-                         record=record if last else "")
-    return base
+    *inner, last = path.split(".")
+    for name in inner:
+        base = ir.Member(base, name, arrow, "")
+        arrow = False
+    return ir.Member(base, last, arrow, kind, record=record)
 
 
 def _unconsumed(spec: FnSpec) -> FnSpec:

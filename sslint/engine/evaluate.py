@@ -6,7 +6,7 @@ usually one, two where a `?:` cannot be decided. Calls go through the API model
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sslint.core import ir
 from sslint.engine.conditions import (COND_PREFIX, Guards, comparison_key, key_operands,
@@ -43,11 +43,12 @@ class Evaluator:
     to `calls` (set once the call handler exists: calls contain expressions and
     expressions contain calls); uses and escapes of objects go to `life`."""
 
+    calls: CallHandler  # set by the engine right after construction
+
     def __init__(self, fn: ir.Function, life: "Lifecycle",
                  relevant: frozenset[str] = frozenset()):
         self.fn = fn
         self.life = life
-        self.calls: CallHandler | None = None
         # (record, field, kind, api, where): owned references stored in struct fields
         self.field_stores: set[tuple[str, str, str, str, Loc]] = set()
         # Path feasibility (engine.conditions); off only to measure what it costs.
@@ -66,7 +67,7 @@ class Evaluator:
         """`*p` where the local `p` holds `&var` is `var` (`T **tmp = &(var);
         free(*tmp); *tmp = NULL;`, tor's FREE_AND_NULL)."""
         if isinstance(e, ir.Deref) and isinstance(e.operand, ir.Var):
-            v = st.env.get(e.operand.key)
+            v: Value = st.env.get(e.operand.key)
             if is_addr(v):
                 return v[1]
         return e
@@ -169,7 +170,7 @@ class Evaluator:
         if p is None:
             return
         path = p[0]
-        old = st.env.get(path)
+        old: Value = st.env.get(path)
         if not is_obj(old) or old == value:
             return
         o = st.objs.get(old)
@@ -231,7 +232,8 @@ class Evaluator:
         return isinstance(target, ir.Var) and root.scope != "global" and not root.is_pointer
 
     # ---- expressions -------------------------------------------------------
-    def ev(self, st: State, e: ir.Expr | None) -> list[tuple[State, Value]]:
+    def ev(self, st: State, e: Any) -> list[tuple[State, Value]]:
+        """e: an ir.Expr or None, dispatched on its exact class."""
         if e is None:
             return [(st, None)]
         t = type(e)
@@ -293,8 +295,8 @@ class Evaluator:
             return self.ev_base(st, e.base)
         return self.ev(st, e)
 
-    def ev_assign(self, st: State, e: ir.Assign) -> list[tuple[State, Value]]:
-        out = []
+    def ev_assign(self, st: State, e: Any) -> list[tuple[State, Value]]:
+        out: list[tuple[State, Value]] = []
         for st2, v in self.ev(st, e.value):
             if is_addr(v) and e.op == "=" and _local_pointer(e.target) \
                     and Paths.of(v[1]) is not None:
@@ -379,7 +381,7 @@ class Evaluator:
 
     def ev_logical(self, st: State, e: ir.Binary) -> list[tuple[State, Value]]:
         """`a && b` / `a || b` as values: b runs only when a does not decide."""
-        out = []
+        out: list[tuple[State, Value]] = []
         decides = e.op == "||"  # the value of a that makes b irrelevant
         for st2, a in self.ev(st, e.lhs):
             short = self.assume(st2.copy(), e.lhs, a, decides, remember=False)

@@ -34,8 +34,9 @@ class Lifecycle:
             if o is not None and (not o.escaped or (o.home and not keep_home)):
                 st.objs[value] = replace(o, escaped=True, home=o.home if keep_home else "")
 
-    def use(self, st: State, oid: str, loc: Loc, api: str, nullable: bool) -> bool:
-        """Check a use of a handle; False when it is already destroyed."""
+    def use(self, st: State, oid: Value, loc: Loc, api: str, nullable: bool) -> bool:
+        """Check a use of a handle (any value: only object ids are checked); False when
+        it is already destroyed."""
         o = st.objs.get(oid)
         if o is None or o.unknown:
             return True
@@ -213,7 +214,7 @@ class Lifecycle:
         """The call frees what the owner held in these slots (and sets its own,
         untracked, objects there)."""
         o = st.objs[owner]
-        old = {o.slot(name) for name in slots} - {None}
+        old = {s for s in (o.slot(name) for name in slots) if s is not None}
         keep = {v for k, v in o.slots if k not in slots}
         o = replace(o, slots=tuple((k, v) for k, v in o.slots if k not in slots))
         st.objs[owner] = o

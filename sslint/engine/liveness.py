@@ -65,7 +65,7 @@ def _liveness(fn: ir.Function, uses_of) -> list[frozenset[str]]:
                 if not queued[p]:
                     queued[p] = True
                     work.append(p)
-    names = sorted(bit, key=bit.get)
+    names = sorted(bit, key=bit.__getitem__)
     cache: dict[int, frozenset[str]] = {}
     out = []
     for mask in live:

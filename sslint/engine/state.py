@@ -8,6 +8,7 @@ paths that reach the same facts are explored once.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Any
 
 from sslint.core.events import Cause, Nullness, Origin
 from sslint.core.findings import Loc, Step
@@ -73,6 +74,8 @@ _OBJ_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Obj))
 _OBJ_FIELD_SET = frozenset(_OBJ_FIELDS)
 _new = object.__new__
 _set = object.__setattr__
+# True when mypyc compiled this module (setup.py): it then loads from a .so file.
+COMPILED = not __file__.endswith(".py")
 
 
 def replace(o: Obj, **changes) -> Obj:
@@ -81,6 +84,15 @@ def replace(o: Obj, **changes) -> Obj:
     was a tenth of the analysis."""
     if not changes.keys() <= _OBJ_FIELD_SET:
         raise TypeError(f"Obj has no field(s) {sorted(changes.keys() - _OBJ_FIELD_SET)}")
+    if COMPILED:  # a native class: object.__new__ refuses it, its constructor is cheap
+        g = changes.get
+        return Obj(g("kind", o.kind), g("origin", o.origin), g("refs", o.refs), g("owe", o.owe),
+                   g("null", o.null), g("site", o.site), g("api", o.api), g("var", o.var),
+                   g("owner", o.owner), g("escaped", o.escaped), g("unknown", o.unknown),
+                   g("released", o.released), g("cause", o.cause), g("owner_kind", o.owner_kind),
+                   g("marks", o.marks), g("ref_site", o.ref_site), g("unpaid", o.unpaid),
+                   g("freed_in_chain", o.freed_in_chain), g("slots", o.slots), g("home", o.home),
+                   g("src", o.src), g("trail", o.trail))
     new = _new(Obj)
     for name in _OBJ_FIELDS:
         _set(new, name, changes[name] if name in changes else getattr(o, name))
@@ -91,11 +103,13 @@ def replace(o: Obj, **changes) -> Obj:
 # ("addr", lvalue) for &x, ("ret", object id, marks, refs[, proved non-NULL ids]) for a
 # status call's result, or
 # ("test", ret, op, constant) for a comparison of such a result.
-Value = object
+Value = Any
 
 
 # A scalar known to be non-zero (a flag tested true) whose exact value is unknown.
-NONZERO = ("nz",)
+# Typed Value, not a tuple: compiled code (mypyc) would keep a tuple unboxed and box a
+# new copy at every use, and `v is NONZERO` would never hold.
+NONZERO: Value = ("nz",)
 
 
 def is_obj(v: Value) -> bool:

@@ -285,7 +285,7 @@ def _null_test(e: ir.Expr | None, key: str) -> bool | None:
     """For a condition on the parameter `key` alone: True when the condition holding
     means it is NULL (`!c`, `c == NULL`), False when it means non-NULL (`c`,
     `c != NULL`); None for anything else."""
-    def is_param(x: ir.Expr) -> bool:
+    def is_param(x: ir.Expr | None) -> bool:
         return isinstance(x, ir.Var) and x.key == key
     if is_param(e):
         return False

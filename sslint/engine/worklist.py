@@ -155,12 +155,13 @@ class Engine:
             if node.expr is None:
                 return _fan([(s, st) for s in node.succ])
             self.check_result_use(st, node.expr)
-            out = []
+            out: list[tuple[int, State]] = []
             for s, _ in self.eval.ev(st, node.expr):
                 self.collect(s, loc)
                 out.extend((n, s) for n in node.succ)
             return _fan(out)
         if kind == "branch":
+            assert node.expr is not None  # lowering gives every branch its condition
             out = []
             for s, v in self.eval.ev(st, node.expr):
                 taken = []
@@ -190,7 +191,7 @@ class Engine:
             for s, v in self.eval.ev(st, node.expr):
                 self.summary.at_exit(s, v, node.id)
                 if self.contract is not None:
-                    self.check_contract(s, v, loc)
+                    self.check_contract(s, v, loc, self.contract)
                 self.life.escape(s, v)
                 self.leaks_at_exit(s, loc, "returns")
             return []
@@ -202,10 +203,10 @@ class Engine:
             return []
         return []  # sink: the path ends in a noreturn call
 
-    def check_contract(self, st: State, v, loc: Loc) -> None:
+    def check_contract(self, st: State, v, loc: Loc, contract: tuple[int, int, str]) -> None:
         """A registered callback returns: does it hold the reference it was lent as the
         registering function's page says?"""
-        index, owned_when, registrar = self.contract
+        index, owned_when, registrar = contract
         if index >= len(self.fn.params) or not isinstance(v, int):
             return
         p = self.fn.params[index]
@@ -238,6 +239,7 @@ class Engine:
         k = node.cases[succ]
         if k is None:  # default: none of the labels
             return None if isinstance(v, int) and v in labels else st
+        assert node.expr is not None  # a switch always has its subject
         test = ir.Binary("==", node.expr, ir.Int(k))
         return self.eval.assume(st, test, self.eval.compare(st, "==", v, k), True)
 

@@ -382,10 +382,38 @@ def generated_from() -> str:
 
 _HAND: frozenset[str] = frozenset()
 _GEN: frozenset[str] = frozenset()
+_BUILT: tuple[Kinds, Naming, dict[str, FnSpec]] | None = None
 
 
-@lru_cache(maxsize=1)
 def _builtin() -> tuple[Kinds, Naming, dict[str, FnSpec]]:
+    global _BUILT
+    if _BUILT is None:
+        _BUILT = _build()
+    return _BUILT
+
+
+def forget_builtin() -> None:
+    """Build the built-in model again when next used (tests that change its tables)."""
+    global _BUILT
+    _BUILT = None
+
+
+def builtin_snapshot() -> tuple:
+    """The built-in model and what building it recorded, for install_builtin in
+    another process (sslint.session.results keeps it in the cache folder)."""
+    return (*_builtin(), _HAND, _GEN, dict(_FALLBACK))
+
+
+def install_builtin(snapshot: tuple) -> None:
+    """Use a builtin_snapshot() of the same code and tables instead of building."""
+    global _BUILT, _HAND, _GEN
+    kinds, naming, table, hand, gen, fallback = snapshot
+    _BUILT, _HAND, _GEN = (kinds, naming, table), hand, gen
+    _FALLBACK.clear()
+    _FALLBACK.update(fallback)
+
+
+def _build() -> tuple[Kinds, Naming, dict[str, FnSpec]]:
     global _HAND, _GEN
     data = dict(_table_text())
     kinds = Kinds(parse_kinds(data.pop("handles", {}), "openssl.toml"))

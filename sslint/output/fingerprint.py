@@ -54,9 +54,12 @@ def _normalised(text: str) -> tuple[list[int], list[int]]:
     return units, line_starts
 
 
-def line_hashes(text: str) -> list[str]:
-    """One "hex:count" fingerprint per line of text (lines split at LF, CRLF or CR)."""
+def line_hashes(text: str, upto: int | None = None) -> list[str]:
+    """One "hex:count" fingerprint per line of text (lines split at LF, CRLF or CR);
+    only for the first `upto` lines if given (a line's hash needs no later line's)."""
     units, line_starts = _normalised(text)
+    if upto is not None:
+        line_starts = line_starts[:upto]
     padded = units + [0] * WINDOW
     value = 0
     for unit in padded[:WINDOW]:

@@ -34,7 +34,9 @@ class _LazyModule:
     def __getattr__(self, attr: str) -> Any:
         import importlib
 
-        return getattr(importlib.import_module(self._name), attr)
+        value = getattr(importlib.import_module(self._name), attr)
+        setattr(self, attr, value)  # found directly from now on, without this call
+        return value
 
 
 om = _LazyModule("sarif_om")
@@ -129,6 +131,9 @@ class _Builder:
     def __init__(self, report: Report) -> None:
         self.report = report
         self.sources = Sources(os.path.abspath(report.root))
+        for r in report.results:
+            if r.line_hashes:
+                self.sources.known_hashes(r.path, r.line_hashes)
         self.rules = sorted(report.rules, key=lambda r: r.rule.id)
         self.rule_index = {r.rule.id: i for i, r in enumerate(self.rules)}
 

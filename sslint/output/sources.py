@@ -15,6 +15,7 @@ class Sources:
         self._data: dict[str, bytes | None] = {}
         self._lines: dict[str, list[bytes] | None] = {}
         self._hashes: dict[str, list[str] | None] = {}
+        self._known: dict[str, dict[int, str]] = {}
 
     def _read(self, path: str) -> bytes | None:
         if path not in self._data:
@@ -46,7 +47,14 @@ class Sources:
         beyond = max(0, byte_col - 1 - len(raw))  # e.g. an end column just past the line
         return len(prefix.decode("utf-8", errors="replace")) + beyond + 1
 
+    def known_hashes(self, path: str, hashes: dict[int, str]) -> None:
+        """Line hashes a worker computed (FileResult.line_hashes) for path."""
+        self._known[path] = hashes
+
     def line_hash(self, path: str, line: int) -> str | None:
+        known = self._known.get(path)
+        if known and line in known:
+            return known[line]
         if path not in self._hashes:
             data = self._read(path)
             text = data.decode("utf-8", errors="replace") if data is not None else None

@@ -27,7 +27,7 @@ from sslint.frontend.compdb import CompdbError
 from sslint.session.inputs import units_for
 from sslint.output import FORMATTERS, Report, write_atomic
 from sslint.session.postprocess import apply_baseline, baseline_snapshot, filter_results
-from sslint.session.results import ResultsCache, canonical, pch_folder
+from sslint.session.results import ResultsCache, canonical, load_builtin_model, pch_folder
 from sslint.core.rule import LEVELS, LoadedRule, all_rules, unknown_selectors
 from sslint.session import program
 from sslint.session.summary_index import SummaryIndex
@@ -69,6 +69,7 @@ class Request:
     max_steps: int = Budget.max_steps
     file_timeout: float = Options.file_timeout
     use_pch: bool = True
+    line_hashes: bool = False              # the workers hash finding lines (SARIF)
     use_cache: bool = False                # reuse results of unchanged files (the CLI: on)
     cache_dir: str | None = None           # None: the config's cache-dir, else .sslint_cache
     find_build: bool = True                # no -p: look for each file's build flags
@@ -130,7 +131,8 @@ def run(request: Request, progress: Progress | None = None) -> Report:
     cache = Cache(request.cache_dir or cfg.cache_dir or default_cache_root(cfg.path, os.getcwd())
                   if request.use_cache else None)
     job = Job(tuple(r.rule.id for r in rules if r.rule.stage == "analysis"), cfg.api, opts,
-              pch=request.use_pch, pch_dir=(pch_folder(cache) or "") if request.use_pch else "")
+              pch=request.use_pch, pch_dir=(pch_folder(cache) or "") if request.use_pch else "",
+              line_hashes=request.line_hashes)
     rcache = _results_cache(cache, job)
     step = progress.start(len(ready)) if progress else None
     results: list[FileResult] = []
@@ -138,6 +140,7 @@ def run(request: Request, progress: Progress | None = None) -> Report:
         index = _summary_index(cache, job) if request.whole_program else None
         unit_paths = [u.path for u in ready]
         with Runner(job, ready, request.jobs or default_jobs()) as runner:
+            runner.before_fork = lambda: load_builtin_model(cache)
             batches = program.Batches(runner, rcache)
             done = program.analyse(batches, job, ready, step, request.whole_program,
                                    index.outside(unit_paths, bool(compdb)) if index else None)
@@ -177,8 +180,9 @@ def _results_cache(cache: Cache, job: Job) -> ResultsCache | None:
     if not cache.enabled:
         return None
     # Everything of the job reaches the analysis but the PCH settings (results are
-    # identical with and without).
-    return ResultsCache(cache, canonical(dataclasses.replace(job, pch=False, pch_dir="")))
+    # identical with and without) and line hashes (computed again when missing).
+    return ResultsCache(cache, canonical(dataclasses.replace(job, pch=False, pch_dir="",
+                                                             line_hashes=False)))
 
 
 def _summary_index(cache: Cache, job: Job) -> SummaryIndex | None:
@@ -186,7 +190,7 @@ def _summary_index(cache: Cache, job: Job) -> SummaryIndex | None:
     if not cache.enabled:
         return None
     # Not the output root: a hook run from another folder shares the summaries.
-    settings = dataclasses.replace(job, pch=False, pch_dir="",
+    settings = dataclasses.replace(job, pch=False, pch_dir="", line_hashes=False,
                                    options=dataclasses.replace(job.options, root=""))
     return SummaryIndex(cache, canonical(settings))
 

@@ -110,7 +110,8 @@ def check(obj, paths, fmt, output, select, ignore, report_unused_suppressions, n
         paths=tuple(paths), select=_split_ids(select), ignore=_split_ids(ignore),
         opt_in=frozenset({"report-unused-suppressions"} if report_unused_suppressions else ()),
         clang_args=tuple((obj or {}).get("clang_args", ())), use_cache=not no_cache,
-        command_line=" ".join(shlex.quote(a) for a in sys.argv), **settings)
+        command_line=" ".join(shlex.quote(a) for a in sys.argv), line_hashes=fmt == "sarif",
+        **settings)
     show_progress = not request.quiet and sys.stderr.isatty()
     try:
         report = run_session(request, _Progress() if show_progress else None)

@@ -180,12 +180,13 @@ class Pool:
 
     def run_tasks(self, tasks: list[tuple[str, Any, float]],
             on_error: Callable[[int, str, str], Any],
-            on_result: Callable[[int, Any], None] | None = None) -> list[Any]:
-        """Run (kind, payload, limit) tasks; returns their results in order. A task
-        whose worker dies, or outlives `limit` seconds plus slack, gets
-        on_error(index, message, code) as its result."""
+            on_result: Callable[[int, Any], None] | None = None,
+            order: list[int] | None = None) -> list[Any]:
+        """Run (kind, payload, limit) tasks, handed out in `order` (default: as given);
+        returns their results in input order. A task whose worker dies, or outlives
+        `limit` seconds plus slack, gets on_error(index, message, code) as its result."""
         results: list[Any] = [None] * len(tasks)
-        todo = deque(range(len(tasks)))
+        todo = deque(range(len(tasks)) if order is None else order)
         finished = 0
         while finished < len(tasks):
             for w in [w for w in self.workers if w.task is None and w.done >= UNITS_PER_WORKER]:

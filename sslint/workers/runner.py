@@ -65,6 +65,7 @@ class Job:
     # Summaries of functions defined in other files (the whole-program pass).
     program: tuple[tuple[str, FnSpec], ...] = ()
     pch_dir: str = ""  # keep them here across runs; "": a temporary folder per run
+    line_hashes: bool = False  # FileResult.line_hashes wanted (SARIF output)
 
 
 # Per unit, for the whole-program pass: names whose summaries may come later (keep
@@ -136,9 +137,28 @@ def _unit_task(payload: tuple[Job, Unit, tuple[tuple[str, str], ...], IrPlan]):
     unit_module, _, pch = _analysis()
     if pch.active().entries != table:
         pch.install(pch.Table(table))
-    return watched(unit_module.analyze_file,
-                   (unit.path, unit.display, list(unit.args), rules, model, opts, keep, reuse),
-                   unit.display, STACK_BYTES, opts.file_timeout)
+    res, ending = watched(unit_module.analyze_file,
+                          (unit.path, unit.display, list(unit.args), rules, model, opts,
+                           keep, reuse),
+                          unit.display, STACK_BYTES, opts.file_timeout)
+    if job.line_hashes and not ending:
+        _hash_lines(res, unit.path)
+    return res, ending
+
+
+def _hash_lines(res: FileResult, path: str) -> None:
+    from sslint.output.fingerprint import line_hashes
+
+    lines = {f.loc.line for f in res.findings if f.loc.file == res.path}
+    if not lines:
+        return
+    try:
+        with open(path, "rb") as fh:
+            text = fh.read().decode("utf-8", errors="replace")
+    except OSError:
+        return
+    hashes = line_hashes(text, max(lines))
+    res.line_hashes = {n: hashes[n - 1] for n in sorted(lines) if n <= len(hashes)}
 
 
 def _pch_task(payload: tuple[pch.Build, str]):
@@ -182,6 +202,7 @@ class Runner:
         self.pool: Pool | None = None
         self.table: tuple[tuple[str, str], ...] = ()
         self.kept: dict[Unit, Snapshot] = {}  # snapshots the units returned
+        self.before_fork: Callable[[], None] | None = None  # e.g. load the API model
 
     def __enter__(self) -> "Runner":
         return self
@@ -194,6 +215,8 @@ class Runner:
             self.tmpdir = (job.pch_dir or tempfile.mkdtemp(prefix="sslint-pch-")) \
                 if job.pch else None
             _analysis()  # before the workers fork
+            if self.before_fork:
+                self.before_fork()
             self.pool = Pool(max(1, min(self.jobs, len(self.units))), HANDLERS).__enter__()
             if self.tmpdir:
                 self.table = _build_pchs(self.pool, self.units, self.tmpdir)
@@ -237,12 +260,23 @@ class Runner:
         plans = ir or [NO_IR] * len(units)
         tasks = [("unit", (j, u, self.table, p), limit)
                  for j, u, p in zip(jobs, units, plans, strict=True)]
-        results = pool.run_tasks(tasks, on_error, on_result)
+        results = pool.run_tasks(tasks, on_error, on_result, _largest_first(units))
         for u, r in zip(units, results, strict=True):
             if r.snapshot is not None:
                 self.kept[u] = r.snapshot
                 r.snapshot = None
         return results
+
+
+def _largest_first(units: list[Unit]) -> list[int]:
+    """Big files first: the last task handed out decides how long the other workers
+    wait at the end, so it had better be a small one."""
+    def size(i: int) -> int:
+        try:
+            return os.stat(units[i].path).st_size
+        except OSError:
+            return 0
+    return sorted(range(len(units)), key=lambda i: -size(i))
 
 
 def default_jobs() -> int:
