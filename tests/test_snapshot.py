@@ -18,7 +18,8 @@ from sslint.workers import runner
 from sslint.workers.runner import Job, Runner, Unit
 
 JOB = Job(tuple(r.rule.id for r in all_rules()), (), Options())
-FILES = sorted((TESTDATA / "rules").glob("*.c")) + sorted((TESTDATA / "engine").glob("*.c"))
+FILES = [p for folder in ("rules", "engine", "noheaders")
+         for p in sorted((TESTDATA / folder).glob("*.c"))]
 
 
 def _view(res):

@@ -63,6 +63,7 @@ class Snapshot:
     recovered: list[str]
     inputs: tuple[str, ...] | None
     parse_errors: int
+    guessed_defines: list[str] = field(default_factory=list)
 
 
 def call_names(fn: ir.Function) -> frozenset[str]:

@@ -273,7 +273,8 @@ class _FileRun:
         kept = [keep_function(fn, *self.last.get(fn, (None, frozenset())))
                 for fn in parsed.functions]
         return Snapshot(parsed.source, kept, parsed.errors, parsed.used_shim,
-                        parsed.recovered, self.res.inputs, self.res.parse_errors)
+                        parsed.recovered, self.res.inputs, self.res.parse_errors,
+                        parsed.guessed_defines)
 
     @staticmethod
     def plan_words(plan: Plan, fn: FunctionDef) -> frozenset[str]:
