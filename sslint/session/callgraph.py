@@ -148,3 +148,40 @@ def _components(deps: list[list[int]]) -> list[int]:
                         break
                 ncomp += 1
     return comp
+
+
+def definitions(text: bytes) -> dict[str, frozenset[str]]:
+    """Each function the text defines (static ones too) and the names its body calls,
+    the body read as the text up to the next definition."""
+    heads = []
+    for m in _HEAD.finditer(text):
+        name = m.group(1).decode("latin-1")
+        if name in _KEYWORDS:
+            continue
+        close = _closing_paren(text, m.end())
+        if close >= 0 and _BODY_START.match(text, close + 1):
+            heads.append((m.start(), close, name))
+    out: dict[str, frozenset[str]] = {}
+    for k, (_, close, name) in enumerate(heads):
+        end = heads[k + 1][0] if k + 1 < len(heads) else len(text)
+        out[name] = frozenset(c.decode("latin-1") for c in _CALL.findall(text, close, end))
+    return out
+
+
+def hot(paths: list[str], lifecycle: frozenset[str]) -> frozenset[str]:
+    """The functions these files define whose bodies call a lifecycle function, or
+    (transitively) one of them: the only ones whose summaries can make a caller's
+    body worth analysing."""
+    calls: dict[str, frozenset[str]] = {}
+    for path in paths:
+        try:
+            with open(path, "rb") as fh:
+                calls.update(definitions(fh.read()))
+        except OSError:
+            continue
+    found = {n for n, c in calls.items() if c & lifecycle}
+    while True:
+        more = {n for n, c in calls.items() if n not in found and c & found}
+        if not more:
+            return frozenset(found)
+        found |= more
