@@ -36,17 +36,15 @@ def test_a_name_two_units_define_orders_nothing():
     assert waves([one, two, user]) == [[0, 1, 2]]
 
 
-def test_hot_functions_lead_to_a_lifecycle_call(tmp_path):
+def test_hot_functions_lead_to_a_lifecycle_call():
     """Only functions whose bodies call a lifecycle function, directly or through
     another such function, can make a caller worth analysing."""
-    from sslint.session.callgraph import definitions, hot
+    from sslint.session.callgraph import hot, scan_text
 
-    a = tmp_path / "a.c"
-    a.write_bytes(b"void drop(struct c *c)\n{\n    SSL_free(c->ssl);\n}\n"
+    a = scan_text(b"void drop(struct c *c)\n{\n    SSL_free(c->ssl);\n}\n"
                   b"static void wrap(struct c *c)\n{\n    drop(c);\n}\n"
                   b"int log_it(int x)\n{\n    return printf(\"%d\", x);\n}\n")
-    b = tmp_path / "b.c"
-    b.write_bytes(b"void outer(struct c *c)\n{\n    wrap(c);\n    log_it(1);\n}\n")
-    assert definitions(a.read_bytes())["wrap"] == {"drop"}
-    got = hot([str(a), str(b)], frozenset({"SSL_free"}))
-    assert got == {"drop", "wrap", "outer"}
+    b = scan_text(b"void outer(struct c *c)\n{\n    wrap(c);\n    log_it(1);\n}\n")
+    assert dict(a.bodies)["wrap"] == {"drop"}
+    assert a.defines == {"drop", "log_it"} and a.calls == {"SSL_free", "printf"}
+    assert hot([a, b], frozenset({"SSL_free"})) == {"drop", "wrap", "outer"}

@@ -264,8 +264,9 @@ class _FileRun:
         """The parse and the IR, for analysing the unit again with more summaries;
         bodies that name one of `wanted` are lowered now if they were not (their
         callee's summary may make them worth analysing then)."""
+        words = frozenset(w.encode("latin-1") for w in wanted)
         for fn in plan.order:
-            if fn not in self.last and self.plan_words(plan, fn) & wanted:
+            if fn not in self.last and plan.words_in(fn) & words:
                 try:
                     self.lower_now(fn)
                 except Exception:  # noqa: BLE001 - not kept: lowered again if needed
@@ -275,10 +276,6 @@ class _FileRun:
         return Snapshot(parsed.source, kept, parsed.errors, parsed.used_shim,
                         parsed.recovered, self.res.inputs, self.res.parse_errors,
                         parsed.guessed_defines)
-
-    @staticmethod
-    def plan_words(plan: Plan, fn: FunctionDef) -> frozenset[str]:
-        return frozenset(w.decode("latin-1") for w in plan.words_in(fn))
 
     def where(self, fn: FunctionDef) -> str:
         """The file a function is reported at: its own (an #included .c file) or

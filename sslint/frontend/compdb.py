@@ -63,7 +63,7 @@ _OUTPUT_FLAGS = {"-c", "-S", "-E", "-M", "-MM", "-MD", "-MMD", "-MG", "-MP", "-M
 # Include-path flags whose relative values must be made absolute: libclang resolves
 # them against the analyzer's cwd, not the entry's directory. Longest first, so
 # `-isystem-after` is not read as `-isystem` + "-after".
-_PATH_FLAGS = ("-isystem-after", "-isystem", "-idirafter", "-iquote", "-imacros",
+PATH_FLAGS = ("-isystem-after", "-isystem", "-idirafter", "-iquote", "-imacros",
                "-include", "-I")
 
 
@@ -182,7 +182,7 @@ def _is_wp_depfile(arg: str) -> bool:
 
 def _keep(flat: list[str], i: int, directory: str, out: list[str]) -> int:
     arg = flat[i]
-    for flag in _PATH_FLAGS:
+    for flag in PATH_FLAGS:
         if arg == flag and i + 1 < len(flat):
             out += [flag, _absolutize(flat[i + 1], directory)]
             return 2
@@ -233,7 +233,7 @@ def _strip_source(args: list[str], file: str, directory: str) -> list[str]:
     out: list[str] = []
     for arg in args:
         if not arg.startswith("-") and _absolutize(arg, directory) == file and \
-                not (out and out[-1] in _PATH_FLAGS):
+                not (out and out[-1] in PATH_FLAGS):
             continue
         out.append(arg)
     return out

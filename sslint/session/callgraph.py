@@ -23,10 +23,13 @@ _PUNCT = re.compile(rb"[();{}]")
 class Scan:
     defines: frozenset[str]  # functions it defines with external linkage
     calls: frozenset[str]    # names it calls that it does not define
+    # Each function it defines (static ones too) and the names its body calls, the
+    # body read as the text up to the next definition.
+    bodies: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
 def scan_text(text: bytes) -> Scan:
-    defined, static = set(), set()
+    heads = []
     for m in _HEAD.finditer(text):
         name = m.group(1).decode("latin-1")
         if name in _KEYWORDS:
@@ -35,9 +38,19 @@ def scan_text(text: bytes) -> Scan:
         if close < 0 or not _BODY_START.match(text, close + 1):
             continue
         line_start = text.rfind(b"\n", 0, max(0, m.start() - 1)) + 1
-        (static if b"static" in text[line_start:m.end()] else defined).add(name)
-    calls = {c.decode("latin-1") for c in set(_CALL.findall(text))}
-    return Scan(frozenset(defined), frozenset(calls - defined - static - _KEYWORDS))
+        heads.append((m.start(), close, name, b"static" in text[line_start:m.end()]))
+    defined = {name for _, _, name, static in heads if not static}
+    everything = {name for _, _, name, _ in heads}
+    bodies = []
+    calls: set[str] = set()
+    for k, (start, _, name, _) in enumerate(heads):
+        end = heads[k + 1][0] if k + 1 < len(heads) else len(text)
+        got = {c.decode("latin-1") for c in _CALL.findall(text, start, end)}
+        calls |= got
+        bodies.append((name, frozenset(got - {name})))
+    first = heads[0][0] if heads else len(text)  # calls in initialisers before any body
+    calls |= {c.decode("latin-1") for c in _CALL.findall(text, 0, first)}
+    return Scan(frozenset(defined), frozenset(calls - everything - _KEYWORDS), tuple(bodies))
 
 
 def _closing_paren(text: bytes, i: int, limit: int = 4000) -> int:
@@ -150,35 +163,13 @@ def _components(deps: list[list[int]]) -> list[int]:
     return comp
 
 
-def definitions(text: bytes) -> dict[str, frozenset[str]]:
-    """Each function the text defines (static ones too) and the names its body calls,
-    the body read as the text up to the next definition."""
-    heads = []
-    for m in _HEAD.finditer(text):
-        name = m.group(1).decode("latin-1")
-        if name in _KEYWORDS:
-            continue
-        close = _closing_paren(text, m.end())
-        if close >= 0 and _BODY_START.match(text, close + 1):
-            heads.append((m.start(), close, name))
-    out: dict[str, frozenset[str]] = {}
-    for k, (_, close, name) in enumerate(heads):
-        end = heads[k + 1][0] if k + 1 < len(heads) else len(text)
-        out[name] = frozenset(c.decode("latin-1") for c in _CALL.findall(text, close, end))
-    return out
-
-
-def hot(paths: list[str], lifecycle: frozenset[str]) -> frozenset[str]:
-    """The functions these files define whose bodies call a lifecycle function, or
+def hot(scans: list[Scan], lifecycle: frozenset[str]) -> frozenset[str]:
+    """The functions these units define whose bodies call a lifecycle function, or
     (transitively) one of them: the only ones whose summaries can make a caller's
     body worth analysing."""
     calls: dict[str, frozenset[str]] = {}
-    for path in paths:
-        try:
-            with open(path, "rb") as fh:
-                calls.update(definitions(fh.read()))
-        except OSError:
-            continue
+    for s in scans:
+        calls.update(s.bodies)
     found = {n for n, c in calls.items() if c & lifecycle}
     while True:
         more = {n for n, c in calls.items() if n not in found and c & found}

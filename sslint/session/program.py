@@ -120,7 +120,7 @@ def analyse(runner: Batches | Runner, job: Job, units: list[Unit], progress=None
     # Bodies that call such a function whose text leads to a lifecycle call are
     # lowered up front too (its summary may make them worth analysing); lowering every
     # body that calls one cost +40 % on haproxy's 138-file cycle.
-    later = _kept_names(job, scans, callgraph.pending(scans, order), units)
+    later = _kept_names(job, scans, callgraph.pending(scans, order))
     for wave in order:
         jobs = []
         for i in wave:
@@ -170,16 +170,16 @@ def analyse(runner: Batches | Runner, job: Job, units: list[Unit], progress=None
     return run
 
 
-def _kept_names(job: Job, scans: list[callgraph.Scan], pending: list[frozenset[str]],
-                units: list[Unit]) -> list[frozenset[str] | None]:
+def _kept_names(job: Job, scans: list[callgraph.Scan], pending: list[frozenset[str]]
+                ) -> list[frozenset[str] | None]:
     """Per unit: None (nothing to keep), or the names whose callers' bodies it should
     lower besides those it analyses."""
     if not any(pending):
-        return [None] * len(units)
+        return [None] * len(scans)
     from sslint.model.api import ApiModel
 
     wanted = frozenset().union(*pending)
-    owners = [u.path for u, s in zip(units, scans, strict=True) if s.defines & wanted]
+    owners = [s for s in scans if s.defines & wanted]
     hot = callgraph.hot(owners, ApiModel(dict(job.extra_api)).lifecycle_names())
     return [p & hot if p else None for p in pending]
 

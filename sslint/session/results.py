@@ -45,6 +45,7 @@ from collections.abc import Callable
 
 from sslint import __version__
 from sslint.core.findings import FileResult
+from sslint.frontend.compdb import PATH_FLAGS
 from sslint.session.cache import Cache, digest
 
 NAMESPACE = "results"
@@ -125,8 +126,9 @@ def _cwd_free(path: str, args) -> bool:
     return True
 
 
-_PATH_FLAGS = ("--sysroot=", "-isysroot", "-isystem-after", "-isystem", "-idirafter",
-               "-iquote", "-imacros", "-include", "-I", "-F")
+# Flags whose value is a path (those a compile database's entries make absolute, and
+# the sysroot ones, which resolve against the working folder too).
+_PATH_FLAGS = ("--sysroot=", "-isysroot", *PATH_FLAGS, "-F")
 
 
 class ResultsCache:
