@@ -29,11 +29,20 @@ def test_waves_put_callees_first_and_cycles_together():
     assert where[3] == where[4]
 
 
-def test_a_name_two_units_define_orders_nothing():
+def test_a_name_several_units_define_orders_its_callers_after_all_of_them():
+    """Alternative backends (crypto_openssl.c, crypto_mbedtls.c) define the same
+    names; the build compiles one, the text cannot tell which."""
     one = Scan(frozenset({"setup"}), frozenset())
     two = Scan(frozenset({"setup"}), frozenset())
     user = Scan(frozenset(), frozenset({"setup"}))
-    assert waves([one, two, user]) == [[0, 1, 2]]
+    assert waves([one, two, user]) == [[0, 1], [2]]
+
+
+def test_a_name_defined_everywhere_orders_nothing():
+    """Past a few definers (test mocks), a name gives no edges."""
+    many = [Scan(frozenset({"setup"}), frozenset()) for _ in range(9)]
+    user = Scan(frozenset(), frozenset({"setup"}))
+    assert waves([*many, user]) == [list(range(10))]
 
 
 def test_hot_functions_lead_to_a_lifecycle_call():
@@ -48,3 +57,27 @@ def test_hot_functions_lead_to_a_lifecycle_call():
     assert dict(a.bodies)["wrap"] == {"drop"}
     assert a.defines == {"drop", "log_it"} and a.calls == {"SSL_free", "printf"}
     assert hot([a, b], frozenset({"SSL_free"})) == {"drop", "wrap", "outer"}
+
+
+def test_hot_reaches_across_units_and_alternative_definitions():
+    """A function is hot through a callee another unit defines, and a name defined by
+    two backends is hot if either body is (the build compiles one of them)."""
+    from sslint.session.callgraph import hot
+
+    ossl = scan_text(b"void backend_close(struct c *c)\n{\n    SSL_free(c->ssl);\n}\n")
+    other = scan_text(b"void backend_close(struct c *c)\n{\n    mbedtls_free(c);\n}\n")
+    user = scan_text(b"void conn_close(struct c *c)\n{\n    backend_close(c);\n}\n"
+                     b"void conn_log(int x)\n{\n    printf(\"%d\", x);\n}\n")
+    assert hot([user, other, ossl], frozenset({"SSL_free"})) == {
+        "backend_close", "conn_close"}
+    assert hot([user, other], frozenset({"SSL_free"})) == frozenset()
+
+
+def test_stops_are_the_bodies_calling_a_noreturn_function():
+    """Direct callers only: a caller of a fatal helper is not itself fatal."""
+    from sslint.session.callgraph import stops
+
+    a = scan_text(b"void fatal(const char *m)\n{\n    puts(m);\n    exit(1);\n}\n"
+                  b"void check(int ok)\n{\n    if (!ok)\n        fatal(\"x\");\n}\n")
+    assert stops([a], frozenset({"exit"})) == {"fatal"}
+    assert stops([a], frozenset({"exit", "fatal"})) == {"fatal", "check"}

@@ -9,7 +9,6 @@ import pickle
 import pytest
 from conftest import TESTDATA
 
-from sslint.analysis import snapshot as snap_mod
 from sslint.analysis import unit
 from sslint.analysis.options import Options
 from sslint.core.rule import all_rules
@@ -50,14 +49,13 @@ def test_reusing_the_snapshot_gives_the_same_result_without_parsing(path, monkey
     assert _view(again) == _view(first)
 
 
-def test_a_snapshot_that_no_longer_holds_is_parsed_again():
-    """A callee the first lowering knew (its prototype was not read) and the model
-    no longer knows: the IR would differ, so the unit is parsed again."""
+def test_a_function_the_snapshot_did_not_lower_is_parsed_again():
+    """A body the first analysis did not lower (a later round found it worth
+    analysing): the snapshot cannot stand for it, so the unit is parsed again."""
     path = TESTDATA / "rules" / "ssl401_unchecked_null.c"
     first, kept = _kept(path)
-    fns = [dataclasses.replace(f, known=f.known | {"no_such_function"})
-           if isinstance(f.lowered, snap_mod.ir.Function) else f for f in kept.functions]
-    assert fns != kept.functions
+    fns = [dataclasses.replace(f, lowered=None) for f in kept.functions]
+    assert any(f.lowered is not None for f in kept.functions)
     stale = dataclasses.replace(kept, functions=fns)
     rules, model, opts = runner._setup(JOB)
     again = unit.analyze_file(str(path), str(path), [], rules, model, opts, None, stale)
@@ -77,3 +75,21 @@ def test_units_that_call_each_other_go_again_without_a_second_parse():
     assert ("log.c", 13, "SSL102") in found
     # The snapshot never reaches a result (the cache, the output).
     assert all(res.snapshot is None for res in run.results)
+
+
+def test_the_snapshot_lowers_bodies_reaching_a_wanted_name(tmp_path):
+    """A later round may find a body worth analysing once `helper` (another unit's)
+    has a summary: bodies calling it through a macro, and this file's callers of
+    those, are lowered for the snapshot; a body that reaches it by no path is not."""
+    src = tmp_path / "reach.c"
+    src.write_text(
+        "void helper(void *p);\n"
+        "#define CALL_HELPER(p) helper(p)\n"
+        "static void via_macro(void *p) { CALL_HELPER(p); }\n"
+        "void caller(void *p) { via_macro(p); }\n"
+        "int unrelated(int x) { return x + 1; }\n")
+    rules, model, opts = runner._setup(JOB)
+    res = unit.analyze_file(str(src), str(src), [], rules, model, opts,
+                            frozenset({"helper"}))
+    lowered = {f.name: f.lowered is not None for f in res.snapshot.functions}
+    assert lowered == {"via_macro": True, "caller": True, "unrelated": False}

@@ -234,9 +234,9 @@ class _FileRun:
     # functions were read as IR for that.
     handled: set[tuple[str, str]] = field(default_factory=set)
     read_as_ir: set[FunctionDef] = field(default_factory=set)
-    # Each function's last lowering and the model's names then (for a snapshot).
-    last: dict[FunctionDef, tuple[ir.Function | Exception, frozenset[str]]] = \
-        field(default_factory=dict)
+    # Each function's lowering (the IR reads no summary: one serves the whole file
+    # and, in a snapshot, later rounds).
+    last: dict[FunctionDef, ir.Function | Exception] = field(default_factory=dict)
 
     def lower_planned(self, plan: Plan) -> None:
         """Lower the functions that may be analysed or may register a callback (past
@@ -251,27 +251,36 @@ class _FileRun:
                     raise
                 except Exception as exc:  # noqa: BLE001 - reported if it is analysed
                     self.lowered[fn] = exc.with_traceback(None)
-                    self.last[fn] = (self.lowered[fn], self.model.names)
+                    self.last[fn] = self.lowered[fn]
 
     def lower_now(self, fn: FunctionDef) -> ir.Function:
-        names = self.model.names
-        got = fn.lower(self.where(fn), names)
-        self.last[fn] = (got, names)
+        got = fn.lower(self.where(fn), self.model.fixed_names)
+        self.last[fn] = got
         return got
 
     def snapshot(self, parsed: ParsedFile | Snapshot, plan: Plan,
                  wanted: frozenset[str]) -> Snapshot:
         """The parse and the IR, for analysing the unit again with more summaries;
-        bodies that name one of `wanted` are lowered now if they were not (their
-        callee's summary may make them worth analysing then)."""
-        words = frozenset(w.encode("latin-1") for w in wanted)
-        for fn in plan.order:
-            if fn not in self.last and plan.words_in(fn) & words:
+        bodies that name one of `wanted`, a macro for one, or a function of this file
+        that does, are lowered now if they were not (their callee's summary may make
+        them worth analysing then)."""
+        reach: list[FunctionDef] = []
+        seed: set[str] = set(wanted)
+        while True:  # callers of callers within the file (recursion: a fixed point)
+            words = closure(seed, plan.macros).names
+            more = [fn for fn in plan.order if fn.name not in seed
+                    and not words.isdisjoint(plan.words_in(fn))]
+            if not more:
+                break
+            reach += more
+            seed.update(fn.name for fn in more)
+        for fn in reach:
+            if fn not in self.last:
                 try:
                     self.lower_now(fn)
                 except Exception:  # noqa: BLE001 - not kept: lowered again if needed
                     pass
-        kept = [keep_function(fn, *self.last.get(fn, (None, frozenset())))
+        kept = [keep_function(fn, self.last.get(fn))
                 for fn in parsed.functions]
         return Snapshot(parsed.source, kept, parsed.errors, parsed.used_shim,
                         parsed.recovered, self.res.inputs, self.res.parse_errors,
@@ -362,13 +371,11 @@ class _FileRun:
         return None
 
     def lower(self, fn: FunctionDef) -> ir.Function:
-        """Its IR as if lowered now, with the summaries the model has now."""
-        early = self.lowered.pop(fn, None)
-        if isinstance(early, Exception):
-            raise early
-        if early is None or early.assumes_unknown & self.model.names:
-            return self.lower_now(fn)
-        return early
+        """Its IR, lowered once."""
+        got = self.lowered.pop(fn, None) or self.last.get(fn)
+        if isinstance(got, Exception):
+            raise got
+        return got if got is not None else self.lower_now(fn)
 
     def summarise(self, fn: FunctionDef, result: FunctionResult) -> bool:
         """Keep the function's findings and summary; whether the model gained one."""

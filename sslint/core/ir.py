@@ -41,6 +41,9 @@ class Call(Expr):
     result_handle: str = ""  # handle kind of the call's result type, if any
     defined_here: bool = False  # the callee's definition is in this translation unit
     void_args: tuple[bool, ...] = ()  # per arg: callee's parameter is a (non-const) void *
+    # The prototype says noreturn; holds only while the model has no entry for the callee
+    # (a summary decides then), so the IR does not depend on which summaries exist.
+    proto_noreturn: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,11 +189,6 @@ class Function:
     entry: int
     exit: int
     invalid_stmts: int = 0   # statements clang could not parse
-    # Names the lowering took to be unknown to the API model where knowing them would
-    # have changed this IR (a `noreturn` attribute read, a *_ctrl call's macro name
-    # not taken): once the model knows one (a summary), the function must be lowered
-    # again to read as if it had been lowered then.
-    assumes_unknown: frozenset[str] = frozenset()
     # Each node's expressions in walk() order, made on first use (node_exprs).
     walked: list[tuple[Expr, ...]] | None = field(default=None, repr=False, compare=False)
 

@@ -56,7 +56,7 @@ class Calls:
                     nxt.append((s2, vals + [v]))
             combos = nxt
         spec = self.model.lookup(call.callee) if call.callee else None
-        if call.noreturn or (spec is not None and spec.noreturn):
+        if call.noreturn or (spec.noreturn if spec is not None else call.proto_noreturn):
             return []  # exit(), abort(), a failed assert(), fatal(): this path ends here
         if call.callee == "__builtin_constant_p":  # folded by the compiler
             known = 1 if call.args and is_constant(call.args[0]) else None

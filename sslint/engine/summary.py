@@ -346,5 +346,7 @@ def _stops(e: ir.Expr | None, model) -> bool:
         e = e.value
     if not isinstance(e, ir.Call) or not e.callee:
         return False
+    if e.noreturn:
+        return True
     spec = model.lookup(e.callee)
-    return spec is not None and spec.noreturn
+    return spec.noreturn if spec is not None else e.proto_noreturn

@@ -43,6 +43,8 @@ class Lowerer:
         self.fn = fn
         self.source = source
         self.path = path
+        # The table's and the user's names (ApiModel.fixed_names), never summaries:
+        # the IR must not depend on which summaries exist when it is lowered.
         self.known = known_calls
         self.nodes: list[ir.Node] = []
         self.tails: list[int] = []
@@ -53,7 +55,6 @@ class Lowerer:
         self.locals: dict[int, ir.Var] = {}
         self.globals: dict[int, ir.Var] = {}
         self.invalid = 0
-        self.assumed_unknown: set[str] = set()  # see ir.Function.assumes_unknown
         self.defined: dict[int, bool] = {}  # callee cursor hash -> defined in this TU
 
     # ---- graph building -------------------------------------------------
@@ -99,7 +100,7 @@ class Lowerer:
             if n.kind == "return":
                 n.succ = [exit_id]
         return ir.Function(self.fn.spelling, self.loc(self.fn), tuple(params), self.nodes,
-                           entry, exit_id, self.invalid, frozenset(self.assumed_unknown))
+                           entry, exit_id, self.invalid)
 
     # ---- locations and variables -----------------------------------------
     def loc(self, c: ci.Cursor) -> Loc:
@@ -506,11 +507,10 @@ class Lowerer:
                 spelled = m.group().decode("ascii")
                 if spelled != name and spelled in self.known:
                     name = spelled
-                elif spelled != name:
-                    self.assumed_unknown.add(spelled)
         const_args: tuple[bool, ...] = ()
         void_args: tuple[bool, ...] = ()
         noreturn = name in NORETURN_NAMES
+        proto_noreturn = False
         defined_here = False
         if ref is not None and ref.kind == K.FUNCTION_DECL:
             defined_here = self.defined.get(ref.hash)
@@ -535,13 +535,11 @@ class Lowerer:
                     params = list(ftype.argument_types())
                     const_args = tuple(_is_const_pointer(t) for t in params)
                     void_args = tuple(_is_void_pointer(t) for t in params)
-                if not noreturn and "noreturn" in ftype.spelling:
-                    noreturn = True
-                    self.assumed_unknown.add(name)
+                proto_noreturn = "noreturn" in ftype.spelling
             except Exception:  # noqa: BLE001 - unusual types: treat as unknown
                 const_args = void_args = ()
         return ir.Call(name, args, loc, const_args, noreturn, handle_of_type(c.type),
-                       defined_here, void_args)
+                       defined_here, void_args, proto_noreturn)
 
 
 # One method per statement and expression kind (everything else: see simple_stmt/expr).

@@ -475,6 +475,9 @@ class ApiModel:
         for name, spec in (extra or {}).items():
             self.table[name] = resolve(spec, self.kinds, f"api: [{name}]")
         self.names = frozenset(self.table)
+        # What the lowering may read (frontend.lower): never a summary's name, so that
+        # one IR serves every round of the whole-program pass.
+        self.fixed_names = frozenset(table) | frozenset(extra or ())
         self.attempts = frozenset(m for f in table.values() for m in f.attempt_marks)
         self._lifecycle: frozenset[str] | None = None
         self._table_lifecycle: frozenset[str] | None = None
@@ -494,6 +497,7 @@ class ApiModel:
                 for n in gone:
                     del hit.table[n]
                 hit.names = frozenset(hit.table)
+                hit.fixed_names = hit.fixed_names - frozenset(gone)
                 hit._lifecycle = hit._table_lifecycle = None
             self._versions[version] = hit
         return hit
@@ -503,6 +507,7 @@ class ApiModel:
         other.kinds, other.naming = self.kinds, self.naming
         other.table = dict(self.table)
         other.names = self.names
+        other.fixed_names = self.fixed_names
         other.attempts = self.attempts
         other._lifecycle = self._lifecycle
         other._table_lifecycle = self.table_lifecycle_names()

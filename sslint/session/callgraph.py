@@ -78,13 +78,30 @@ def scan(path: str) -> Scan:
         return Scan(frozenset(), frozenset())
 
 
-def _owners(scans: list[Scan]) -> dict[str, int]:
-    """The unit defining each name; -1 for a name several units define."""
-    owner: dict[str, int] = {}
+# A name defined by more units than this (mocks, test helpers) gives no edges: its
+# callers could not be ordered after all of them without merging unrelated waves.
+_MAX_DEFINERS = 8
+
+
+def _owners(scans: list[Scan]) -> dict[str, tuple[int, ...]]:
+    """The units defining each name. A name defined by several units is usually one
+    of alternative backends (crypto_openssl.c / crypto_mbedtls.c) of which the build
+    compiles one: the text cannot tell which, so callers depend on all of them."""
+    owner: dict[str, list[int]] = {}
     for i, s in enumerate(scans):
         for name in s.defines:
-            owner[name] = -1 if name in owner and owner[name] != i else i
-    return owner
+            owner.setdefault(name, []).append(i)
+    return {n: tuple(o) for n, o in owner.items() if len(o) <= _MAX_DEFINERS}
+
+
+def _callees(s: Scan, i: int, owner: dict[str, tuple[int, ...]]) -> dict[str, list[int]]:
+    """Per name unit `i` calls: the other units defining it."""
+    out = {}
+    for n in s.calls:
+        units = [o for o in owner.get(n, ()) if o != i]
+        if units:
+            out[n] = units
+    return out
 
 
 def pending(scans: list[Scan], order: list[list[int]]) -> list[frozenset[str]]:
@@ -93,8 +110,8 @@ def pending(scans: list[Scan], order: list[list[int]]) -> list[frozenset[str]]:
     so it may have to run again."""
     owner = _owners(scans)
     wave = {i: w for w, members in enumerate(order) for i in members}
-    return [frozenset(n for n in s.calls
-                      if owner.get(n, -1) not in (-1, i) and wave[owner[n]] >= wave[i])
+    return [frozenset(n for n, units in _callees(s, i, owner).items()
+                      if any(wave[o] >= wave[i] for o in units))
             for i, s in enumerate(scans)]
 
 
@@ -102,7 +119,7 @@ def waves(scans: list[Scan]) -> list[list[int]]:
     """Unit indexes in waves: every unit after the units whose functions it calls
     (units that call each other share a wave); input order within a wave."""
     owner = _owners(scans)
-    deps = [sorted({owner[n] for n in s.calls if owner.get(n, -1) not in (-1, i)})
+    deps = [sorted({o for units in _callees(s, i, owner).values() for o in units})
             for i, s in enumerate(scans)]
     comp = _components(deps)
     depth: dict[int, int] = {}
@@ -163,16 +180,30 @@ def _components(deps: list[list[int]]) -> list[int]:
     return comp
 
 
+def stops(scans: list[Scan], noreturn: frozenset[str]) -> frozenset[str]:
+    """The functions whose bodies call one that never returns (exit, abort, a fatal
+    helper of the table): the fatal helpers a summary may call noreturn. Not
+    transitive: every function with an error path would be one."""
+    return frozenset(n for s in scans for n, calls in s.bodies if calls & noreturn)
+
+
 def hot(scans: list[Scan], lifecycle: frozenset[str]) -> frozenset[str]:
     """The functions these units define whose bodies call a lifecycle function, or
     (transitively) one of them: the only ones whose summaries can make a caller's
-    body worth analysing."""
-    calls: dict[str, frozenset[str]] = {}
+    body worth analysing. A name defined in several units counts as hot if any of
+    its bodies is (the text cannot tell which one the build compiles)."""
+    callers: dict[str, set[str]] = {}
+    found: set[str] = set()
     for s in scans:
-        calls.update(s.bodies)
-    found = {n for n, c in calls.items() if c & lifecycle}
-    while True:
-        more = {n for n, c in calls.items() if n not in found and c & found}
-        if not more:
-            return frozenset(found)
-        found |= more
+        for name, calls in s.bodies:
+            if calls & lifecycle:
+                found.add(name)
+            for c in calls:
+                callers.setdefault(c, set()).add(name)
+    work = list(found)
+    while work:
+        for caller in callers.get(work.pop(), ()):
+            if caller not in found:
+                found.add(caller)
+                work.append(caller)
+    return frozenset(found)

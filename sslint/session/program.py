@@ -176,11 +176,15 @@ def _kept_names(job: Job, scans: list[callgraph.Scan], pending: list[frozenset[s
     lower besides those it analyses."""
     if not any(pending):
         return [None] * len(scans)
+    from sslint.frontend.lower import NORETURN_NAMES
     from sslint.model.api import ApiModel
 
-    wanted = frozenset().union(*pending)
-    owners = [s for s in scans if s.defines & wanted]
-    hot = callgraph.hot(owners, ApiModel(dict(job.extra_api)).lifecycle_names())
+    # Over every unit: a wanted function may reach a lifecycle call through others.
+    # A summary that never returns makes its callers worth a summary too (a fatal
+    # helper: callgraph.stops).
+    model = ApiModel(dict(job.extra_api))
+    hot = callgraph.hot(scans, model.lifecycle_names()) | callgraph.stops(
+        scans, NORETURN_NAMES | model.noreturn_names())
     return [p & hot if p else None for p in pending]
 
 
