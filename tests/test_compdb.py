@@ -268,3 +268,19 @@ def test_load_compdb_root_defaults_to_the_json_folder(tmp_path):
     assert cmd.args == ()
     (cmd,) = load_compdb(str(path), root=str(tmp_path))
     assert cmd.args == ("-DUP",)
+
+
+def test_a_flag_dropped_from_every_command_is_one_note(tmp_path):
+    """A build passes the same flags to every file: one note, not one per file."""
+    from sslint.session.inputs import units_for
+
+    entries = [{"directory": str(tmp_path), "file": f"{n}.c",
+                "arguments": ["cc", "-specs=evil.specs", "-c", f"{n}.c"]} for n in "abc"]
+    entries[2]["arguments"][1:1] = ["-wrapper", "/tmp/evil"]
+    notes: list = []
+    units, _ = units_for([], str(_write(tmp_path, entries)), [], notes)
+    assert len(units) == 3
+    dropped = [n.message for n in notes if n.code == "compdb-flag-dropped"]
+    assert len(dropped) == 2
+    assert "a.c (and 2 more file(s))" in dropped[0] and "-specs=evil.specs" in dropped[0]
+    assert "c.c:" in dropped[1] and "more file" not in dropped[1]

@@ -87,6 +87,7 @@ def _analyze(res: FileResult, parsed: ParsedFile | Snapshot, path: str, display:
         res.parse_errors, res.inputs = parsed.parse_errors, parsed.inputs
     else:
         res.inputs = dependencies(parsed, path, args)
+    res.toolchain = getattr(parsed.errors, "toolchain", ())
     _report_parse_errors(res, parsed.errors, display, path, parsed.used_shim)
     _report_recovered(res, parsed.recovered, display)
     _report_guessed_defines(res, parsed.guessed_defines, display)

@@ -79,6 +79,9 @@ class FileResult:
     notifications: list[Notification] = field(default_factory=list)
     analyzed: bool = False  # False when the file could not be analysed at all
     parse_errors: int = 0
+    # Problems of the toolchain, not of the file (frontend.diags.Errors.toolchain):
+    # reported once for the run.
+    toolchain: tuple[str, ...] = ()
     parse_seconds: float = 0.0
     analysis_seconds: float = 0.0
     # For the whole-program pass: the summaries (model.api.FnSpec) of the file's

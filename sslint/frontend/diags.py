@@ -16,6 +16,8 @@ from typing import NamedTuple
 
 import clang.cindex as ci
 
+from sslint.frontend import toolchain
+
 _lib = ci.conf.lib
 # Fresh function objects (CDLL item access is not cached), so the bindings' own
 # UTF-8-decoding errcheck on clang_getCString is not involved.
@@ -95,11 +97,38 @@ _raw_file_name.argtypes = [ctypes.c_void_p]
 _raw_file_name.restype = ci._CXString
 
 
-def errors(tu: ci.TranslationUnit, main_path: str) -> list[Diagnostic]:
+class Errors(list):
+    """The file's errors, and apart (`toolchain`) those that are not the file's: an
+    argument clang does not know (a GCC-only flag of the build, which clang ignores)
+    and errors inside the compiler's own headers (gcc's, standing in for clang's:
+    its intrinsics headers use builtins clang lacks). Those are the same for every
+    file, change nothing in the file's code, and are reported once per run."""
+
+    toolchain: tuple[str, ...] = ()
+
+
+def without(errs: list[Diagnostic], path: str) -> Errors:
+    """`errs` but those in `path` (a header sslint generated), toolchain kept."""
+    out = Errors(e for e in errs if e.file != path)
+    out.toolchain = getattr(errs, "toolchain", ())
+    return out
+
+
+def _toolchain_problem(name: str | None, text: str, dirs: tuple[str, ...]) -> str | None:
+    if name is None:
+        return text if text.startswith("unknown argument") else None
+    if dirs and name.startswith(dirs):
+        return toolchain.HEADER_PROBLEM + os.path.basename(name)
+    return None
+
+
+def errors(tu: ci.TranslationUnit, main_path: str) -> Errors:
     """The diagnostics of severity Error or worse, in libclang's order. The main file
     is named exactly as `main_path` (the caller's spelling of it)."""
     main = os.path.abspath(main_path)
-    out = []
+    dirs = toolchain.header_dirs()
+    out = Errors()
+    apart: dict[str, None] = {}
     names: dict[int, str | None] = {}  # CXFile -> its name as the caller spells it
     cfile = ctypes.c_void_p()
     line, col, off = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
@@ -125,7 +154,12 @@ def errors(tu: ci.TranslationUnit, main_path: str) -> list[Diagnostic]:
             spelled = spelling(d)
             text = (cstring(spelled) or b"").decode("utf-8", "replace")
             dispose_string(spelled)
-            out.append(Diagnostic(names[key], line.value, col.value, text))
+            problem = _toolchain_problem(names[key], text, dirs)
+            if problem is None:
+                out.append(Diagnostic(names[key], line.value, col.value, text))
+            else:
+                apart[problem] = None
         finally:
             dispose(d)
+    out.toolchain = tuple(apart)
     return out

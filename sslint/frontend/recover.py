@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from sslint.frontend import recover_text as rt
+from sslint.frontend import diags
 from sslint.frontend.diags import Diagnostic
 from sslint.model.api import ApiModel, builtin_fallback_types, builtin_kinds
 
@@ -590,7 +591,7 @@ def recover(errs: list[Diagnostic], reparse: Callable[[bytes], tuple[object, lis
         s = _score(errs, main)
         if s < score or (must_reparse and r == 0):
             score = s
-            best = (tu, [e for e in errs if e.file != PATH], guesses.names())
+            best = (tu, diags.without(errs, PATH), guesses.names())
         if s == 0:
             break
     return best

@@ -155,6 +155,27 @@ def builtin_include_args() -> list[str]:
     return list(_current().args)
 
 
+# How frontend.diags names an error inside one of those headers (and the header).
+HEADER_PROBLEM = "error in the compiler's header "
+
+
+def header_dirs() -> tuple[str, ...]:
+    """The folders of the builtin headers in use, each ending in a separator: an error
+    inside them is the toolchain's, not the file's (frontend.diags)."""
+    return _header_dirs(_current())
+
+
+@functools.cache
+def _header_dirs(hit: BuiltinIncludes) -> tuple[str, ...]:
+    args, out = hit.args, []
+    for flag, value in zip(args, args[1:], strict=False):
+        if flag == "-isystem":
+            out.append(value)
+        elif flag == "-resource-dir":
+            out.append(os.path.join(value, "include"))
+    return tuple(os.path.join(os.path.abspath(d), "") for d in out)
+
+
 def describe() -> str:
     """Which builtin headers are used, for `--version` and debug output."""
     return f"builtin headers: {_current().detail}"

@@ -22,10 +22,7 @@ def units_for(paths: Sequence[str], compdb: str | None, base_args: list[str],
     units: list[Unit] = []
     if compdb:
         commands = load_compdb(compdb)
-        for cmd in commands:
-            for w in cmd.warnings:
-                run_notes.append(Notification("warning", f"{printable_path(cmd.file)}: {w}",
-                                              code="compdb-flag-dropped"))
+        run_notes += _dropped_flags(commands)
         if paths:
             files, notes = discover(list(paths))
             run_notes += notes
@@ -52,6 +49,21 @@ def units_for(paths: Sequence[str], compdb: str | None, base_args: list[str],
             [Unit(f, f, tuple(base_args)) for f in files]
 
     return units, _unreadable(units)
+
+
+def _dropped_flags(commands) -> list[Notification]:
+    """A note per flag dropped from the database's commands: a build passes the same
+    flags to every file, so one note names the first file and counts the others."""
+    files: dict[str, list[str]] = {}
+    for cmd in commands:
+        for w in cmd.warnings:
+            files.setdefault(w, []).append(cmd.file)
+    notes = []
+    for w, paths in files.items():
+        more = f" (and {len(paths) - 1} more file(s))" if len(paths) > 1 else ""
+        notes.append(Notification("warning", f"{printable_path(paths[0])}{more}: {w}",
+                                  code="compdb-flag-dropped"))
+    return notes
 
 
 def _found_builds(files: list[str], base_args: list[str], run_notes: list[Notification],

@@ -23,6 +23,7 @@ from sslint.session.config import Config, ConfigError, enabled_rules
 from sslint.session.config import resolve as resolve_config
 from sslint.engine.budget import Budget
 from sslint.core.findings import FileResult, Notification
+from sslint.frontend import toolchain
 from sslint.frontend.compdb import CompdbError
 from sslint.session.inputs import units_for
 from sslint.output import FORMATTERS, Report, write_atomic
@@ -159,6 +160,7 @@ def run(request: Request, progress: Progress | None = None) -> Report:
     results = sorted(results + list(skipped.values()),
                      key=lambda r: order.get(r.path, len(order)))
 
+    run_notes += toolchain_notes(results)
     suppressed = filter_results(results, rules, cfg)
     unchanged, absent = [], []
     if baseline is not None:
@@ -173,6 +175,29 @@ def run(request: Request, progress: Progress | None = None) -> Report:
     if request.write_baseline:
         write_baseline(report, request.write_baseline)
     return report
+
+
+def toolchain_notes(results: list[FileResult]) -> list[Notification]:
+    """The toolchain's problems (FileResult.toolchain) said once for the whole run:
+    the same unknown GCC flag or error in the compiler's headers hits every file."""
+    files: dict[str, set[str]] = {}
+    for r in results:
+        for problem in r.toolchain:
+            key = "headers" if problem.startswith(toolchain.HEADER_PROBLEM) else problem
+            files.setdefault(key, set()).add(r.path)
+    out = []
+    for key, paths in files.items():
+        if key != "headers":
+            msg = f"{key} in {len(paths)} file(s): clang ignored it (a flag only GCC knows?)"
+        else:
+            names = sorted({p[len(toolchain.HEADER_PROBLEM):] for r in results
+                            for p in r.toolchain if p.startswith(toolchain.HEADER_PROBLEM)})
+            msg = (f"clang rejected parts of the compiler's own {', '.join(names)} in "
+                   f"{len(paths)} file(s), ignored as they change none of the files' code "
+                   f"({toolchain.describe()}); for clang's own, install clang or set "
+                   f"${toolchain.RESOURCE_ENV} to a clang resource directory")
+        out.append(Notification("note", msg, code="toolchain-errors"))
+    return out
 
 
 def _results_cache(cache: Cache, job: Job) -> ResultsCache | None:
