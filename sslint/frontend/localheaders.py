@@ -3,7 +3,9 @@
 A project often wraps the free functions in a macro defined in one of its headers
 (`#define CONN_FREE(c) SSL_free((c)->ssl)`); a body that only names the macro must
 still be analysed. Read from the source text, not from the translation unit, so
-the answer is the same with and without a precompiled header.
+the answer is the same with and without a precompiled header. With `angle`, also
+the `#include <...>` headers found in the flags' -I folders (nginx includes its
+own headers so, its generated config header among them).
 """
 from __future__ import annotations
 
@@ -11,13 +13,21 @@ import os
 import re
 
 _INCLUDE = re.compile(rb'^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"', re.M)
+_ANY_INCLUDE = re.compile(rb'^[ \t]*#[ \t]*include[ \t]*(?:"([^"\n]+)"|<([^>\n]+)>)', re.M)
 MAX_DEPTH = 3
 MAX_BYTES = 4 * 1024 * 1024  # all headers of one file together
 
 
 def quote_dirs(args: list[str]) -> list[str]:
     """Directories clang searches for `"..."` includes: -iquote, then -I."""
-    quote, normal = [], []
+    quote, normal = _dirs(args)
+    return quote + normal
+
+
+def _dirs(args: list[str]) -> tuple[list[str], list[str]]:
+    """The -iquote and the -I folders, each in order."""
+    quote: list[str] = []
+    normal: list[str] = []
     it = iter(range(len(args)))
     for i in it:
         a = args[i]
@@ -27,11 +37,13 @@ def quote_dirs(args: list[str]) -> list[str]:
                 next(it, None)
             elif a.startswith(flag) and len(a) > len(flag):
                 bucket.append(a[len(flag):])
-    return quote + normal
+    return quote, normal
 
 
-def local_header_texts(path: str, source: bytes, args: list[str]) -> list[bytes]:
-    dirs = quote_dirs(args)
+def local_header_texts(path: str, source: bytes, args: list[str],
+                       angle: bool = False) -> list[bytes]:
+    quote, normal = _dirs(args)
+    pattern = _ANY_INCLUDE if angle else _INCLUDE
     seen: set[str] = set()
     out: list[bytes] = []
     budget = MAX_BYTES
@@ -40,9 +52,10 @@ def local_header_texts(path: str, source: bytes, args: list[str]) -> list[bytes]
         here, text, depth = todo.pop()
         if depth >= MAX_DEPTH:
             continue
-        for m in _INCLUDE.finditer(text):
-            name = os.fsdecode(m.group(1))
-            for d in [here] + dirs:
+        for m in pattern.finditer(text):
+            # As clang searches: "..." from the includer's folder, -iquote, -I; <...> -I.
+            name = os.fsdecode(m.group(1) or m.group(2))
+            for d in [here] + quote + normal if m.group(1) else normal:
                 cand = os.path.normpath(os.path.join(d, name))
                 if cand in seen or not os.path.isfile(cand):
                     continue
