@@ -89,8 +89,10 @@ def guessed_defines(path: str, source: bytes, args: list[str]) -> list[str]:
         return []
     from sslint.frontend.apigen import openssl_version  # apigen imports this module
 
-    return guards.infer_defines(source, local_header_texts(path, source, args, angle=True),
-                                recover.table_functions(openssl_version(args)))
+    def headers():  # read only if the file's conditions make them matter
+        yield from local_header_texts(path, source, args, angle=True)
+
+    return guards.infer_defines(source, headers(), recover.table_functions(openssl_version(args)))
 
 
 def _definitions(tu: ci.TranslationUnit, source: bytes) -> list[FunctionDef]:
