@@ -55,12 +55,13 @@ def local_header_texts(path: str, source: bytes, args: list[str],
     stats: dict[str, os.stat_result | None] = {}
     paths: dict[tuple[str, str], str] = {}
     folders: dict[str, frozenset[str]] = {}
-    todo = [(os.path.dirname(os.path.abspath(path)), source, 0, None)]
+    todo: list[tuple[str, bytes, int, tuple | None]] = [
+        (os.path.dirname(os.path.abspath(path)), source, 0, None)]
     while todo:
-        here, text, depth, st = todo.pop()
+        here, text, depth, known = todo.pop()
         if depth >= MAX_DEPTH:
             continue
-        for quoted, name in _includes(text, pattern, st):
+        for quoted, name in _includes(text, pattern, known):
             # As clang searches: "..." from the includer's folder, -iquote, -I; <...> -I.
             for d in [here] + quote + normal if quoted else normal:
                 cand = paths.get((d, name))
@@ -86,7 +87,8 @@ def local_header_texts(path: str, source: bytes, args: list[str],
                     return out
                 budget -= len(data)
                 out.append(data)
-                todo.append((os.path.dirname(cand), data, depth + 1, st))
+                todo.append((os.path.dirname(cand), data, depth + 1,
+                             (cand, st.st_mtime_ns, st.st_size)))
                 break
     return out
 
@@ -158,19 +160,19 @@ def _read(path: str, st: os.stat_result, budget: int) -> bytes | None:
     return data
 
 
-_INCLUDES: dict[tuple[bytes, re.Pattern[bytes]], list[tuple[bool, str]]] = {}
+_INCLUDES: dict[tuple, list[tuple[bool, str]]] = {}
 
 
 def _includes(text: bytes, pattern: re.Pattern[bytes],
-              st: os.stat_result | None) -> list[tuple[bool, str]]:
+              known: tuple | None) -> list[tuple[bool, str]]:
     """The (quoted, name) of each #include the pattern finds; remembered for a
-    header's text (`st` given), whose bytes object the cache above shares."""
-    key = (text, pattern)
-    got = _INCLUDES.get(key) if st is not None else None
+    header known by (path, time, size)."""
+    key = (known, pattern)
+    got = _INCLUDES.get(key) if known is not None else None
     if got is None:
         got = [(m.group(1) is not None, os.fsdecode(m.group(1) or m.group(2)))
                for m in pattern.finditer(text)]
-        if st is not None:
+        if known is not None:
             if len(_INCLUDES) > 4096:
                 _INCLUDES.clear()
             _INCLUDES[key] = got
