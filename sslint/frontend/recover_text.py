@@ -115,8 +115,10 @@ NOT_TYPES = frozenset({b"return", b"case", b"goto", b"else", b"sizeof", b"do"})
 SPACED_IDENT = re.compile(rb"\s*([A-Za-z_]\w*)")
 OPEN_BRACKET = re.compile(rb"\s*\[")
 AFTER_MEMBER = re.compile(rb"\s*(->|\.|\()")
-MEMBER_USE = re.compile(rb"(?<![\w.>])([A-Za-z_]\w*)\s*(?:->|\.)\s*(?=[A-Za-z_])")
-DECLARATOR = re.compile(rb"(?<![\w.>])([A-Za-z_]\w*)[\s*]+(?=([A-Za-z_]\w*)\s*[;=,\[)])")
+# Possessive (`*+`): giving back part of a name or of the blanks could not match,
+# and trying costs a step per character of every name in the file.
+MEMBER_USE = re.compile(rb"(?<![\w.>])([A-Za-z_]\w*+)\s*+(?:->|\.)\s*+(?=[A-Za-z_])")
+DECLARATOR = re.compile(rb"(?<![\w.>])([A-Za-z_]\w*+)[\s*]++(?=([A-Za-z_]\w*+)\s*+[;=,\[)])")
 CALLED = re.compile(rb"\b([A-Za-z_]\w*)\s*\(")
 
 
