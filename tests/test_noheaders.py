@@ -149,6 +149,22 @@ def test_feature_switches_are_guessed_as_the_build_sets_them(job):
     assert "unparsable-statement" not in [n.code for n in without.notifications]
 
 
+def test_switches_a_config_header_defines_are_not_guessed(job):
+    """A build configured by a generated header reached through `#include <...>`
+    and -I (nginx's ngx_auto_config.h; no -D at all): the header defines the switch,
+    so nothing is guessed. Without the build the switch is guessed, same findings."""
+    folder = FOLDER / "configured"
+    build = _run(job, "configured/digest.c",
+                 ("-I", str(folder / "include"), "-I", str(folder / "objs")))
+    assert "guessed-defines" not in [n.code for n in build.notifications]
+    assert not build.parse_errors
+    without = _run(job, "configured/digest.c")
+    assert "-DAPP_SSL" in next(n.message for n in without.notifications
+                               if n.code == "guessed-defines")
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(12, "SSL103")]
+
+
 def test_without_the_guesses_that_code_is_not_seen(job, monkeypatch):
     monkeypatch.setattr(guards, "infer_defines", lambda *a: [])
     res = _run(job, "feature_guards.c")

@@ -177,44 +177,62 @@ def _make_true(tree: tuple, ok) -> tuple[frozenset[str], frozenset[str]] | None:
     return next((o for o in options if any("OPENSSL" in n for n in o[0])), options[0])
 
 
+def _condition(d: re.Match[bytes]) -> tuple | None:
+    """The condition of an #if/#ifdef/#ifndef/#elif (see _parse_condition), or
+    ("unsupported", the names it uses); None for #else and #endif."""
+    kind, rest = d.group(1), d.group(2).decode("latin-1")
+    if kind not in (b"if", b"elif", b"ifdef", b"ifndef"):
+        return None
+    try:
+        return ("id", rest.split()[0]) if kind == b"ifdef" else \
+            ("not", ("id", rest.split()[0])) if kind == b"ifndef" else \
+            _parse_condition(rest)
+    except (_Unsupported, IndexError):
+        return ("unsupported", re.findall(r"[A-Za-z_]\w*", rest))
+
+
 def infer_defines(source: bytes, headers: Iterable[bytes],
                   functions: frozenset[str]) -> list[str]:
     """The switches to define for `source`'s OpenSSL code (see the module's doc):
-    `functions` are the table's, for the OpenSSL version the parse sees."""
+    `functions` are the table's, for the OpenSSL version the parse sees. `headers`
+    is iterated only when the file's conditions test a name (it may read files)."""
     table = _words(functions)
     if not any(d.group(1) != b"ifndef" for d in _DIRECTIVE.finditer(source)):
         return []
-    texts = [source, *headers]
-    visible = {m.group(1).decode("latin-1") for t in texts for m in _DEFINE.finditer(t)}
     compared: set[str] = set()   # names some condition uses in a way not read here
     tested: set[str] = set()     # names the file's own conditions test
     chains: list[list[tuple[tuple | None, int, int]]] = []  # per #if: its branches
     stack: list[list[tuple[tuple | None, int, int]]] = []
-    for text in texts:
-        for d in _DIRECTIVE.finditer(text):
-            kind, rest = d.group(1), d.group(2).decode("latin-1")
-            tree: tuple | None = None
-            if kind in (b"if", b"elif", b"ifdef", b"ifndef"):
-                try:
-                    tree = ("id", rest.split()[0]) if kind == b"ifdef" else \
-                        ("not", ("id", rest.split()[0])) if kind == b"ifndef" else \
-                        _parse_condition(rest)
-                except (_Unsupported, IndexError):
-                    compared.update(re.findall(r"[A-Za-z_]\w*", rest))
-                    tree = ("unsupported",)
-            if text is not source:
-                continue  # headers only say what is defined and compared
-            if tree is not None and tree[0] != "unsupported":
-                tested.update(_names(tree))
-            if kind in (b"if", b"ifdef", b"ifndef"):
-                stack.append([(tree, d.end(), -1)])
-            elif stack and kind in (b"elif", b"else", b"endif"):
-                cond, start, _ = stack[-1][-1]
-                stack[-1][-1] = (cond, start, d.start())
-                if kind == b"endif":
-                    chains.append(stack.pop())
-                else:
-                    stack[-1].append((tree, d.end(), -1))
+    for d in _DIRECTIVE.finditer(source):
+        kind, tree = d.group(1), _condition(d)
+        if tree is not None and tree[0] == "unsupported":
+            compared.update(tree[1])
+        elif tree is not None:
+            tested.update(_names(tree))
+        if kind in (b"if", b"ifdef", b"ifndef"):
+            stack.append([(tree, d.end(), -1)])
+        elif stack and kind in (b"elif", b"else", b"endif"):
+            cond, start, _ = stack[-1][-1]
+            stack[-1][-1] = (cond, start, d.start())
+            if kind == b"endif":
+                chains.append(stack.pop())
+            else:
+                stack[-1].append((tree, d.end(), -1))
+    if not tested:
+        return []  # every decision below is about a name the file tests
+    visible = {m.group(1).decode("latin-1") for m in _DEFINE.finditer(source)}
+    # The headers only say which of those names are defined or compared: a header
+    # that does not hold any of them as text cannot (most of a build's headers).
+    needles = [n.encode("latin-1") for n in tested]
+    for text in headers:
+        if not any(n in text for n in needles):
+            continue
+        visible.update(m.group(1).decode("latin-1") for m in _DEFINE.finditer(text))
+        for d in _DIRECTIVE.finditer(text):  # only #if/#elif compare (#ifdef X cannot)
+            if d.group(1) in (b"if", b"elif") and any(n in d.group(2) for n in needles):
+                tree = _condition(d)
+                if tree is not None and tree[0] == "unsupported":
+                    compared.update(tree[1])
 
     def ok(name: str) -> bool:
         return name not in visible and name not in compared and switch_like(name, functions)

@@ -80,15 +80,19 @@ _CONFIGURING = ("-D", "-U", "-include", "--include", "-imacros", "--imacros")
 
 
 def guessed_defines(path: str, source: bytes, args: list[str]) -> list[str]:
-    """Without the build (no argument defines a macro or includes a file: nothing
-    says how the project is configured), the feature switches its OpenSSL code needs
-    (frontend.guards)."""
+    """Without the build (no argument defines a macro or includes a file, and no
+    header the file includes defines the switch), the feature switches its OpenSSL
+    code needs (frontend.guards). The headers include those of `#include <...>`
+    found in the -I folders: a build may configure the project in a generated
+    header reached so (nginx's ngx_auto_config.h), with no -D at all."""
     if any(a.startswith(_CONFIGURING) for a in args) or not recover.worth_recovering(source):
         return []
     from sslint.frontend.apigen import openssl_version  # apigen imports this module
 
-    return guards.infer_defines(source, local_header_texts(path, source, args),
-                                recover.table_functions(openssl_version(args)))
+    def headers():  # read only if the file's conditions make them matter
+        yield from local_header_texts(path, source, args, angle=True)
+
+    return guards.infer_defines(source, headers(), recover.table_functions(openssl_version(args)))
 
 
 def _definitions(tu: ci.TranslationUnit, source: bytes) -> list[FunctionDef]:

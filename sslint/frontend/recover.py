@@ -28,7 +28,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from sslint.frontend import recover_text as rt
 from sslint.frontend import diags
@@ -50,6 +50,12 @@ _MEMBER_MACRO = re.compile(rb"([A-Za-z_]\w*)\s*\(\s*[A-Za-z_]\w*\s*\)\s*;")
 _CALLED_AFTER = re.compile(rb"\s*\)\s*\(")  # `(*s->callback)(...)`
 _CALL_AT = re.compile(rb"\s*([A-Za-z_]\w*)\s*\(")
 _CAST_BEFORE = re.compile(rb"\(\s*([A-Za-z_]\w*)\s*\)\s*$")
+_ASSIGNED_NAME = re.compile(rb"\s*=\s*([A-Za-z_]\w*)\s*;")
+_SUBSCRIPT_NAME = re.compile(rb"\[\s*([A-Za-z_]\w*)")
+_STRING_AFTER = re.compile(rb"\s*\"")
+_MEMBER_AFTER = re.compile(rb"\s*(->|\.)\s*(?=[A-Za-z_])")
+_TYPE_ARGUMENT = re.compile(rb"(struct|union|enum|const|unsigned|signed|int|char|long|"
+                            rb"short|void|[A-Za-z_]\w*\s*[,)*])")
 _NAME_IN_QUOTES = re.compile(r"'([A-Za-z_]\w*)'")
 _TYPES_IN_MESSAGE = re.compile(r"'(?:struct )?([A-Za-z_]\w*)'(?: \(aka '(?:struct )?(\w+)'\))?")
 _NUMERIC_MISUSE = ("invalid operands", "incompatible type", "incompatible result type",
@@ -245,7 +251,7 @@ class Guesses:
         # In a macro's expansion the place is the macro's use: the name is not there.
         spelled = text.startswith(name.encode(), off) if name else False
         if name and not spelled:  # an argument of that macro use: find it there
-            near = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b").search(
+            near = _whole_word(name).search(
                 text, off, off + 4000)
             if near is not None and b";" not in text[off:near.start()]:
                 off, spelled = near.start(), True
@@ -304,7 +310,7 @@ class Guesses:
                     self.values.setdefault(word, "str")
         elif msg.startswith("assigning to 'struct __sslint_") and msg.endswith("type 'long'"):
             # `ctx->buf = BUF_NULL;`: a guessed value stored in a guessed struct field.
-            rhs = re.compile(rb"\s*=\s*([A-Za-z_]\w*)\s*;").search(text, off, off + 400)
+            rhs = _ASSIGNED_NAME.search(text, off, off + 400)
             target = re.search(r"'struct (__sslint_\w+)'", msg)
             if rhs and target and self.values.get(rhs.group(1).decode("latin-1")) == "var":
                 self.values[rhs.group(1).decode("latin-1")] = "as:" + target.group(1)
@@ -365,8 +371,7 @@ class Guesses:
             # unknown.
             macro = rt.enclosing_call(text, off)
             if macro and macro not in protected and macro not in rt.KEYWORDS \
-                    and re.compile(rb"(struct|union|enum|const|unsigned|signed|int|char|long|"
-                                   rb"short|void|[A-Za-z_]\w*\s*[,)*])").match(text, off):
+                    and _TYPE_ARGUMENT.match(text, off):
                 self.exprs.add(macro)
         elif msg.startswith("subscripted value is not an array"):
             word = rt.word_before(text, off)
@@ -385,7 +390,7 @@ class Guesses:
             after_type = rt.word_before(text, start) in rt.DECL_START or \
                 text[:start].rstrip().endswith(b"*")
             if word and word not in protected and word not in self.types and after_type \
-                    and re.compile(rb"\s*[A-Za-z_]\w*\s*\(").match(text, end):
+                    and _CALL_AT.match(text, end):
                 self.attrs.add(word)
         elif msg.startswith("expected function body after function declarator"):
             wrapper = rt.wrapper_before(text, off)
@@ -395,7 +400,7 @@ class Guesses:
                              "fields must have a constant size")):
             # `static char *names[NAMES_SIZE];`: the guessed size must be a constant.
             end = text.find(b";", off)
-            for size in re.compile(rb"\[\s*([A-Za-z_]\w*)").finditer(
+            for size in _SUBSCRIPT_NAME.finditer(
                     text, text.rfind(b"\n", 0, off) + 1, end if end > 0 else off + 400):
                 if self.values.get(size.group(1).decode("latin-1")) == "var":
                     self.values[size.group(1).decode("latin-1")] = "const"
@@ -428,9 +433,9 @@ class Guesses:
             if proto:
                 self.protos[name] = proto
             return "fn"
-        if spelled and re.compile(rb"\s*\"").match(t.text, off + len(name)):
+        if spelled and _STRING_AFTER.match(t.text, off + len(name)):
             return "str"
-        member = re.compile(rb"\s*(->|\.)\s*(?=[A-Za-z_])").match(t.text, off + len(name)) \
+        member = _MEMBER_AFTER.match(t.text, off + len(name)) \
             if spelled else None
         if member:  # `global.nbthread`, `ctx->x`: an object of a struct with those fields
             self._chain(_tag("v_" + name), t.text, member.end())
@@ -491,7 +496,7 @@ class Guesses:
         end = max(arrow, dot)
         if end < 0:
             return
-        m = re.compile(rb"([A-Za-z_]\w*)\s*$").search(text, max(0, end - 200), end)
+        m = rt.WORD_AT_END.search(text, max(0, end - 200), end)
         if m is None:
             return
         member = m.group(1).decode()
@@ -521,6 +526,12 @@ class Guesses:
                 if name in self.types or name in self.values:
                     self.banned.add(name)
                     return
+
+
+@lru_cache(maxsize=4096)
+def _whole_word(name: str) -> re.Pattern[bytes]:
+    """The name as a word (more names than re's own cache holds on a large file)."""
+    return re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
 
 
 def _attr_position(name: str, text: bytes, off: int) -> bool:

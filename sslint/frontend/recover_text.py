@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import OrderedDict
+from functools import cache
 from typing import NamedTuple
 
 KEYWORDS = frozenset(
@@ -19,6 +20,16 @@ DECL_START = frozenset(
     "struct union unsigned void volatile _Bool _Noreturn _Thread_local __inline "
     "__inline__ __attribute__ __extension__ _Atomic".split())
 IDENT = re.compile(rb"[A-Za-z_]\w*")
+# Compiled once: recovery reads thousands of diagnostics per file.
+WORD_AT_END = re.compile(rb"([A-Za-z_]\w*)\s*$")
+_ARROW = re.compile(rb"\s*(->|\.)\s*")
+_SPACED_WORD = re.compile(rb"\s*[A-Za-z_]\w*")
+_TOKEN = re.compile(rb"\s*([A-Za-z_]\w*|\S)")
+_DECLARED_AFTER = re.compile(rb"\s*[*\s]*[A-Za-z_]\w*\s*[;=,\[)]")
+_STARS_CLOSE = re.compile(rb"\s*\*+\s*\)")
+_CLOSE_THEN_OPERAND = re.compile(rb"\s*\)\s*[A-Za-z_(]")
+_WRAPPER = re.compile(rb"[ \t]*([A-Za-z_]\w*)\s*\([^()]*\)\s*[A-Za-z_]\w*\s*\(")
+_LOOP_BODY = re.compile(rb"[ \t]*(\{|\r?\n\s*[A-Za-z_{])")
 
 
 def owner_tag(rest: str) -> str | None:
@@ -57,28 +68,28 @@ def enclosing_call(text: bytes, off: int) -> str:
 
 
 def word_before(text: bytes, off: int) -> str:
-    m = re.compile(rb"([A-Za-z_]\w*)\s*$").search(text, max(0, off - 200), off)
+    m = WORD_AT_END.search(text, max(0, off - 200), off)
     return m.group(1).decode("latin-1") if m else ""
 
 
 def skip_arrow(text: bytes, off: int) -> int:
-    m = re.compile(rb"\s*(->|\.)\s*").match(text, off)
+    m = _ARROW.match(text, off)
     return m.end() if m else off
 
 
 def skip_token(text: bytes, off: int) -> int:
-    m = re.compile(rb"\s*[A-Za-z_]\w*").match(text, off)
+    m = _SPACED_WORD.match(text, off)
     return m.end() if m else off
 
 
 def next_token(text: bytes, off: int) -> str:
-    m = re.compile(rb"\s*([A-Za-z_]\w*|\S)").match(text, off)
+    m = _TOKEN.match(text, off)
     return m.group(1).decode("latin-1") if m else ""
 
 
 def declares_after(text: bytes, off: int) -> bool:
     """Whether what follows `off` declares something: `x;`, `*x =`, `x[4]`, `x, y`..."""
-    return bool(re.compile(rb"\s*[*\s]*[A-Za-z_]\w*\s*[;=,\[)]").match(text, off))
+    return bool(_DECLARED_AFTER.match(text, off))
 
 
 def statement_start(text: bytes, off: int) -> bool:
@@ -104,8 +115,10 @@ NOT_TYPES = frozenset({b"return", b"case", b"goto", b"else", b"sizeof", b"do"})
 SPACED_IDENT = re.compile(rb"\s*([A-Za-z_]\w*)")
 OPEN_BRACKET = re.compile(rb"\s*\[")
 AFTER_MEMBER = re.compile(rb"\s*(->|\.|\()")
-MEMBER_USE = re.compile(rb"(?<![\w.>])([A-Za-z_]\w*)\s*(?:->|\.)\s*(?=[A-Za-z_])")
-DECLARATOR = re.compile(rb"(?<![\w.>])([A-Za-z_]\w*)[\s*]+(?=([A-Za-z_]\w*)\s*[;=,\[)])")
+# Possessive (`*+`): giving back part of a name or of the blanks could not match,
+# and trying costs a step per character of every name in the file.
+MEMBER_USE = re.compile(rb"(?<![\w.>])([A-Za-z_]\w*+)\s*+(?:->|\.)\s*+(?=[A-Za-z_])")
+DECLARATOR = re.compile(rb"(?<![\w.>])([A-Za-z_]\w*+)[\s*]++(?=([A-Za-z_]\w*+)\s*+[;=,\[)])")
 CALLED = re.compile(rb"\b([A-Za-z_]\w*)\s*\(")
 
 
@@ -139,11 +152,12 @@ class Text:
 
     def __init__(self, text: bytes):
         self.text = text
-        self.starts = [0] + [m.end() for m in re.finditer(rb"\n", text)]
+        self.starts = line_starts(text)
         pairs = [(m.group(1), m.group(2), m.start()) for m in DECLARATOR.finditer(text)]
         self.declared = {v.decode("latin-1") for ty, v, _ in pairs if ty not in NOT_TYPES}
-        self.called = {m.group(1).decode("latin-1") for m in CALLED.finditer(text)}
-        self.declared_functions = {b.name for b in bodies(text)}
+        self.called = {w.decode("latin-1") for w in set(CALLED.findall(text))}
+        self.bodies = bodies(text, self.starts)
+        self.declared_functions = {b.name for b in self.bodies}
         self.loops = loop_sites(text)
         self.loops_at: dict[int, list[tuple[str, list[bytes] | None]]] = {}
         for first, last, name, args in self.loops:
@@ -153,15 +167,18 @@ class Text:
         # (type or struct tag, variable, its scope's start and end) of each simple
         # declaration: a function's (its parameters and locals) or the file's. The
         # same name may be another type's variable in another function.
-        self.bodies = bodies(text)
         heads = [b.head for b in self.bodies]
         decls = set()
-        for ty, v, pos in pairs:
-            i = bisect_right(heads, pos) - 1
-            scope = (self.bodies[i].head, self.bodies[i].end) \
-                if i >= 0 and pos < self.bodies[i].end else (0, len(text))
-            decls.add((ty.decode("latin-1"), v.decode("latin-1"), *scope))
-        self.declarations = sorted(decls)
+        whole = (0, len(text))
+        i, n = -1, len(heads)
+        for ty, v, pos in pairs:  # in the text's order: the body before moves forward
+            while i + 1 < n and heads[i + 1] <= pos:
+                i += 1
+            scope = (heads[i], self.bodies[i].end) if i >= 0 and pos < self.bodies[i].end \
+                else whole
+            decls.add((ty, v, scope))
+        self.declarations = sorted((ty.decode("latin-1"), v.decode("latin-1"), *scope)
+                                   for ty, v, scope in decls)
         # Where each name is followed by `->` or `.` (the member's offset).
         self.member_uses: dict[str, list[int]] = {}
         for m in MEMBER_USE.finditer(text):
@@ -189,12 +206,12 @@ def cast(text: bytes, start: int, end: int) -> bool:
     before = text[max(0, start - 40):start].rstrip()
     if not before.endswith(b"("):
         return False
-    word = re.compile(rb"([A-Za-z_]\w*)\s*$").search(before[:-1])
+    word = WORD_AT_END.search(before[:-1])
     if word is not None:  # `f(NAME)`, `if (NAME)`: not a cast; sizeof(NAME) is a type
         return word.group(1) == b"sizeof"
-    if re.compile(rb"\s*\*+\s*\)").match(text, end):
+    if _STARS_CLOSE.match(text, end):
         return True
-    return bool(re.compile(rb"\s*\)\s*[A-Za-z_(]").match(text, end))
+    return bool(_CLOSE_THEN_OPERAND.match(text, end))
 
 
 def after_case(text: bytes, off: int) -> bool:
@@ -216,21 +233,30 @@ def dereferenced(text: bytes, chain_member: int) -> bool:
 
 def balanced(text: bytes, open_at: int, opener: bytes, closer: bytes) -> int | None:
     depth = 0
-    for i in range(open_at, min(len(text), open_at + 4000)):
-        c = text[i:i + 1]
-        if c == opener:
+    for m in _brackets(opener, closer).finditer(text, open_at, open_at + 4000):
+        if m.group() == opener:
             depth += 1
-        elif c == closer:
+        else:
             depth -= 1
             if depth == 0:
-                return i
+                return m.start()
     return None
+
+
+@cache
+def _brackets(opener: bytes, closer: bytes) -> re.Pattern[bytes]:
+    return re.compile(b"[" + re.escape(opener + closer) + b"]")
+
+
+def line_starts(text: bytes) -> list[int]:
+    """The offset where each line begins."""
+    return [0] + [m.end() for m in re.finditer(rb"\n", text)]
 
 
 def wrapper_before(text: bytes, off: int) -> str | None:
     """`NAME(int) f(void)`: the NAME of the macro before the declarator at `off`."""
     line_start = text.rfind(b"\n", 0, off) + 1
-    m = re.compile(rb"[ \t]*([A-Za-z_]\w*)\s*\([^()]*\)\s*[A-Za-z_]\w*\s*\(").match(
+    m = _WRAPPER.match(
         text, line_start)
     if m and m.group(1).decode() not in KEYWORDS:
         return m.group(1).decode()
@@ -270,7 +296,7 @@ def loop_sites(text: bytes) -> list[tuple[int, int, str, list[bytes] | None]]:
         close = balanced(text, m.end() - 1, b"(", b")")
         if close is None:
             continue
-        nxt = re.compile(rb"[ \t]*(\{|\r?\n\s*[A-Za-z_{])").match(text, close + 1)
+        nxt = _LOOP_BODY.match(text, close + 1)
         if nxt is None:
             continue
         word = IDENT.match(text, nxt.end() - 1)
@@ -308,12 +334,13 @@ class Body(NamedTuple):
     last: int   # line of the end
 
 
-def bodies(text: bytes) -> list[Body]:
+def bodies(text: bytes, starts: list[int] | None = None) -> list[Body]:
     """A file's function bodies, read from its text: each `{...}` after a
     definition's head (braces in strings and comments skipped), up to the next head
     at the latest (`#if` branches may leave the braces unbalanced)."""
     heads = list(DEFINITION.finditer(text))
-    starts = [0] + [m.end() for m in re.finditer(rb"\n", text)]
+    if starts is None:
+        starts = line_starts(text)
     out = []
     for i, m in enumerate(heads):
         limit = heads[i + 1].start() if i + 1 < len(heads) else len(text)

@@ -1,0 +1,2 @@
+/* The project's own configuration header: the generated one holds the switches. */
+#include <app_auto_config.h>
