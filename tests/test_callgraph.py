@@ -38,6 +38,18 @@ def test_a_name_several_units_define_orders_its_callers_after_all_of_them():
     assert waves([one, two, user]) == [[0, 1], [2]]
 
 
+def test_a_mock_calling_back_merges_no_waves():
+    """A test's mock of `conn_free` calls the server's `serve`; `serve` calls
+    `conn_free`, defined by the mock and the real file. Ordering `serve` after the
+    mock would put both in one cycle: the real definer still comes first."""
+    real = Scan(frozenset({"conn_free"}), frozenset({"SSL_free"}))
+    mock = Scan(frozenset({"conn_free", "test_main"}), frozenset({"serve"}))
+    server = Scan(frozenset({"serve"}), frozenset({"conn_free"}))
+    order = waves([real, mock, server])
+    where = {i: w for w, members in enumerate(order) for i in members}
+    assert where[0] < where[2] < where[1]
+
+
 def test_a_name_defined_everywhere_orders_nothing():
     """Past a few definers (test mocks), a name gives no edges."""
     many = [Scan(frozenset({"setup"}), frozenset()) for _ in range(9)]

@@ -117,17 +117,26 @@ def pending(scans: list[Scan], order: list[list[int]]) -> list[frozenset[str]]:
 
 def waves(scans: list[Scan]) -> list[list[int]]:
     """Unit indexes in waves: every unit after the units whose functions it calls
-    (units that call each other share a wave); input order within a wave."""
+    (units that call each other share a wave); input order within a wave. A name
+    several units define (alternative backends, a test's mocks) orders its callers
+    after them only where that puts no units in one wave: a mock calling half the
+    program would otherwise merge it into one cycle, analysed again and again."""
     owner = _owners(scans)
-    deps = [sorted({o for units in _callees(s, i, owner).values() for o in units})
-            for i, s in enumerate(scans)]
-    comp = _components(deps)
+    hard: list[list[int]] = []
+    soft: list[list[int]] = []
+    for i, s in enumerate(scans):
+        callees = _callees(s, i, owner)
+        hard.append(sorted({u[0] for n, u in callees.items() if len(owner[n]) == 1}))
+        soft.append(sorted({o for n, u in callees.items() if len(owner[n]) > 1 for o in u}))
+    comp = _components(hard)
     depth: dict[int, int] = {}
     members: dict[int, list[int]] = {}
     for i, c in enumerate(comp):
         members.setdefault(c, []).append(i)
     for c in sorted(members):  # components come out callees first (Tarjan's order)
-        depth[c] = max((depth[comp[d]] + 1 for i in members[c] for d in deps[i]
+        # A soft edge to a component numbered before this one closes no cycle.
+        depth[c] = max((depth[comp[d]] + 1 for i in members[c]
+                        for d in (*hard[i], *(d for d in soft[i] if comp[d] < c))
                         if comp[d] != c), default=0)
     out: list[list[int]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
     for i, c in enumerate(comp):
