@@ -392,6 +392,11 @@ def _builtin() -> tuple[Kinds, Naming, dict[str, FnSpec]]:
     return _BUILT
 
 
+def is_built() -> bool:
+    """Whether this process has the built-in model (built or installed)."""
+    return _BUILT is not None
+
+
 def forget_builtin() -> None:
     """Build the built-in model again when next used (tests that change its tables)."""
     global _BUILT
