@@ -236,12 +236,27 @@ def load_builtin_model(cache: Cache) -> None:
     if api.is_built():  # this process has it already (the language server's next run)
         return
     store = cache if cache.enabled else Cache(user_root())
-    snapshot = store.get_pickle("model", code_digest())
+    key = model_digest()
+    snapshot = store.get_pickle("model", key)
     if isinstance(snapshot, tuple) and len(snapshot) == 6:
         api.install_builtin(snapshot)
-    elif store.put_pickle("model", code_digest(), api.builtin_snapshot()) \
+    elif store.put_pickle("model", key, api.builtin_snapshot()) \
             and store is not cache:
         _keep_newest(store.folder("model"), MODELS_KEPT)
+
+
+def model_digest() -> str:
+    """What the built model depends on: sslint's version, the model package (its
+    tables and the classes pickled) and the Loc class. A fraction of code_digest()'s
+    cost, which a run without the results cache does not otherwise pay."""
+    from sslint.core import findings
+    from sslint.model import api
+
+    h = hashlib.sha256(__version__.encode() + b"\0")
+    _tree_digest(h, os.path.dirname(os.path.abspath(api.__file__)))
+    with open(findings.__file__, "rb") as fh:
+        h.update(hashlib.sha256(fh.read()).digest())
+    return h.hexdigest()
 
 
 MODELS_KEPT = 4  # models of other sslint versions or checkouts kept in the user's folder
