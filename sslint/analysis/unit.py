@@ -15,7 +15,7 @@ from sslint.analysis.snapshot import Snapshot, SnapshotMiss, keep as keep_functi
 from sslint.core import ir
 from sslint.analysis.callbacks import Contract, find_callbacks, registrars
 from sslint.analysis.fields import mentioned_fields
-from sslint.analysis.words import Words, closure, macros_of, words_of
+from sslint.analysis.words import Words, closure, closure_of, macros_of, words_of
 from sslint.engine.worklist import FunctionResult, analyze
 from sslint.core.events import Event
 from sslint.core.findings import FileResult, Finding, Loc, Notification
@@ -57,7 +57,7 @@ def relevant_words(source: bytes, model: ApiModel,
                    headers: list[bytes] | None = None) -> Words:
     """Names of bodies worth analysing: a lifecycle function of the model, or a macro
     of this file or its own headers that (transitively) names one."""
-    return closure(model.lifecycle_names(), macros_of([source, *(headers or [])]))
+    return closure_of(model.words("lifecycle"), macros_of([source, *(headers or [])]))
 
 
 def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model: ApiModel,
@@ -212,8 +212,8 @@ class Plan:
 
     def learn(self, model: ApiModel) -> None:
         """The model gained a summary: bodies that call that function are relevant now."""
-        self.words = closure(model.lifecycle_names(), self.macros)
-        self.stoppers = closure(NORETURN_NAMES | model.noreturn_names(), self.macros)
+        self.words = closure_of(model.words("lifecycle"), self.macros)
+        self.stoppers = closure_of(_NORETURN_WORDS | model.words("noreturn"), self.macros)
         self._called: frozenset[str] | None = None  # recomputed when next asked
 
 
@@ -404,6 +404,7 @@ class _FileRun:
 
 
 _NEVER_SUMMARISE = frozenset({"main"})
+_NORETURN_WORDS = frozenset(n.encode() for n in NORETURN_NAMES)
 _HELPER_BYTES = 4096  # fatal-error and assertion helpers are small
 _STOPPER_WORD = re.compile(
     rb"\b\w*(exit|abort|die|fatal|panic|bail|assert|unreachable|fail)\w*\s*\(", re.I)
