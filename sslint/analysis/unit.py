@@ -139,6 +139,7 @@ class Plan:
         self._api_words: frozenset[bytes] | None = None
         self.macros = macros_of([self.source, *self.headers])
         self.body_words: dict[FunctionDef, frozenset[bytes]] = {}
+        self._calls_in: dict[FunctionDef, frozenset[str]] = {}
         self.learn(model)
         names = registrars(model)
         self.registrars = closure(names, self.macros) if names else None
@@ -198,17 +199,24 @@ class Plan:
     def called_by_relevant(self) -> frozenset[str]:
         """Names the relevant bodies call (a helper's summary matters only to them)."""
         if self._called is None:
-            self._called = frozenset(
-                m.group(1).decode("latin-1") for fn in self.order if self.relevant(fn)
-                for m in _CALL_NAME.finditer(fn.source, fn.start, fn.end))
+            self._called = frozenset().union(
+                *(self.calls_in(fn) for fn in self.order if self.relevant(fn)))
         return self._called
+
+    def calls_in(self, fn: FunctionDef) -> frozenset[str]:
+        """Names the body calls (read once: called_by_relevant asks again after every
+        summary the file learns)."""
+        got = self._calls_in.get(fn)
+        if got is None:
+            got = self._calls_in[fn] = frozenset(
+                m.group(1).decode("latin-1")
+                for m in _CALL_NAME.finditer(fn.source, fn.start, fn.end))
+        return got
 
     def external_calls(self, functions: list[FunctionDef]) -> frozenset[str]:
         """Names these bodies call that the file does not define: another file may."""
         defined = {fn.name for fn in self.order}
-        return frozenset(
-            m.group(1).decode("latin-1") for fn in functions
-            for m in _CALL_NAME.finditer(fn.source, fn.start, fn.end)) - defined
+        return frozenset().union(*(self.calls_in(fn) for fn in functions)) - defined
 
     def learn(self, model: ApiModel) -> None:
         """The model gained a summary: bodies that call that function are relevant now."""

@@ -540,6 +540,8 @@ class ApiModel:
         other.names = self.names
         other.fixed_names = self.fixed_names
         other.attempts = self.attempts
+        for which in _NAME_SETS:  # made once here, not once per copy (one per file)
+            self.words(which)
         other._sets, other._words = dict(self._sets), dict(self._words)
         other._registrars = self._registrars
         other._table_lifecycle = self.table_lifecycle_names()
