@@ -5,7 +5,7 @@ function's signature on line 1."""
 from __future__ import annotations
 
 import pytest
-from irbuild import NULL, FnBuilder, Int, add, assign, call, eq, lt, not_
+from irbuild import NULL, FnBuilder, Int, add, assign, call, eq, lt, ne, not_
 
 from sslint.core import ir
 from sslint.engine.worklist import Budget, FunctionResult, analyze
@@ -223,6 +223,52 @@ def test_free_inside_a_loop_of_a_handle_from_before_it(model):
     assert sorted(events(res)) == [("double-release", 5, "s", "SSL_free"),
                                    ("leak", 3, "s", "SSL_new")]
     assert not res.partial
+
+
+def _serve_loop(double_free: bool = False, addressed: bool = False) -> ir.Function:
+    # void f(SSL_CTX *ctx)
+    # {
+    #     forget(&s, &peer);           /* addressed only: read through pointers? */
+    #     while (keep_going()) {
+    #         SSL *s = SSL_new(ctx);
+    #         if (s != NULL) {
+    #             X509 *peer = SSL_get1_peer_certificate(s);
+    #             if (peer != NULL)
+    #                 X509_free(peer);
+    #             SSL_free(s);
+    #             SSL_free(s);          /* double_free only */
+    #         }
+    #     }
+    # }
+    f = FnBuilder("f")
+    ctx = f.param("ctx", "SSL_CTX")
+    s, peer = f.local("s", "SSL"), f.local("peer", "X509")
+    if addressed:
+        f.stmt(2, call("forget", ir.Unary("&", s), ir.Unary("&", peer)))
+    with f.while_(3, call("keep_going")):
+        f.stmt(4, assign(s, call("SSL_new", ctx, returns="SSL")))
+        with f.if_(5, ne(s, NULL)):
+            f.stmt(6, assign(peer, call("SSL_get1_peer_certificate", s, returns="X509")))
+            with f.if_(7, ne(peer, NULL)):
+                f.stmt(8, call("X509_free", peer))
+            f.stmt(9, call("SSL_free", s))
+            if double_free:
+                f.stmt(10, call("SSL_free", s))
+    return f.build()
+
+
+def test_a_handle_freed_each_time_round_does_not_multiply_states(model):
+    """At the loop head `s` and `peer` are dead (assigned before they are read):
+    their freed or NULL objects are let go, so the second time round meets the
+    states of the first instead of making new ones (a new object id each time).
+    Not when their address was taken: a pointer may read them where liveness
+    does not look."""
+    fast = run(_serve_loop(), model)
+    slow = run(_serve_loop(addressed=True), model)
+    assert events(fast) == events(slow) == [] and not fast.partial and not slow.partial
+    assert fast.steps * 5 < slow.steps
+    double = run(_serve_loop(double_free=True), model)
+    assert events(double) == [("double-release", 10, "s", "SSL_free")]
 
 
 def _flags(k: int) -> ir.Function:
