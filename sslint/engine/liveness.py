@@ -18,11 +18,11 @@ def live_variables(fn: ir.Function) -> list[frozenset[str]]:
     walked = ir.node_exprs(fn)
 
     def uses(n: ir.Node) -> set[str]:
+        keys = [x.key for x in walked[n.id] if isinstance(x, ir.Var)]
         target = killed(n)
-        if target is None:
-            return {x.key for x in walked[n.id] if isinstance(x, ir.Var)}
-        assert isinstance(n.expr, ir.Assign)
-        return {x.key for x in ir.walk(n.expr.value) if isinstance(x, ir.Var)}
+        if target is not None and keys.count(target) == 1:
+            return set(keys) - {target}  # only written here, not read (x = f(x) reads)
+        return set(keys)
     return _liveness(fn, uses, killed)
 
 
@@ -82,10 +82,10 @@ def _liveness(fn: ir.Function, uses_of, kills_of=None) -> list[frozenset[str]]:
     while work:
         i = work.popleft()
         queued[i] = False
-        out = 0
+        after = 0
         for s in succs[i]:
-            out |= live[s]
-        new = uses[i] | (out & keep[i])
+            after |= live[s]
+        new = uses[i] | (after & keep[i])
         if new != live[i]:
             live[i] = new
             for p in preds[i]:
