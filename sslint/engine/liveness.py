@@ -15,10 +15,10 @@ def live_variables(fn: ir.Function) -> list[frozenset[str]]:
     """Variables that may still be read at or after each node (live-in). A node that
     assigns a local variable (`x = ...`, not `x += ...`) ends the life of the value it
     held: before it, the variable is live only if a path reads it first."""
-    walked = ir.node_exprs(fn)
+    var_lists = ir.node_vars(fn)
 
     def uses(n: ir.Node) -> set[str]:
-        keys = [x.key for x in walked[n.id] if isinstance(x, ir.Var)]
+        keys = [x.key for x in var_lists[n.id]]
         target = killed(n)
         if target is not None and keys.count(target) == 1:
             return set(keys) - {target}  # only written here, not read (x = f(x) reads)

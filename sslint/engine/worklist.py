@@ -67,8 +67,8 @@ class Engine:
         # Local handle variables whose dead bindings may be dropped (not those read
         # through a pointer, where liveness does not see the reads).
         self.unbindable = frozenset(
-            x.key for exprs in ir.node_exprs(fn) for x in exprs
-            if isinstance(x, ir.Var) and x.scope == "local" and x.handle) - address_taken(fn)
+            x.key for xs in ir.node_vars(fn) for x in xs
+            if x.scope == "local" and x.handle) - address_taken(fn)
         # Path feasibility's facts, only where the function tests something twice.
         self.remembers = bool(self.eval.tested or self.eval.retested)
         self.facts = live_facts(fn, handle_of_expr) if self.remembers else []
