@@ -113,6 +113,7 @@ class Engine:
         prune_dead(s2, self.live[succ])
         if self.unbindable:
             self.unbind_dead(s2, self.live[succ])
+        renumber(s2)
         if self.remembers:
             # Past the cap, facts only multiply what is dropped anyway.
             core, memory = self.memory.split(s2, _NO_FACTS if self.partial else self.facts[succ])
@@ -327,6 +328,33 @@ class Engine:
                               exit=Step(loc, "the last reference to it is lost here"),
                               owe=o.owe, lost=True, source=o.origin, acquired=o.ref_site)
             del objs[oid]
+
+
+def renumber(st: State) -> None:
+    """Give an object made at a site whose first object is gone that site's own id
+    (`@46:20#1` -> `@46:20`): a loop that frees a handle and takes a new one before
+    the old one's variable is overwritten (`SSL_SESSION_free(sess); sess =
+    SSL_get1_session(s);`) otherwise alternates between the two ids, twice the
+    states. Only ids that nothing but plain variables hold are renamed."""
+    objs = st.objs
+    gone = [i for i in objs if "#" in i and i[1:2].isdigit() and i[:i.rindex("#")] not in objs]
+    for oid in gone:
+        base = oid[:oid.rindex("#")]
+        if base in objs or any(o.owner == oid or any(v == oid for _, v in o.slots)
+                               for o in objs.values()) \
+                or any(oid in k or (not isinstance(v, str) and _mentions(v, oid))
+                       for k, v in st.env.items()):
+            continue
+        st.objs = objs = {base if i == oid else i: o for i, o in objs.items()}
+        for k, v in st.env.items():
+            if v == oid:
+                st.env[k] = base
+
+
+def _mentions(v, oid: str) -> bool:
+    if isinstance(v, (tuple, frozenset)):
+        return any(x == oid or _mentions(x, oid) for x in v)
+    return False
 
 
 def _keep_memory(st: State, kept: frozenset, memory: "_MemoryKeys") -> None:
