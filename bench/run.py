@@ -76,8 +76,8 @@ def child_check(db: str, jobs: int, use_pch: bool, out: str) -> dict:
     per_file: dict = {}
     real_run = Runner.run
 
-    def timed(self, jobs, units, progress=None):
-        results = real_run(self, jobs, units, progress)
+    def timed(self, jobs, units, *rest, **named):  # (progress, ir: whatever run takes)
+        results = real_run(self, jobs, units, *rest, **named)
         for r in results:
             per_file[r.path] = (r.parse_seconds, r.analysis_seconds, r.analyzed)
         return results

@@ -253,7 +253,8 @@ def test_the_builtin_model_is_kept_and_used_again(tmp_path, monkeypatch):
 
     cache = Cache(str(tmp_path / "c"))
     built = api.builtin_snapshot()
-    load_builtin_model(cache)  # a miss: stored
+    monkeypatch.setattr(api, "_BUILT", None)
+    load_builtin_model(cache)  # a miss: built and stored
     assert os.listdir(os.path.join(cache.root, "v1", "model"))
     monkeypatch.setattr(api, "_BUILT", None)
     monkeypatch.setattr(api, "_build", lambda: pytest.fail("built again, not loaded"))
@@ -261,3 +262,30 @@ def test_the_builtin_model_is_kept_and_used_again(tmp_path, monkeypatch):
     loaded = api.builtin_snapshot()
     assert loaded[2] == built[2] and loaded[3:] == built[3:]
     assert api.ApiModel().table == dict(built[2])
+    # A process that has the model keeps it (a language server's next run; a test
+    # that changed the tables): nothing is read.
+    monkeypatch.setattr(Cache, "get_pickle", lambda *a: pytest.fail("read again"))
+    load_builtin_model(cache)
+
+
+def test_without_a_project_cache_the_user_folder_keeps_the_model(tmp_path, monkeypatch):
+    """--no-cache: the model depends on sslint's files alone, so the user's own folder
+    keeps it (at most MODELS_KEPT of them, for other versions or checkouts)."""
+    from sslint.model import api
+    from sslint.session import results
+
+    built = api.builtin_snapshot()
+    folder = tmp_path / "home-cache" / "sslint" / "v1" / "model"
+    folder.mkdir(parents=True)
+    for i in range(results.MODELS_KEPT + 2):  # models of older checkouts
+        (folder / f"old{i}").write_bytes(b"x")
+        os.utime(folder / f"old{i}", (OLD + i, OLD + i))
+    monkeypatch.setattr(api, "_BUILT", None)
+    results.load_builtin_model(Cache(None))
+    kept = sorted(os.listdir(folder))
+    assert len(kept) == results.MODELS_KEPT
+    assert "old0" not in kept and f"old{results.MODELS_KEPT + 1}" in kept
+    monkeypatch.setattr(api, "_BUILT", None)
+    monkeypatch.setattr(api, "_build", lambda: pytest.fail("built again, not loaded"))
+    results.load_builtin_model(Cache(None))
+    assert api.builtin_snapshot()[2] == built[2]

@@ -4,11 +4,15 @@ the built-in API model, and checks the events. Line numbers count from the
 function's signature on line 1."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
-from irbuild import NULL, FnBuilder, Int, add, assign, call, eq, lt, not_
+from irbuild import NULL, FnBuilder, Int, add, assign, call, eq, lt, ne, not_
 
 from sslint.core import ir
-from sslint.engine.worklist import Budget, FunctionResult, analyze
+from sslint.core.findings import Loc
+from sslint.engine.state import ALLOC, MAYBE, Obj, State
+from sslint.engine.worklist import Budget, FunctionResult, analyze, renumber
 from sslint.model.api import ApiModel
 
 # What the bug rules read; the advisory 'call'/'release' events and
@@ -223,6 +227,77 @@ def test_free_inside_a_loop_of_a_handle_from_before_it(model):
     assert sorted(events(res)) == [("double-release", 5, "s", "SSL_free"),
                                    ("leak", 3, "s", "SSL_new")]
     assert not res.partial
+
+
+def _serve_loop(double_free: bool = False, addressed: bool = False) -> ir.Function:
+    # void f(SSL_CTX *ctx)
+    # {
+    #     forget(&s, &peer);           /* addressed only: read through pointers? */
+    #     while (keep_going()) {
+    #         SSL *s = SSL_new(ctx);
+    #         if (s != NULL) {
+    #             X509 *peer = SSL_get1_peer_certificate(s);
+    #             if (peer != NULL)
+    #                 X509_free(peer);
+    #             SSL_free(s);
+    #             SSL_free(s);          /* double_free only */
+    #         }
+    #     }
+    # }
+    f = FnBuilder("f")
+    ctx = f.param("ctx", "SSL_CTX")
+    s, peer = f.local("s", "SSL"), f.local("peer", "X509")
+    if addressed:
+        f.stmt(2, call("forget", ir.Unary("&", s), ir.Unary("&", peer)))
+    with f.while_(3, call("keep_going")):
+        f.stmt(4, assign(s, call("SSL_new", ctx, returns="SSL")))
+        with f.if_(5, ne(s, NULL)):
+            f.stmt(6, assign(peer, call("SSL_get1_peer_certificate", s, returns="X509")))
+            with f.if_(7, ne(peer, NULL)):
+                f.stmt(8, call("X509_free", peer))
+            f.stmt(9, call("SSL_free", s))
+            if double_free:
+                f.stmt(10, call("SSL_free", s))
+    return f.build()
+
+
+def test_a_handle_freed_each_time_round_does_not_multiply_states(model):
+    """At the loop head `s` and `peer` are dead (assigned before they are read):
+    their freed or NULL objects are let go, so the second time round meets the
+    states of the first instead of making new ones (a new object id each time).
+    Not when their address was taken: a pointer may read them where liveness
+    does not look."""
+    fast = run(_serve_loop(), model)
+    slow = run(_serve_loop(addressed=True), model)
+    assert events(fast) == events(slow) == [] and not fast.partial and not slow.partial
+    assert fast.steps * 2 < slow.steps
+    double = run(_serve_loop(double_free=True), model)
+    assert events(double) == [("double-release", 10, "s", "SSL_free")]
+
+
+def test_an_object_whose_sites_first_id_is_free_takes_it():
+    """`SSL_SESSION_free(sess); sess = SSL_get1_session(s);` in a loop: the new session
+    is made while the old one still holds the site's id; once the old one is gone the
+    new one takes that id, so the next time round meets the same state."""
+    site = Loc("a.c", 46, 20, 46, 39)
+    sess = Obj("SSL_SESSION", ALLOC, 1, 1, MAYBE, site, "SSL_get1_session")
+    st = State({"sess#1": "@46:20#1", "ok#2": 0}, {"@46:20#1": sess})
+    renumber(st)
+    assert st.env == {"sess#1": "@46:20", "ok#2": 0} and st.objs == {"@46:20": sess}
+    # Not while the first id is taken, nor when more than a plain variable holds it
+    # (an owner, a slot, a status result, a key): those are left as they are.
+    held = [State({"a#1": "@46:20", "b#2": "@46:20#1"}, {"@46:20": sess, "@46:20#1": sess}),
+            State({"b#2": "@46:20#1"}, {"@46:20#1": sess, "@9:1": dataclasses.replace(
+                sess, owner="@46:20#1")}),
+            State({"b#2": "@46:20#1"}, {"@46:20#1": sess, "@9:1": dataclasses.replace(
+                sess, slots=(("rbio", "@46:20#1"),))}),
+            State({"b#2": "@46:20#1", "r#3": ("ret", "@46:20#1", frozenset(), 0, ())},
+                  {"@46:20#1": sess}),
+            State({"b#2": "@46:20#1", "*@46:20#1": 5}, {"@46:20#1": sess})]
+    for st in held:
+        before = (dict(st.env), dict(st.objs))
+        renumber(st)
+        assert (st.env, st.objs) == before
 
 
 def _flags(k: int) -> ir.Function:

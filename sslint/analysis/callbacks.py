@@ -18,7 +18,7 @@ Contract = tuple[int, int, str]  # (param index, owned_when, registering functio
 
 def registrars(model: ApiModel) -> list[str]:
     """The functions that register a callback, in the model's order."""
-    return [name for name, spec in model.table.items() if spec.callback]
+    return list(model.registrar_names())
 
 
 def find_callbacks(functions: Iterable[ir.Function], model: ApiModel) -> dict[str, Contract]:

@@ -62,7 +62,7 @@ class Snapshot:
 def keep(fn, lowered: ir.Function | Exception | None) -> KeptFunction:
     """`fn` (a FunctionDef) with its IR, if it was lowered."""
     if isinstance(lowered, ir.Function):
-        lowered.walked = None  # rebuilt on use; not worth sending
+        lowered.walked = lowered.var_lists = None  # rebuilt on use; not worth sending
     else:
         lowered = None  # a failed lowering is redone (exceptions may not pickle)
     return KeptFunction(fn.name, fn.line, fn.col, fn.start, fn.end, fn.end_line, fn.source,

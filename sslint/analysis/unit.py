@@ -15,7 +15,7 @@ from sslint.analysis.snapshot import Snapshot, SnapshotMiss, keep as keep_functi
 from sslint.core import ir
 from sslint.analysis.callbacks import Contract, find_callbacks, registrars
 from sslint.analysis.fields import mentioned_fields
-from sslint.analysis.words import Words, closure, macros_of, words_of
+from sslint.analysis.words import Words, closure, closure_of, macros_of, words_of
 from sslint.engine.worklist import FunctionResult, analyze
 from sslint.core.events import Event
 from sslint.core.findings import FileResult, Finding, Loc, Notification
@@ -57,7 +57,7 @@ def relevant_words(source: bytes, model: ApiModel,
                    headers: list[bytes] | None = None) -> Words:
     """Names of bodies worth analysing: a lifecycle function of the model, or a macro
     of this file or its own headers that (transitively) names one."""
-    return closure(model.lifecycle_names(), macros_of([source, *(headers or [])]))
+    return closure_of(model.words("lifecycle"), macros_of([source, *(headers or [])]))
 
 
 def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model: ApiModel,
@@ -140,6 +140,7 @@ class Plan:
         self._api_words: frozenset[bytes] | None = None
         self.macros = macros_of([self.source, *self.headers])
         self.body_words: dict[FunctionDef, frozenset[bytes]] = {}
+        self._calls_in: dict[FunctionDef, frozenset[str]] = {}
         self.learn(model)
         names = registrars(model)
         self.registrars = closure(names, self.macros) if names else None
@@ -199,22 +200,29 @@ class Plan:
     def called_by_relevant(self) -> frozenset[str]:
         """Names the relevant bodies call (a helper's summary matters only to them)."""
         if self._called is None:
-            self._called = frozenset(
-                m.group(1).decode("latin-1") for fn in self.order if self.relevant(fn)
-                for m in _CALL_NAME.finditer(fn.source, fn.start, fn.end))
+            self._called = frozenset().union(
+                *(self.calls_in(fn) for fn in self.order if self.relevant(fn)))
         return self._called
+
+    def calls_in(self, fn: FunctionDef) -> frozenset[str]:
+        """Names the body calls (read once: called_by_relevant asks again after every
+        summary the file learns)."""
+        got = self._calls_in.get(fn)
+        if got is None:
+            got = self._calls_in[fn] = frozenset(
+                m.group(1).decode("latin-1")
+                for m in _CALL_NAME.finditer(fn.source, fn.start, fn.end))
+        return got
 
     def external_calls(self, functions: list[FunctionDef]) -> frozenset[str]:
         """Names these bodies call that the file does not define: another file may."""
         defined = {fn.name for fn in self.order}
-        return frozenset(
-            m.group(1).decode("latin-1") for fn in functions
-            for m in _CALL_NAME.finditer(fn.source, fn.start, fn.end)) - defined
+        return frozenset().union(*(self.calls_in(fn) for fn in functions)) - defined
 
     def learn(self, model: ApiModel) -> None:
         """The model gained a summary: bodies that call that function are relevant now."""
-        self.words = closure(model.lifecycle_names(), self.macros)
-        self.stoppers = closure(NORETURN_NAMES | model.noreturn_names(), self.macros)
+        self.words = closure_of(model.words("lifecycle"), self.macros)
+        self.stoppers = closure_of(_NORETURN_WORDS | model.words("noreturn"), self.macros)
         self._called: frozenset[str] | None = None  # recomputed when next asked
 
 
@@ -405,6 +413,7 @@ class _FileRun:
 
 
 _NEVER_SUMMARISE = frozenset({"main"})
+_NORETURN_WORDS = frozenset(n.encode() for n in NORETURN_NAMES)
 _HELPER_BYTES = 4096  # fatal-error and assertion helpers are small
 _STOPPER_WORD = re.compile(
     rb"\b\w*(exit|abort|die|fatal|panic|bail|assert|unreachable|fail)\w*\s*\(", re.I)

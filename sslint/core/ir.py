@@ -191,6 +191,8 @@ class Function:
     invalid_stmts: int = 0   # statements clang could not parse
     # Each node's expressions in walk() order, made on first use (node_exprs).
     walked: list[tuple[Expr, ...]] | None = field(default=None, repr=False, compare=False)
+    # The variables among them (node_vars).
+    var_lists: list[tuple[Var, ...]] | None = field(default=None, repr=False, compare=False)
 
 
 def node_exprs(fn: Function) -> list[tuple[Expr, ...]]:
@@ -200,3 +202,12 @@ def node_exprs(fn: Function) -> list[tuple[Expr, ...]]:
     if fn.walked is None:
         fn.walked = [tuple(walk(n.expr)) for n in fn.nodes]
     return fn.walked
+
+
+def node_vars(fn: Function) -> list[tuple[Var, ...]]:
+    """The variables among each node's expressions (node_exprs order): liveness,
+    pointer variables and the engine's set-up all read them."""
+    if fn.var_lists is None:
+        fn.var_lists = [tuple(x for x in exprs if isinstance(x, Var))
+                        for exprs in node_exprs(fn)]
+    return fn.var_lists

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 import dataclasses
 from dataclasses import dataclass
+from functools import partial
 
 from sslint.core import ir
 from sslint.engine.evaluate import Evaluator
@@ -249,7 +250,8 @@ class Calls:
                 # a handle, so watch it like one from an untracked place.
                 v = self.ev.read_as(st, args[i], verb.kind)
             if is_obj(v):
-                with self.life.log.spelled_as(self.spelled(args[i]) if i < len(args) else ""):
+                with self.life.log.spelled_as(partial(self.spelled, args[i])
+                                              if i < len(args) else ""):
                     VERB_HANDLERS[op](self, st, v, verb, c)
         return outs
 

@@ -105,10 +105,9 @@ def pointer_vars(fn: ir.Function) -> frozenset[str]:
     """Keys of the function's local and parameter pointers that are not handles
     (`SSL_CTX **sctx`, a `CURL *`): their tested values are remembered like fields'."""
     out: set[str] = set()
-    for exprs in ir.node_exprs(fn):
-        for x in exprs:
-            if isinstance(x, ir.Var) and x.is_pointer and not x.handle \
-                    and x.scope != "global":
+    for xs in ir.node_vars(fn):
+        for x in xs:
+            if x.is_pointer and not x.handle and x.scope != "global":
                 out.add(x.key)
     return frozenset(out)
 

@@ -12,12 +12,35 @@ from sslint.engine.state import State, is_obj
 
 
 def live_variables(fn: ir.Function) -> list[frozenset[str]]:
-    """Variables that may still be read at or after each node (live-in)."""
-    walked = ir.node_exprs(fn)
+    """Variables that may still be read at or after each node (live-in). A node that
+    assigns a local variable (`x = ...`, not `x += ...`) ends the life of the value it
+    held: before it, the variable is live only if a path reads it first."""
+    var_lists = ir.node_vars(fn)
 
     def uses(n: ir.Node) -> set[str]:
-        return {x.key for x in walked[n.id] if isinstance(x, ir.Var)}
-    return _liveness(fn, uses)
+        keys = [x.key for x in var_lists[n.id]]
+        target = killed(n)
+        if target is not None and keys.count(target) == 1:
+            return set(keys) - {target}  # only written here, not read (x = f(x) reads)
+        return set(keys)
+    return _liveness(fn, uses, killed)
+
+
+def killed(n: ir.Node) -> str | None:
+    """The local variable (or parameter) this node overwrites whatever it reads."""
+    e = n.expr
+    if n.kind == "expr" and isinstance(e, ir.Assign) and e.op in ("=", "decl") \
+            and isinstance(e.target, ir.Var) and e.target.scope in ("local", "param"):
+        return e.target.key
+    return None
+
+
+def address_taken(fn: ir.Function) -> frozenset[str]:
+    """Variables whose address the function takes: read through a pointer, where
+    liveness does not see them."""
+    return frozenset(x.operand.key for exprs in ir.node_exprs(fn) for x in exprs
+                     if isinstance(x, ir.Unary) and x.op == "&"
+                     and isinstance(x.operand, ir.Var))
 
 
 def live_facts(fn: ir.Function, handle_of) -> list[frozenset[str]]:
@@ -35,16 +58,19 @@ def live_facts(fn: ir.Function, handle_of) -> list[frozenset[str]]:
     return _liveness(fn, uses)
 
 
-def _liveness(fn: ir.Function, uses_of) -> list[frozenset[str]]:
+def _liveness(fn: ir.Function, uses_of, kills_of=None) -> list[frozenset[str]]:
     """Names used at or after each node (live-in): a backward fixpoint over bitsets,
-    one bit per name."""
+    one bit per name; a node's kill (kills_of) is live before it only if it uses it."""
     bit: dict[str, int] = {}
     uses = []
+    keep = []  # per node: the bits that pass through it (all but its kill)
     for n in fn.nodes:
         mask = 0
         for k in uses_of(n):
             mask |= 1 << bit.setdefault(k, len(bit))
         uses.append(mask)
+        kill = kills_of(n) if kills_of else None
+        keep.append(-1 if kill is None else ~(1 << bit.setdefault(kill, len(bit))))
     preds: list[list[int]] = [[] for _ in fn.nodes]
     for n in fn.nodes:
         for s in n.succ:
@@ -56,9 +82,10 @@ def _liveness(fn: ir.Function, uses_of) -> list[frozenset[str]]:
     while work:
         i = work.popleft()
         queued[i] = False
-        new = uses[i]
+        after = 0
         for s in succs[i]:
-            new |= live[s]
+            after |= live[s]
+        new = uses[i] | (after & keep[i])
         if new != live[i]:
             live[i] = new
             for p in preds[i]:

@@ -19,7 +19,7 @@ from sslint.engine.evaluate import Evaluator
 from sslint.engine.eventlog import EventLog
 from sslint.engine.lifecycle import Lifecycle
 from sslint.engine.paths import handle_of_expr
-from sslint.engine.liveness import live_facts, live_variables, prune_dead
+from sslint.engine.liveness import address_taken, live_facts, live_variables, prune_dead
 from sslint.engine.state import ALLOC, NULL, PARAM, Obj, State, is_obj
 from sslint.engine.summary import SummaryCollector
 from sslint.core.events import CallbackReturn, Event, Leak, UncheckedReturn
@@ -64,6 +64,11 @@ class Engine:
         self.exits = 0  # states that reached an exit
         self.owed_at_exit: dict[Loc, int] = {}  # site -> exits still owing a taken ref
         self.live = live_variables(fn)
+        # Local handle variables whose dead bindings may be dropped (not those read
+        # through a pointer, where liveness does not see the reads).
+        self.unbindable = frozenset(
+            x.key for xs in ir.node_vars(fn) for x in xs
+            if x.scope == "local" and x.handle) - address_taken(fn)
         # Path feasibility's facts, only where the function tests something twice.
         self.remembers = bool(self.eval.tested or self.eval.retested)
         self.facts = live_facts(fn, handle_of_expr) if self.remembers else []
@@ -106,6 +111,9 @@ class Engine:
         joined: the first times keeping the facts they agree on, then none (a
         bounded number of passes per core, however many facts)."""
         prune_dead(s2, self.live[succ])
+        if self.unbindable:
+            self.unbind_dead(s2, self.live[succ])
+        renumber(s2)
         if self.remembers:
             # Past the cap, facts only multiply what is dropped anyway.
             core, memory = self.memory.split(s2, _NO_FACTS if self.partial else self.facts[succ])
@@ -131,6 +139,23 @@ class Engine:
             return False
         bucket[core] = memory
         return True
+
+    def unbind_dead(self, st: State, live: frozenset[str]) -> None:
+        """Forget dead local variables' destroyed or NULL handles, which no finding can
+        come from any more: kept, a loop that allocates and frees a handle per
+        iteration made a new state every time round (a new object id at the same
+        site, the old one held by the dead variable), 25 per node in such loops."""
+        env, objs = st.env, st.objs
+        dead = [(k, v) for k, v in env.items() if k in self.unbindable and k not in live]
+        for k, oid in dead:
+            o = objs.get(oid)
+            if o is None or not (o.refs <= 0 or o.null == NULL) or o.origin == PARAM \
+                    or oid.startswith(self.field_roots) \
+                    or any(x.owner == oid for x in objs.values()):
+                continue
+            del env[k]
+            if oid not in env.values():
+                del objs[oid]
 
     def final_events(self) -> list[Event]:
         events = self.log.sorted()
@@ -303,6 +328,33 @@ class Engine:
                               exit=Step(loc, "the last reference to it is lost here"),
                               owe=o.owe, lost=True, source=o.origin, acquired=o.ref_site)
             del objs[oid]
+
+
+def renumber(st: State) -> None:
+    """Give an object made at a site whose first object is gone that site's own id
+    (`@46:20#1` -> `@46:20`): a loop that frees a handle and takes a new one before
+    the old one's variable is overwritten (`SSL_SESSION_free(sess); sess =
+    SSL_get1_session(s);`) otherwise alternates between the two ids, twice the
+    states. Only ids that nothing but plain variables hold are renamed."""
+    objs = st.objs
+    gone = [i for i in objs if "#" in i and i[1:2].isdigit() and i[:i.rindex("#")] not in objs]
+    for oid in gone:
+        base = oid[:oid.rindex("#")]
+        if base in objs or any(o.owner == oid or any(v == oid for _, v in o.slots)
+                               for o in objs.values()) \
+                or any(oid in k or (not isinstance(v, str) and _mentions(v, oid))
+                       for k, v in st.env.items()):
+            continue
+        st.objs = objs = {base if i == oid else i: o for i, o in objs.items()}
+        for k, v in st.env.items():
+            if v == oid:
+                st.env[k] = base
+
+
+def _mentions(v, oid: str) -> bool:
+    if isinstance(v, (tuple, frozenset)):
+        return any(x == oid or _mentions(x, oid) for x in v)
+    return False
 
 
 def _keep_memory(st: State, kept: frozenset, memory: "_MemoryKeys") -> None:

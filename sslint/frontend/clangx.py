@@ -89,6 +89,24 @@ def int_value(c: ci.Cursor) -> int | None:
         _lib.clang_EvalResult_dispose(res)
 
 
+_uint = ctypes.c_uint
+_byref = ctypes.byref
+
+
+def span(c: ci.Cursor) -> tuple[int, int, int, int]:
+    """(line, column, end line, end column) of c's extent, as Cursor.extent.start.line
+    and so on give them, in four libclang calls instead of the bindings' eight (each
+    building a File object and a tuple): reading locations was 7% of the analysis."""
+    ext = _lib.clang_getCursorExtent(c)
+    line, col = _uint(), _uint()
+    _lib.clang_getInstantiationLocation(_lib.clang_getRangeStart(ext), None, _byref(line),
+                                        _byref(col), None)
+    l1, c1 = line.value, col.value
+    _lib.clang_getInstantiationLocation(_lib.clang_getRangeEnd(ext), None, _byref(line),
+                                        _byref(col), None)
+    return l1, c1, line.value, col.value
+
+
 def in_main_file(c: ci.Cursor) -> bool:
     return bool(_lib.clang_Location_isFromMainFile(c.location))
 

@@ -104,9 +104,7 @@ class Lowerer:
 
     # ---- locations and variables -----------------------------------------
     def loc(self, c: ci.Cursor) -> Loc:
-        ext = c.extent
-        s, e = ext.start, ext.end
-        return Loc(self.path, s.line, s.column, e.line, e.column)
+        return Loc(self.path, *clangx.span(c))
 
     def declare(self, c: ci.Cursor, scope: str) -> ir.Var:
         t = c.type

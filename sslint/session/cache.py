@@ -35,9 +35,15 @@ _GITIGNORE = b"# Made by sslint: nothing in this folder is to be committed.\n*\n
 _MAC_BYTES = 32
 
 
-def _user_key_path() -> str:
+def user_root() -> str:
+    """The user's own sslint folder (`$XDG_CACHE_HOME/sslint`): the key, and what
+    depends on sslint alone, not on any project (the built API model)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "sslint", "key")
+    return os.path.join(base, "sslint")
+
+
+def _user_key_path() -> str:
+    return os.path.join(user_root(), "key")
 
 
 _user_key: bytes | None = None

@@ -46,7 +46,7 @@ from collections.abc import Callable
 from sslint import __version__
 from sslint.core.findings import FileResult
 from sslint.frontend.compdb import PATH_FLAGS
-from sslint.session.cache import Cache, digest
+from sslint.session.cache import Cache, digest, user_root
 
 NAMESPACE = "results"
 _UNSTABLE_CODES = frozenset({"time-limit", "internal-error"})
@@ -227,17 +227,51 @@ class ResultsCache:
 
 def load_builtin_model(cache: Cache) -> None:
     """The built-in API model from the cache folder (namespace "model"; built and
-    stored on a miss): parsing its tables costs each process ~0.1 s, a single-file
-    run a third of its time. Called before the workers fork: they inherit it."""
+    stored on a miss): parsing its tables costs each process ~0.15 s, a single-file
+    run a third of its time. Without a project cache (--no-cache) the user's own
+    folder keeps it: it depends on sslint's files alone, like their bytecode, never
+    on the files analysed. Called before the workers fork: they inherit it."""
     from sslint.model import api
 
-    if not cache.enabled:
+    if api.is_built():  # this process has it already (the language server's next run)
         return
-    snapshot = cache.get_pickle("model", code_digest())
+    store = cache if cache.enabled else Cache(user_root())
+    key = model_digest()
+    snapshot = store.get_pickle("model", key)
     if isinstance(snapshot, tuple) and len(snapshot) == 6:
         api.install_builtin(snapshot)
-    else:
-        cache.put_pickle("model", code_digest(), api.builtin_snapshot())
+    elif store.put_pickle("model", key, api.builtin_snapshot()) \
+            and store is not cache:
+        _keep_newest(store.folder("model"), MODELS_KEPT)
+
+
+def model_digest() -> str:
+    """What the built model depends on: sslint's version, the model package (its
+    tables and the classes pickled) and the Loc class. A fraction of code_digest()'s
+    cost, which a run without the results cache does not otherwise pay."""
+    from sslint.core import findings
+    from sslint.model import api
+
+    h = hashlib.sha256(__version__.encode() + b"\0")
+    _tree_digest(h, os.path.dirname(os.path.abspath(api.__file__)))
+    with open(findings.__file__, "rb") as fh:
+        h.update(hashlib.sha256(fh.read()).digest())
+    return h.hexdigest()
+
+
+MODELS_KEPT = 4  # models of other sslint versions or checkouts kept in the user's folder
+
+
+def _keep_newest(folder: str | None, count: int) -> None:
+    """Delete all but the `count` newest entries of folder: every changed checkout
+    builds a model of its own, and the user's folder has no other clean-up."""
+    try:
+        entries = [e for e in os.scandir(folder) if e.is_file() and not e.name.startswith(".")]
+        entries.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
+        for e in entries[count:]:
+            os.unlink(e.path)
+    except (OSError, TypeError):
+        pass
 
 
 def pch_folder(cache: Cache) -> str | None:
