@@ -165,6 +165,20 @@ def test_switches_a_config_header_defines_are_not_guessed(job):
     assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(12, "SSL103")]
 
 
+def test_a_backend_switch_naming_openssl_is_guessed(job):
+    """`#if defined(ENABLE_CRYPTO_OPENSSL)` around a whole file: a choice of the
+    build, not configure's check for an OpenSSL function (HAVE_SSL_...), so it is
+    guessed and the file's leak is found as with the build's -D."""
+    without = _run(job, "backend_switch.c")
+    build = _run(job, "backend_switch.c", ("-DENABLE_CRYPTO_OPENSSL",))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(12, "SSL103")]
+    assert next(n.message for n in without.notifications
+                if n.code == "guessed-defines").endswith("-DENABLE_CRYPTO_OPENSSL")
+    assert _infer("#ifdef USE_SSL_SESSION_CACHE\nvoid f(void *c) { SSL_free(c); }\n"
+                  "#endif\n") == ["USE_SSL_SESSION_CACHE"]
+
+
 def test_without_the_guesses_that_code_is_not_seen(job, monkeypatch):
     monkeypatch.setattr(guards, "infer_defines", lambda *a: [])
     res = _run(job, "feature_guards.c")

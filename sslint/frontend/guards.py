@@ -50,17 +50,20 @@ class _Unsupported(Exception):
     """A condition this reading does not evaluate (a comparison, a call, a number)."""
 
 
-_FEATURE_PREFIX = re.compile(r"^[A-Z]+_")
+_PROBE = re.compile(r"^HA(VE|S)_")  # configure's and cmake's checks for a function
 
 
 def switch_like(name: str, functions: frozenset[str] = frozenset()) -> bool:
-    """Whether `name` may be a positive feature switch a build defines. A switch
+    """Whether `name` may be a positive feature switch a build defines. A check
     named after an OpenSSL function (configure's HAVE_SSL_GET_CLIENT_CIPHERS) only
-    when that function is among `functions` (those of the installed OpenSSL)."""
+    when that function is among `functions` (those of the installed OpenSSL). Only
+    HAVE_/HAS_ are such probes: ENABLE_CRYPTO_OPENSSL is the build's choice."""
     if name.startswith("_") or not _POSITIVE.search(name) or _NEGATIVE.search(name) \
             or _ELSEWHERE.search(name) or _OPENSSL_OWNED.match(name):
         return False
-    rest = _FEATURE_PREFIX.sub("", name, count=1)
+    if not _PROBE.match(name):
+        return True
+    rest = _PROBE.sub("", name, count=1)
     return not _OPENSSL_OWNED.match(rest) or rest in _upper(functions)
 
 
