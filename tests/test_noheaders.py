@@ -179,6 +179,23 @@ def test_a_backend_switch_naming_openssl_is_guessed(job):
                   "#endif\n") == ["USE_SSL_SESSION_CACHE"]
 
 
+def test_a_switch_of_the_files_own_header_is_guessed(job):
+    """The file tests HAVE_KEY_PROVIDER, which its own header defines only under
+    the build's ENABLE_CRYPTO_OPENSSL: that header branch counts as the file's."""
+    without = _run(job, "provider/keys.c")
+    build = _run(job, "provider/keys.c", ("-DENABLE_CRYPTO_OPENSSL",))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(12, "SSL103")]
+    assert next(n.message for n in without.notifications
+                if n.code == "guessed-defines").endswith("-DENABLE_CRYPTO_OPENSSL")
+    # Only a branch that defines such a name: the include guard is none.
+    header = "#ifndef G\n#define G\n#if defined(USE_X)\n#define HAVE_Y 1\n#endif\n#endif\n"
+    assert _infer("#ifdef HAVE_Y\nvoid f(void *c) { SSL_free(c); }\n#endif\n",
+                  (header,)) == ["USE_X"]
+    assert _infer("#ifdef HAVE_Z\nvoid f(void *c) { SSL_free(c); }\n#endif\n",
+                  (header,)) == ["HAVE_Z"]
+
+
 def test_without_the_guesses_that_code_is_not_seen(job, monkeypatch):
     monkeypatch.setattr(guards, "infer_defines", lambda *a: [])
     res = _run(job, "feature_guards.c")
