@@ -196,6 +196,17 @@ def test_a_switch_of_the_files_own_header_is_guessed(job):
                   (header,)) == ["HAVE_Z"]
 
 
+def test_a_switch_tested_beside_a_comparison_is_guessed(job):
+    """`#if defined(WITH_TLS) && OPENSSL_VERSION_NUMBER < ...` compares the version,
+    not WITH_TLS: the switch is guessed for the file's `#ifdef WITH_TLS` code."""
+    without = _run(job, "defined_beside_compare.c")
+    build = _run(job, "defined_beside_compare.c", ("-DWITH_TLS",))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(10, "SSL103")]
+    body = "\nvoid f(void *c) { SSL_free(SSL_new(c)); }\n#endif\n"
+    assert _infer("#ifdef USE_TLS" + body + "#if USE_TLS > 1\n#endif\n") == []
+
+
 def test_without_the_guesses_that_code_is_not_seen(job, monkeypatch):
     monkeypatch.setattr(guards, "infer_defines", lambda *a: [])
     res = _run(job, "feature_guards.c")

@@ -28,6 +28,7 @@ _DEFINE = re.compile(rb"^[ \t]*#[ \t]*(?:define|undef)[ \t]+([A-Za-z_]\w*)", re.
 _TOKEN = re.compile(r"\s*(?:(defined\b)|([A-Za-z_]\w*)|(&&|\|\||!|\(|\))|(\S))")
 _COMMENT = re.compile(r"/\*.*?\*/|//.*", re.S)
 _WORD = re.compile(rb"\b\w+")
+_DEFINED_TEST = re.compile(r"\bdefined\s*(?:\(\s*[A-Za-z_]\w*\s*\)|[A-Za-z_]\w*)")
 
 _POSITIVE = re.compile(r"^(USE|USING|HAVE|HAS|WITH|ENABLE|ENABLED|BUILD|SUPPORT|CONFIG|FEATURE)_"
                        r"|(^|_)(SSL|TLS|OPENSSL|CRYPTO)(_|$)")
@@ -191,7 +192,9 @@ def _condition(d: re.Match[bytes]) -> tuple | None:
             ("not", ("id", rest.split()[0])) if kind == b"ifndef" else \
             _parse_condition(rest)
     except (_Unsupported, IndexError):
-        return ("unsupported", re.findall(r"[A-Za-z_]\w*", rest))
+        # Names only ever tested with `defined` are not compared, even beside a
+        # comparison (`defined(WITH_TLS) && OPENSSL_API_LEVEL < 30000`).
+        return ("unsupported", re.findall(r"[A-Za-z_]\w*", _DEFINED_TEST.sub(" ", rest)))
 
 
 def infer_defines(source: bytes, headers: Iterable[bytes],
