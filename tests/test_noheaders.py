@@ -207,6 +207,17 @@ def test_a_switch_tested_beside_a_comparison_is_guessed(job):
     assert _infer("#ifdef USE_TLS" + body + "#if USE_TLS > 1\n#endif\n") == []
 
 
+def test_a_function_check_in_the_functions_case_is_guessed(job):
+    """HAVE_SSL_get0_verified_chain names the function in its own case: the check
+    holds as HAVE_SSL_GET0_VERIFIED_CHAIN would (the installed OpenSSL has it)."""
+    without = _run(job, "function_check_case.c")
+    build = _run(job, "function_check_case.c", ("-DHAVE_SSL_get0_verified_chain",))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(10, "SSL103")]
+    assert _infer("#ifdef HAVE_SSL_made_up_call\nvoid f(void *c) { SSL_free(c); }\n"
+                  "#endif\n") == []
+
+
 def test_without_the_guesses_that_code_is_not_seen(job, monkeypatch):
     monkeypatch.setattr(guards, "infer_defines", lambda *a: [])
     res = _run(job, "feature_guards.c")

@@ -65,7 +65,7 @@ def switch_like(name: str, functions: frozenset[str] = frozenset()) -> bool:
     if not _PROBE.match(name):
         return True
     rest = _PROBE.sub("", name, count=1)
-    return not _OPENSSL_OWNED.match(rest) or rest in _upper(functions)
+    return not _OPENSSL_OWNED.match(rest) or rest.upper() in _upper(functions)
 
 
 @cache
