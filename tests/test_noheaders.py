@@ -11,7 +11,7 @@ from conftest import TESTDATA
 from sslint.analysis.unit import Options
 from sslint.core.rule import all_rules
 from sslint.frontend import parse as parse_mod
-from sslint.frontend import guards, recover
+from sslint.frontend import fallback, guards, recover
 from sslint.workers.runner import Job, Unit, run_unit
 
 FOLDER = TESTDATA / "noheaders"
@@ -216,6 +216,21 @@ def test_a_function_check_in_the_functions_case_is_guessed(job):
     assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(10, "SSL103")]
     assert _infer("#ifdef HAVE_SSL_made_up_call\nvoid f(void *c) { SSL_free(c); }\n"
                   "#endif\n") == []
+
+
+def test_branches_under_openssl_macros_are_seen(job):
+    """The file's code sits under OpenSSL's own macros, its OpenSSL headers come
+    through a missing project header: the shim includes the installed headers that
+    define those macros, and the findings are the ones the headers give."""
+    without = _run(job, "openssl_macros.c")
+    with_headers = _run(job, "openssl_macros.c", (f"-I{INCLUDE}",))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in with_headers.findings) \
+        == [(18, "SSL103"), (31, "SSL103")]
+    assert without.parse_errors and not with_headers.parse_errors
+    src = (b"#ifdef SSL_MODE_ASYNC\n#endif\n"
+           b"#if defined(NOT_OPENSSLS) || OPENSSL_NO_NOTHING\n#endif\n")
+    assert fallback.headers_for(src, ("/usr/include",)) == ("ssl.h",)
 
 
 def test_without_the_guesses_that_code_is_not_seen(job, monkeypatch):

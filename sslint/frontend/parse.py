@@ -202,8 +202,10 @@ def _parse(path: str, args: list[str]) -> Parsed:
         shim = os.fsencode(fallback.PATH)
         # The shim's parse is also recovery's first round (one parse less).
         del tu
+        from sslint.frontend.apigen import include_folders  # apigen imports this module
+        wanted = fallback.headers_for(_read_small(path) or b"", include_folders(args))
         return _recovered(path, None, errs, True, index(), bargs + [b"-include", shim],
-                          [(shim, fallback.header())])
+                          [(shim, fallback.header(wanted))])
     return _recovered(path, tu, errs, False, index(), bargs, [])
 
 
