@@ -233,6 +233,20 @@ def test_branches_under_openssl_macros_are_seen(job):
     assert fallback.headers_for(src, ("/usr/include",)) == ("ssl.h",)
 
 
+def test_a_missing_type_returned_by_a_function_pointer_typedef(job):
+    """`typedef proj_int_t (*proj_handler_pt)(void *);` in a header that is found,
+    proj_int_t missing: clang makes proj_int_t a function type and says nothing of
+    an unknown type; recovery reads it from "function cannot return function
+    type", so `rc = SSL_connect(s);` is kept and the function analysed."""
+    without = _run(job, "typedef_return/session.c")
+    with_headers = _run(job, "typedef_return/session.c", (f"-I{INCLUDE}",))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in with_headers.findings) \
+        == [(12, "SSL103"), (18, "SSL502")]
+    assert "proj_int_t" in _recovered_note(without)
+    assert "unparsable-statement" not in [n.code for n in without.notifications]
+
+
 def test_without_the_guesses_that_code_is_not_seen(job, monkeypatch):
     monkeypatch.setattr(guards, "infer_defines", lambda *a: [])
     res = _run(job, "feature_guards.c")

@@ -50,6 +50,7 @@ _MEMBER_MACRO = re.compile(rb"([A-Za-z_]\w*)\s*\(\s*[A-Za-z_]\w*\s*\)\s*;")
 _CALLED_AFTER = re.compile(rb"\s*\)\s*\(")  # `(*s->callback)(...)`
 _CALL_AT = re.compile(rb"\s*([A-Za-z_]\w*)\s*\(")
 _CAST_BEFORE = re.compile(rb"\(\s*([A-Za-z_]\w*)\s*\)\s*$")
+_TYPEDEF_RETURN = re.compile(rb"\btypedef\s+([A-Za-z_]\w*)\s*\Z")
 _ASSIGNED_NAME = re.compile(rb"\s*=\s*([A-Za-z_]\w*)\s*;")
 _SUBSCRIPT_NAME = re.compile(rb"\[\s*([A-Za-z_]\w*)")
 _STRING_AFTER = re.compile(rb"\s*\"")
@@ -314,6 +315,15 @@ class Guesses:
             target = re.search(r"'struct (__sslint_\w+)'", msg)
             if rhs and target and self.values.get(rhs.group(1).decode("latin-1")) == "var":
                 self.values[rhs.group(1).decode("latin-1")] = "as:" + target.group(1)
+        elif msg.startswith("function cannot return function type"):
+            # `typedef ngx_int_t (*handler_pt)(...)` with ngx_int_t unknown: clang
+            # took ngx_int_t for the name being declared (so a function type), and
+            # said nothing of an unknown type.
+            before = _TYPEDEF_RETURN.search(text, max(0, off - 200), off)
+            if before:
+                word = before.group(1).decode("latin-1")
+                if word not in protected and word not in t.declared:
+                    self.types.setdefault(word, _type_kind(word))
         elif msg.startswith("function-like macro '") and msg.endswith("is not defined"):
             self.values.setdefault(name, "ppfn")   # in #if: the macro is 0, as clang says
         elif msg.startswith("variable has incomplete type 'enum "):
