@@ -247,6 +247,19 @@ def test_a_missing_type_returned_by_a_function_pointer_typedef(job):
     assert "unparsable-statement" not in [n.code for n in without.notifications]
 
 
+def test_function_defining_and_condition_macros(job):
+    """`PROJ_MOCK_IMPL(int, f, (X509 *c)) {` defines f; `if (PROJ_BUG(dup == NULL))`
+    tests dup: header-less, the same findings as with the header (the first was an
+    unparsable definition, the second a leak on a path the build cannot take)."""
+    without = _run(job, "defining_macros.c")
+    with_headers = _run(job, "defining_macros.c", (f"-I{INCLUDE}",))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in with_headers.findings) \
+        == [(12, "SSL103")]
+    note = _recovered_note(without)
+    assert "PROJ_MOCK_IMPL" in note and "PROJ_BUG" in note
+
+
 def test_without_the_guesses_that_code_is_not_seen(job, monkeypatch):
     monkeypatch.setattr(guards, "infer_defines", lambda *a: [])
     res = _run(job, "feature_guards.c")

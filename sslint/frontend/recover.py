@@ -80,6 +80,8 @@ class Guesses:
     exprs: set[str] = field(default_factory=set)           # NAME(...) -> an unknown value
     stmts: set[str] = field(default_factory=set)           # NAME(...) -> nothing
     members: set[str] = field(default_factory=set)         # NAME(x) -> a field x (BIT(x);)
+    # NAME(type, name, (params)) { at file scope -> the declaration's parts (MOCK_IMPL)
+    definers: dict[str, int] = field(default_factory=dict)
     # name -> (argument count, the arguments it assigns: the plain variables at its use)
     loops: dict[str, tuple[int, tuple[int, ...]]] = field(default_factory=dict)
     tags: dict[str, dict[str, str]] = field(default_factory=dict)  # struct -> field -> C type
@@ -94,7 +96,7 @@ class Guesses:
     def names(self) -> list[str]:
         """The recovered names, for the user: types, values, macros, struct tags."""
         out = [*self.types, *self.values, *self.attrs, *self.wrappers, *self.loops,
-               *self.exprs, *self.stmts, *self.members]
+               *self.exprs, *self.stmts, *self.members, *self.definers]
         out += [f"struct {t}" for t in self.undefined_tags - self.banned]
         out += [f"enum {e}" for e in self.enums - self.banned]
         return sorted(set(out) - self.banned)
@@ -114,6 +116,10 @@ class Guesses:
             lines.append(f"#define {st}(...)")
         for mb in sorted(self.members - self.banned):
             lines.append(f"#define {mb}(x) long x")
+        for name, count in sorted(self.definers.items()):
+            if name not in self.banned and name not in self.stmts:
+                params = ", ".join(f"a{i}" for i in range(count))
+                lines.append(f"#define {name}({params}) {params.replace(',', '')}")
         for e in sorted(self.exprs - self.banned):
             lines.append(f"#define {e}(...) __sslint_next()")
         for name, (count, assigned) in sorted(self.loops.items()):
@@ -200,7 +206,18 @@ class Guesses:
                 self._one(d, t, off, protected)
         for name, t in self._texts.items():
             self._members_of_variables(name, t)
+            self._condition_macros(t, protected)
         return (self.header(), len(self.banned)) != before
+
+    def _condition_macros(self, t: rt.Text, protected: frozenset[str]) -> None:
+        """`if (BUG(dup == NULL))` with BUG undeclared: clang calls it as an implicit
+        function (no error), whose result says nothing of `dup`, so a path where
+        `dup` is NULL yet not taken would be invented. A macro's name (capitals)
+        called as a whole condition around a test gives back that test."""
+        for name in _condition_wrappers(t.text):
+            if name not in protected and name not in t.declared_functions \
+                    and name not in self.values and name not in self.types:
+                self.wrappers.add(name)
 
     def _members_of_variables(self, name: str, t: rt.Text) -> None:
         """The members used through each variable declared with a guessed struct type
@@ -233,6 +250,9 @@ class Guesses:
                         in t.declared for u in uses))
                     self.loops[name] = (len(args), assigned)
                 return
+        for name, count in t.definers_at.get(d.line, ()):
+            if name not in protected:
+                self.definers.setdefault(name, count)
         m = _NAME_IN_QUOTES.search(msg)
         name = m.group(1) if m else ""
         if name.startswith("__"):  # ours, or the compiler's (`__builtin_ia32_*`), but
@@ -420,7 +440,9 @@ class Guesses:
                 self.values[ident.group().decode()] = "const"
         elif "redefinition" in msg or "conflicting types" in msg:
             ident = rt.IDENT.match(text, off)
-            if ident:
+            # A function-defining macro's uses, before it is declared, are
+            # definitions of a function of its name: they conflict, it is no guess.
+            if ident and ident.group().decode() not in self.definers:
                 self._ban(ident.group().decode())
         typed = _TYPES_IN_MESSAGE.search(msg)
         kind = self.types.get(typed.group(1)) if typed else None
@@ -542,6 +564,27 @@ class Guesses:
 def _whole_word(name: str) -> re.Pattern[bytes]:
     """The name as a word (more names than re's own cache holds on a large file)."""
     return re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
+
+
+_COMPARES = re.compile(rb"==|!=|<=|>=|&&|\|\||[^-]>|<")
+
+
+_CONDITION_CALL = re.compile(rb"\b(?:if|while)\s*\(\s*!?\s*([A-Z_][A-Z0-9_]*)\s*\(")
+
+
+@lru_cache(maxsize=256)
+def _condition_wrappers(text: bytes) -> frozenset[str]:
+    """Capitalised names called as a whole `if`/`while` condition with one argument
+    that is itself a test (`if (BUG(p == NULL))`, `while (LIKELY(n > 0))`)."""
+    out = set()
+    for m in _CONDITION_CALL.finditer(text):
+        close = rt.balanced(text, m.end() - 1, b"(", b")")
+        if close is None or not text[close + 1:close + 40].lstrip().startswith(b")"):
+            continue
+        arg = text[m.end():close]
+        if len(rt.split_args(arg)) == 1 and _COMPARES.search(arg):
+            out.add(m.group(1).decode("latin-1"))
+    return frozenset(out)
 
 
 def _attr_position(name: str, text: bytes, off: int) -> bool:
