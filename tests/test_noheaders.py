@@ -260,6 +260,19 @@ def test_function_defining_and_condition_macros(job):
     assert "PROJ_MOCK_IMPL" in note and "PROJ_BUG" in note
 
 
+def test_an_included_c_files_errors_count_in_recovery(job):
+    """tests_main.c includes tests_impl.c, whose `return PROJ_ERROR;` lose their
+    missing constant: a recovered parse that mends them is the better one, though
+    the main file had no error to mend; the leak in the included file is found."""
+    without = _run(job, "included/tests_main.c")
+    with_headers = _run(job, "included/tests_main.c", (f"-I{INCLUDE}",))
+    found = sorted((f.loc.file.rsplit("/", 1)[-1], f.loc.line, f.rule_id)
+                   for f in without.findings)
+    assert found == sorted((f.loc.file.rsplit("/", 1)[-1], f.loc.line, f.rule_id)
+                           for f in with_headers.findings) == [("tests_impl.c", 9, "SSL103")]
+    assert "unparsable-statement" not in [n.code for n in without.notifications]
+
+
 def test_without_the_guesses_that_code_is_not_seen(job, monkeypatch):
     monkeypatch.setattr(guards, "infer_defines", lambda *a: [])
     res = _run(job, "feature_guards.c")
