@@ -273,6 +273,17 @@ def test_an_included_c_files_errors_count_in_recovery(job):
     assert "unparsable-statement" not in [n.code for n in without.notifications]
 
 
+def test_an_array_of_structs_from_a_missing_header(job):
+    """`SSL *ssl = proj_fdtab[fd].owner;`: declared an array of a struct with those
+    members, so the statement is kept and the double free found."""
+    without = _run(job, "fd_table.c")
+    with_headers = _run(job, "fd_table.c", (f"-I{INCLUDE}",))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in with_headers.findings) \
+        == [(14, "SSL101")]
+    assert "unparsable-statement" not in [n.code for n in without.notifications]
+
+
 def test_without_the_guesses_that_code_is_not_seen(job, monkeypatch):
     monkeypatch.setattr(guards, "infer_defines", lambda *a: [])
     res = _run(job, "feature_guards.c")

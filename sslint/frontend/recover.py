@@ -72,7 +72,8 @@ class Guesses:
     """What the prelude declares; grows round by round."""
 
     types: dict[str, str] = field(default_factory=dict)   # name -> "struct" | "int"
-    # name -> "var", "const", "fn", "str", "obj", "ptr", "array", "retptr", "retnum", "ppfn" or
+    # name -> "var", "const", "fn", "str", "obj", "ptr", "objs", "ptrs" (arrays of those),
+    # "array", "retptr", "retnum", "ppfn" or
     # "as:<struct tag>" (see header())
     values: dict[str, str] = field(default_factory=dict)
     attrs: set[str] = field(default_factory=set)           # empty object-like macros
@@ -143,6 +144,8 @@ class Guesses:
         lines += [f"extern struct {k[3:]} {n};" for n, k in values.items() if k.startswith("as:")]
         lines += [f"extern struct {_tag('v_' + n)} {'*' if k == 'ptr' else ''}{n};"
                   for n, k in values.items() if k in ("obj", "ptr")]
+        lines += [f"extern struct {_tag('v_' + n)} {'*' if k == 'ptrs' else ''}{n}[];"
+                  for n, k in values.items() if k in ("objs", "ptrs")]
         lines += [f"extern struct {_tag('r_' + n)} *{n}();" for n, k in values.items()
                   if k == "retptr"]
         lines += [f"extern long *{n}();" for n, k in values.items() if k == "retnum"]
@@ -335,6 +338,15 @@ class Guesses:
             target = re.search(r"'struct (__sslint_\w+)'", msg)
             if rhs and target and self.values.get(rhs.group(1).decode("latin-1")) == "var":
                 self.values[rhs.group(1).decode("latin-1")] = "as:" + target.group(1)
+        elif msg.startswith("subscripted value is not an array"):
+            # `fdtab[fd].owner` with fdtab guessed a value: an array of structs with
+            # the members used (or of pointers to them, for `->`).
+            ident = rt.IDENT.match(text, off)  # clang points at the name or at `[`
+            word = ident.group().decode("latin-1") if ident else rt.word_before(text, off)
+            member = _member_after_subscript(text, ident.end() if ident else off)
+            if member and self.values.get(word) == "var":
+                self._chain(_tag("v_" + word), text, member.end())
+                self.values[word] = "objs" if member.group(1) == b"." else "ptrs"
         elif msg.startswith("function cannot return function type"):
             # `typedef ngx_int_t (*handler_pt)(...)` with ngx_int_t unknown: clang
             # took ngx_int_t for the name being declared (so a function type), and
@@ -472,6 +484,10 @@ class Guesses:
         if member:  # `global.nbthread`, `ctx->x`: an object of a struct with those fields
             self._chain(_tag("v_" + name), t.text, member.end())
             return "ptr" if member.group(1) == b"->" else "obj"
+        member = _member_after_subscript(t.text, off + len(name)) if spelled else None
+        if member:  # `fdtab[fd].owner`: an array of them (known in the first round)
+            self._chain(_tag("v_" + name), t.text, member.end())
+            return "ptrs" if member.group(1) == b"->" else "objs"
         return "const" if spelled and rt.after_case(t.text, off) else "var"
 
     def _type_or_attr(self, name: str, text: bytes, off: int) -> None:
@@ -585,6 +601,13 @@ def _condition_wrappers(text: bytes) -> frozenset[str]:
         if len(rt.split_args(arg)) == 1 and _COMPARES.search(arg):
             out.add(m.group(1).decode("latin-1"))
     return frozenset(out)
+
+
+def _member_after_subscript(text: bytes, end: int) -> re.Match[bytes] | None:
+    """`[i].member` or `[i]->member` at `end` (after a name): the member's match."""
+    sub = rt.OPEN_BRACKET.match(text, end)
+    close = rt.balanced(text, sub.end() - 1, b"[", b"]") if sub else None
+    return _MEMBER_AFTER.match(text, close + 1) if close is not None else None
 
 
 def _attr_position(name: str, text: bytes, off: int) -> bool:
