@@ -284,6 +284,26 @@ def test_an_array_of_structs_from_a_missing_header(job):
     assert "unparsable-statement" not in [n.code for n in without.notifications]
 
 
+def test_an_error_code_is_a_non_zero_constant(job):
+    """`if (!mem) rc = PROJ_ERROR;` then `for (...; !rc; ...)` uses mem: PROJ_ERROR
+    is declared a non-zero constant, so no path uses a NULL `mem`; a value that
+    is not named as an error (PROJ_OK, 0 in many projects) stays unknown."""
+    without = _run(job, "error_codes.c")
+    with_headers = _run(job, "error_codes.c", (f"-I{INCLUDE}",))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in with_headers.findings) \
+        == [(25, "SSL103")]
+    src = b"int f(void) { int rc = A_OK; if (rc) rc = A_ERROR; return rc; }\n"
+    errs = [parse_mod.Diagnostic("m.c", 1, src.index(b"A_OK") + 1,
+                                 "use of undeclared identifier 'A_OK'"),
+            parse_mod.Diagnostic("m.c", 1, src.index(b"A_ERROR") + 1,
+                                 "use of undeclared identifier 'A_ERROR'")]
+    g = recover.Guesses()
+    g.learn(errs, lambda name: src, frozenset())
+    header = g.header().decode()
+    assert "extern long A_OK;" in header and "enum { A_ERROR = " in header
+
+
 def test_without_the_guesses_that_code_is_not_seen(job, monkeypatch):
     monkeypatch.setattr(guards, "infer_defines", lambda *a: [])
     res = _run(job, "feature_guards.c")

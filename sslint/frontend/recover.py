@@ -46,6 +46,8 @@ _INT_LIKE = re.compile(
     r"(?i)(^|_)(u?int\d*|u?intptr|u?intmax|ptrdiff|u?long|err|errno|flags?|msec|bool|boolean|size|ssize|off|pid|"
     r"sock|socket|fd|time|len|mode|uid|gid|atomic\w*|status|ret|rc|result|code|id|mask|"
     r"count|u?char|byte|word|dword|u\d+|s\d+|uchar)(_t)?$|code$|^(BOOL|DWORD|WORD|BYTE)$")
+_ERROR_CODE = re.compile(r"^[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*(ERR|ERROR|FAIL|FAILED|FAILURE|NOMEM|"
+                         r"OUT_OF_MEMORY|BAD_[A-Z0-9_]+|INVALID|ABORT|ABORTED)$")
 _MEMBER_MACRO = re.compile(rb"([A-Za-z_]\w*)\s*\(\s*[A-Za-z_]\w*\s*\)\s*;")
 _CALLED_AFTER = re.compile(rb"\s*\)\s*\(")  # `(*s->callback)(...)`
 _CALL_AT = re.compile(rb"\s*([A-Za-z_]\w*)\s*\(")
@@ -488,6 +490,11 @@ class Guesses:
         if member:  # `fdtab[fd].owner`: an array of them (known in the first round)
             self._chain(_tag("v_" + name), t.text, member.end())
             return "ptrs" if member.group(1) == b"->" else "objs"
+        # An error code is never 0, the success every project tests with `!rc`
+        # (`if(!mem) result = CURLE_OUT_OF_MEMORY;` then `for(...; !result; ...)`):
+        # a distinct non-zero constant. Other values stay unknown (NGX_OK is 0).
+        if _ERROR_CODE.search(name):
+            return "const"
         return "const" if spelled and rt.after_case(t.text, off) else "var"
 
     def _type_or_attr(self, name: str, text: bytes, off: int) -> None:
