@@ -11,7 +11,7 @@ from conftest import TESTDATA
 from sslint.analysis.unit import Options
 from sslint.core.rule import all_rules
 from sslint.frontend import parse as parse_mod
-from sslint.frontend import guards, recover
+from sslint.frontend import fallback, guards, recover
 from sslint.workers.runner import Job, Unit, run_unit
 
 FOLDER = TESTDATA / "noheaders"
@@ -163,6 +163,145 @@ def test_switches_a_config_header_defines_are_not_guessed(job):
                                if n.code == "guessed-defines")
     found = sorted((f.loc.line, f.rule_id) for f in without.findings)
     assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(12, "SSL103")]
+
+
+def test_a_backend_switch_naming_openssl_is_guessed(job):
+    """`#if defined(ENABLE_CRYPTO_OPENSSL)` around a whole file: a choice of the
+    build, not configure's check for an OpenSSL function (HAVE_SSL_...), so it is
+    guessed and the file's leak is found as with the build's -D."""
+    without = _run(job, "backend_switch.c")
+    build = _run(job, "backend_switch.c", ("-DENABLE_CRYPTO_OPENSSL",))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(12, "SSL103")]
+    assert next(n.message for n in without.notifications
+                if n.code == "guessed-defines").endswith("-DENABLE_CRYPTO_OPENSSL")
+    assert _infer("#ifdef USE_SSL_SESSION_CACHE\nvoid f(void *c) { SSL_free(c); }\n"
+                  "#endif\n") == ["USE_SSL_SESSION_CACHE"]
+
+
+def test_a_switch_of_the_files_own_header_is_guessed(job):
+    """The file tests HAVE_KEY_PROVIDER, which its own header defines only under
+    the build's ENABLE_CRYPTO_OPENSSL: that header branch counts as the file's."""
+    without = _run(job, "provider/keys.c")
+    build = _run(job, "provider/keys.c", ("-DENABLE_CRYPTO_OPENSSL",))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(12, "SSL103")]
+    assert next(n.message for n in without.notifications
+                if n.code == "guessed-defines").endswith("-DENABLE_CRYPTO_OPENSSL")
+    # Only a branch that defines such a name: the include guard is none.
+    header = "#ifndef G\n#define G\n#if defined(USE_X)\n#define HAVE_Y 1\n#endif\n#endif\n"
+    assert _infer("#ifdef HAVE_Y\nvoid f(void *c) { SSL_free(c); }\n#endif\n",
+                  (header,)) == ["USE_X"]
+    assert _infer("#ifdef HAVE_Z\nvoid f(void *c) { SSL_free(c); }\n#endif\n",
+                  (header,)) == ["HAVE_Z"]
+
+
+def test_a_switch_tested_beside_a_comparison_is_guessed(job):
+    """`#if defined(WITH_TLS) && OPENSSL_VERSION_NUMBER < ...` compares the version,
+    not WITH_TLS: the switch is guessed for the file's `#ifdef WITH_TLS` code."""
+    without = _run(job, "defined_beside_compare.c")
+    build = _run(job, "defined_beside_compare.c", ("-DWITH_TLS",))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(10, "SSL103")]
+    body = "\nvoid f(void *c) { SSL_free(SSL_new(c)); }\n#endif\n"
+    assert _infer("#ifdef USE_TLS" + body + "#if USE_TLS > 1\n#endif\n") == []
+
+
+def test_a_function_check_in_the_functions_case_is_guessed(job):
+    """HAVE_SSL_get0_verified_chain names the function in its own case: the check
+    holds as HAVE_SSL_GET0_VERIFIED_CHAIN would (the installed OpenSSL has it)."""
+    without = _run(job, "function_check_case.c")
+    build = _run(job, "function_check_case.c", ("-DHAVE_SSL_get0_verified_chain",))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(10, "SSL103")]
+    assert _infer("#ifdef HAVE_SSL_made_up_call\nvoid f(void *c) { SSL_free(c); }\n"
+                  "#endif\n") == []
+
+
+def test_branches_under_openssl_macros_are_seen(job):
+    """The file's code sits under OpenSSL's own macros, its OpenSSL headers come
+    through a missing project header: the shim includes the installed headers that
+    define those macros, and the findings are the ones the headers give."""
+    without = _run(job, "openssl_macros.c")
+    with_headers = _run(job, "openssl_macros.c", (f"-I{INCLUDE}",))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in with_headers.findings) \
+        == [(13, "SSL103"), (26, "SSL103")]
+    assert without.parse_errors and not with_headers.parse_errors
+    src = (b"#ifdef SSL_MODE_ASYNC\n#endif\n"
+           b"#if defined(NOT_OPENSSLS) || OPENSSL_NO_NOTHING\n#endif\n")
+    assert fallback.headers_for(src, ("/usr/include",)) == ("ssl.h",)
+
+
+def test_a_missing_type_returned_by_a_function_pointer_typedef(job):
+    """`typedef proj_int_t (*proj_handler_pt)(void *);` in a header that is found,
+    proj_int_t missing: clang makes proj_int_t a function type and says nothing of
+    an unknown type; recovery reads it from "function cannot return function
+    type", so `rc = SSL_connect(s);` is kept and the function analysed."""
+    without = _run(job, "typedef_return/session.c")
+    with_headers = _run(job, "typedef_return/session.c", (f"-I{INCLUDE}",))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in with_headers.findings) \
+        == [(12, "SSL103"), (18, "SSL502")]
+    assert "proj_int_t" in _recovered_note(without)
+    assert "unparsable-statement" not in [n.code for n in without.notifications]
+
+
+def test_function_defining_and_condition_macros(job):
+    """`PROJ_MOCK_IMPL(int, f, (X509 *c)) {` defines f; `if (PROJ_BUG(dup == NULL))`
+    tests dup: header-less, the same findings as with the header (the first was an
+    unparsable definition, the second a leak on a path the build cannot take)."""
+    without = _run(job, "defining_macros.c")
+    with_headers = _run(job, "defining_macros.c", (f"-I{INCLUDE}",))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in with_headers.findings) \
+        == [(12, "SSL103")]
+    note = _recovered_note(without)
+    assert "PROJ_MOCK_IMPL" in note and "PROJ_BUG" in note
+
+
+def test_an_included_c_files_errors_count_in_recovery(job):
+    """tests_main.c includes tests_impl.c, whose `return PROJ_ERROR;` lose their
+    missing constant: a recovered parse that mends them is the better one, though
+    the main file had no error to mend; the leak in the included file is found."""
+    without = _run(job, "included/tests_main.c")
+    with_headers = _run(job, "included/tests_main.c", (f"-I{INCLUDE}",))
+    found = sorted((f.loc.file.rsplit("/", 1)[-1], f.loc.line, f.rule_id)
+                   for f in without.findings)
+    assert found == sorted((f.loc.file.rsplit("/", 1)[-1], f.loc.line, f.rule_id)
+                           for f in with_headers.findings) == [("tests_impl.c", 9, "SSL103")]
+    assert "unparsable-statement" not in [n.code for n in without.notifications]
+
+
+def test_an_array_of_structs_from_a_missing_header(job):
+    """`SSL *ssl = proj_fdtab[fd].owner;`: declared an array of a struct with those
+    members, so the statement is kept and the double free found."""
+    without = _run(job, "fd_table.c")
+    with_headers = _run(job, "fd_table.c", (f"-I{INCLUDE}",))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in with_headers.findings) \
+        == [(14, "SSL101")]
+    assert "unparsable-statement" not in [n.code for n in without.notifications]
+
+
+def test_an_error_code_is_a_non_zero_constant(job):
+    """`if (!mem) rc = PROJ_ERROR;` then `for (...; !rc; ...)` uses mem: PROJ_ERROR
+    is declared a non-zero constant, so no path uses a NULL `mem`; a value that
+    is not named as an error (PROJ_OK, 0 in many projects) stays unknown."""
+    without = _run(job, "error_codes.c")
+    with_headers = _run(job, "error_codes.c", (f"-I{INCLUDE}",))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in with_headers.findings) \
+        == [(25, "SSL103")]
+    src = b"int f(void) { int rc = A_OK; if (rc) rc = A_ERROR; return rc; }\n"
+    errs = [parse_mod.Diagnostic("m.c", 1, src.index(b"A_OK") + 1,
+                                 "use of undeclared identifier 'A_OK'"),
+            parse_mod.Diagnostic("m.c", 1, src.index(b"A_ERROR") + 1,
+                                 "use of undeclared identifier 'A_ERROR'")]
+    g = recover.Guesses()
+    g.learn(errs, lambda name: src, frozenset())
+    header = g.header().decode()
+    assert "extern long A_OK;" in header and "enum { A_ERROR = " in header
 
 
 def test_without_the_guesses_that_code_is_not_seen(job, monkeypatch):

@@ -111,6 +111,11 @@ def _param_kind(t: ci.Type) -> str:
 def openssl_version(args: list[str] | tuple[str, ...]) -> tuple[int, int, int] | None:
     """The OpenSSL version a file compiled with these arguments sees: opensslv.h in
     the first include folder (-I, -isystem, then the system's) that has one."""
+    return _version_in(include_folders(args))
+
+
+def include_folders(args: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Where these arguments look for <openssl/...>: -I, -isystem, then the system's."""
     dirs: list[str] = []
     it = iter(args)
     for a in it:
@@ -119,7 +124,7 @@ def openssl_version(args: list[str] | tuple[str, ...]) -> tuple[int, int, int] |
                 dirs.append(next(it, ""))
             elif a.startswith(flag) and len(a) > len(flag) and flag == "-I":
                 dirs.append(a[2:])
-    return _version_in(tuple(dirs) + ("/usr/local/include", "/usr/include"))
+    return tuple(dirs) + ("/usr/local/include", "/usr/include")
 
 
 @lru_cache(maxsize=64)

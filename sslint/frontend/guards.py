@@ -28,6 +28,7 @@ _DEFINE = re.compile(rb"^[ \t]*#[ \t]*(?:define|undef)[ \t]+([A-Za-z_]\w*)", re.
 _TOKEN = re.compile(r"\s*(?:(defined\b)|([A-Za-z_]\w*)|(&&|\|\||!|\(|\))|(\S))")
 _COMMENT = re.compile(r"/\*.*?\*/|//.*", re.S)
 _WORD = re.compile(rb"\b\w+")
+_DEFINED_TEST = re.compile(r"\bdefined\s*(?:\(\s*[A-Za-z_]\w*\s*\)|[A-Za-z_]\w*)")
 
 _POSITIVE = re.compile(r"^(USE|USING|HAVE|HAS|WITH|ENABLE|ENABLED|BUILD|SUPPORT|CONFIG|FEATURE)_"
                        r"|(^|_)(SSL|TLS|OPENSSL|CRYPTO)(_|$)")
@@ -50,18 +51,21 @@ class _Unsupported(Exception):
     """A condition this reading does not evaluate (a comparison, a call, a number)."""
 
 
-_FEATURE_PREFIX = re.compile(r"^[A-Z]+_")
+_PROBE = re.compile(r"^HA(VE|S)_")  # configure's and cmake's checks for a function
 
 
 def switch_like(name: str, functions: frozenset[str] = frozenset()) -> bool:
-    """Whether `name` may be a positive feature switch a build defines. A switch
+    """Whether `name` may be a positive feature switch a build defines. A check
     named after an OpenSSL function (configure's HAVE_SSL_GET_CLIENT_CIPHERS) only
-    when that function is among `functions` (those of the installed OpenSSL)."""
+    when that function is among `functions` (those of the installed OpenSSL). Only
+    HAVE_/HAS_ are such probes: ENABLE_CRYPTO_OPENSSL is the build's choice."""
     if name.startswith("_") or not _POSITIVE.search(name) or _NEGATIVE.search(name) \
             or _ELSEWHERE.search(name) or _OPENSSL_OWNED.match(name):
         return False
-    rest = _FEATURE_PREFIX.sub("", name, count=1)
-    return not _OPENSSL_OWNED.match(rest) or rest in _upper(functions)
+    if not _PROBE.match(name):
+        return True
+    rest = _PROBE.sub("", name, count=1)
+    return not _OPENSSL_OWNED.match(rest) or rest.upper() in _upper(functions)
 
 
 @cache
@@ -188,7 +192,9 @@ def _condition(d: re.Match[bytes]) -> tuple | None:
             ("not", ("id", rest.split()[0])) if kind == b"ifndef" else \
             _parse_condition(rest)
     except (_Unsupported, IndexError):
-        return ("unsupported", re.findall(r"[A-Za-z_]\w*", rest))
+        # Names only ever tested with `defined` are not compared, even beside a
+        # comparison (`defined(WITH_TLS) && OPENSSL_API_LEVEL < 30000`).
+        return ("unsupported", re.findall(r"[A-Za-z_]\w*", _DEFINED_TEST.sub(" ", rest)))
 
 
 def infer_defines(source: bytes, headers: Iterable[bytes],
@@ -201,29 +207,18 @@ def infer_defines(source: bytes, headers: Iterable[bytes],
         return []
     compared: set[str] = set()   # names some condition uses in a way not read here
     tested: set[str] = set()     # names the file's own conditions test
-    chains: list[list[tuple[tuple | None, int, int]]] = []  # per #if: its branches
-    stack: list[list[tuple[tuple | None, int, int]]] = []
-    for d in _DIRECTIVE.finditer(source):
-        kind, tree = d.group(1), _condition(d)
-        if tree is not None and tree[0] == "unsupported":
-            compared.update(tree[1])
-        elif tree is not None:
-            tested.update(_names(tree))
-        if kind in (b"if", b"ifdef", b"ifndef"):
-            stack.append([(tree, d.end(), -1)])
-        elif stack and kind in (b"elif", b"else", b"endif"):
-            cond, start, _ = stack[-1][-1]
-            stack[-1][-1] = (cond, start, d.start())
-            if kind == b"endif":
-                chains.append(stack.pop())
-            else:
-                stack[-1].append((tree, d.end(), -1))
+    chains = _chains(source, compared, tested)
     if not tested:
         return []  # every decision below is about a name the file tests
     visible = {m.group(1).decode("latin-1") for m in _DEFINE.finditer(source)}
     # The headers only say which of those names are defined or compared: a header
     # that does not hold any of them as text cannot (most of a build's headers).
     needles = [n.encode("latin-1") for n in tested]
+    # A header's branch that defines a name the file's OpenSSL code tests
+    # (`#if defined(ENABLE_CRYPTO_OPENSSL)` ... `#define HAVE_XKEY_PROVIDER 1`) is a
+    # switch for that code too: its chains are read as the file's own.
+    defining: list[tuple[bytes, list]] = []
+    header_compared: set[str] = set()   # names any read header compares
     for text in headers:
         if not any(n in text for n in needles):
             continue
@@ -233,25 +228,27 @@ def infer_defines(source: bytes, headers: Iterable[bytes],
                 tree = _condition(d)
                 if tree is not None and tree[0] == "unsupported":
                     compared.update(tree[1])
+        defining.append((text, _chains(text, header_compared, set())))
 
     def ok(name: str) -> bool:
         return name not in visible and name not in compared and switch_like(name, functions)
 
+    def names_table(text: bytes, start: int, end: int) -> bool:
+        return not table.isdisjoint(_WORD.findall(text, start, end))
+
     chosen: list[tuple[frozenset[str], frozenset[str]]] = []
-    for chain in chains:
-        earlier: set[str] = set()   # the earlier branches' tests: they must stay false
-        for cond, start, end in chain:
-            if cond is None or cond[0] == "unsupported":
-                break  # an #else, or a test not read here: the chain stops
-            names = set(_names(cond))
-            if not names & visible and not table.isdisjoint(_WORD.findall(source, start, end)):
-                got = _make_true(cond, ok)
-                if got is not None and not got[0] & earlier:
-                    chosen.append((got[0], got[1] | frozenset(earlier)))
-                    break  # one branch of a chain at most
-            if _negates(cond):
-                break  # leaving names undefined may make it true: later ones unreached
-            earlier |= names
+    _choose(source, chains, visible, ok, names_table, chosen)
+    wanted = {n.encode("latin-1") for cond in _table_conditions(source, chains, names_table)
+              for n in _names(cond)} & {n.encode("latin-1") for n in visible}
+    if wanted:
+        def defines_wanted(text: bytes, start: int, end: int) -> bool:
+            return any(m.group(1) in wanted for m in _DEFINE.finditer(text, start, end))
+        def header_ok(name: str) -> bool:
+            return ok(name) and name not in header_compared
+
+        for text, header_chains in defining:
+            _choose(text, header_chains, visible, header_ok, defines_wanted, chosen,
+                    needs_define=True)
     # configure's checks for OpenSSL functions are facts about the installed
     # OpenSSL, whichever way a branch tests them (`#ifndef HAVE_EVP_DIGESTVERIFY`).
     define: set[str] = set(sorted(n for n in tested if n.startswith("HAVE_") and ok(n)
@@ -266,3 +263,57 @@ def infer_defines(source: bytes, headers: Iterable[bytes],
         define |= names
         keep_out |= out
     return sorted(define)
+
+
+_Chain = list[tuple[tuple | None, int, int]]  # an #if's branches: (condition, start, end)
+
+
+def _chains(text: bytes, compared: set[str], tested: set[str]) -> list[_Chain]:
+    """`text`'s #if chains; adds the names conditions test (or use in a way not
+    read here) to `tested` (`compared`)."""
+    chains: list[_Chain] = []
+    stack: list[_Chain] = []
+    for d in _DIRECTIVE.finditer(text):
+        kind, tree = d.group(1), _condition(d)
+        if tree is not None and tree[0] == "unsupported":
+            compared.update(tree[1])
+        elif tree is not None:
+            tested.update(_names(tree))
+        if kind in (b"if", b"ifdef", b"ifndef"):
+            stack.append([(tree, d.end(), -1)])
+        elif stack and kind in (b"elif", b"else", b"endif"):
+            cond, start, _ = stack[-1][-1]
+            stack[-1][-1] = (cond, start, d.start())
+            if kind == b"endif":
+                chains.append(stack.pop())
+            else:
+                stack[-1].append((tree, d.end(), -1))
+    return chains
+
+
+def _table_conditions(source: bytes, chains: list[_Chain], names_table) -> Iterable[tuple]:
+    """Conditions of the file's branches whose code names a table function."""
+    for chain in chains:
+        for cond, start, end in chain:
+            if cond is not None and cond[0] != "unsupported" and names_table(source, start, end):
+                yield cond
+
+
+def _choose(text: bytes, chains: list[_Chain], visible: set[str], ok, wanted, chosen: list,
+            needs_define: bool = False) -> None:
+    """Adds to `chosen` the switches (to define, to keep out) that enter, of each
+    chain, the first branch `wanted` asks for."""
+    for chain in chains:
+        earlier: set[str] = set()   # the earlier branches' tests: they must stay false
+        for cond, start, end in chain:
+            if cond is None or cond[0] == "unsupported":
+                break  # an #else, or a test not read here: the chain stops
+            names = set(_names(cond))
+            if not names & visible and wanted(text, start, end):
+                got = _make_true(cond, ok)
+                if got is not None and not got[0] & earlier and (got[0] or not needs_define):
+                    chosen.append((got[0], got[1] | frozenset(earlier)))
+                    break  # one branch of a chain at most
+            if _negates(cond):
+                break  # leaving names undefined may make it true: later ones unreached
+            earlier |= names

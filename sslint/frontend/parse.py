@@ -197,14 +197,25 @@ def _parse(path: str, args: list[str]) -> Parsed:
             del tu
     tu = index().parse(bpath, args=bargs, options=KEEP_GOING)
     errs = diags.errors(tu, path)
-    if any(fallback.missing_openssl().search(d.message) for d in errs):
-        # A missing OpenSSL: parse again with its types declared (frontend.fallback).
+    from sslint.frontend.apigen import include_folders  # apigen imports this module
+    wanted = fallback.headers_for(_read_small(path) or b"", include_folders(args)) \
+        if errs else ()
+    if any(fallback.missing_openssl().search(d.message) for d in errs) or (
+            wanted and not _includes_openssl(tu)):
+        # A missing OpenSSL: parse again with its types declared (frontend.fallback);
+        # also when the file's code is all under OpenSSL's macros (nothing else
+        # said that OpenSSL's headers were missing).
         shim = os.fsencode(fallback.PATH)
         # The shim's parse is also recovery's first round (one parse less).
         del tu
         return _recovered(path, None, errs, True, index(), bargs + [b"-include", shim],
-                          [(shim, fallback.header())])
+                          [(shim, fallback.header(wanted))])
     return _recovered(path, tu, errs, False, index(), bargs, [])
+
+
+def _includes_openssl(tu: ci.TranslationUnit) -> bool:
+    return any(os.path.basename(os.path.dirname(i.include.name)) == "openssl"
+               for i in tu.get_includes() if i.include is not None)
 
 
 def _recovered(path: str, tu: ci.TranslationUnit | None, errs: list[Diagnostic], shim: bool,

@@ -46,10 +46,13 @@ _INT_LIKE = re.compile(
     r"(?i)(^|_)(u?int\d*|u?intptr|u?intmax|ptrdiff|u?long|err|errno|flags?|msec|bool|boolean|size|ssize|off|pid|"
     r"sock|socket|fd|time|len|mode|uid|gid|atomic\w*|status|ret|rc|result|code|id|mask|"
     r"count|u?char|byte|word|dword|u\d+|s\d+|uchar)(_t)?$|code$|^(BOOL|DWORD|WORD|BYTE)$")
+_ERROR_CODE = re.compile(r"^[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*(ERR|ERROR|FAIL|FAILED|FAILURE|NOMEM|"
+                         r"OUT_OF_MEMORY|BAD_[A-Z0-9_]+|INVALID|ABORT|ABORTED)$")
 _MEMBER_MACRO = re.compile(rb"([A-Za-z_]\w*)\s*\(\s*[A-Za-z_]\w*\s*\)\s*;")
 _CALLED_AFTER = re.compile(rb"\s*\)\s*\(")  # `(*s->callback)(...)`
 _CALL_AT = re.compile(rb"\s*([A-Za-z_]\w*)\s*\(")
 _CAST_BEFORE = re.compile(rb"\(\s*([A-Za-z_]\w*)\s*\)\s*$")
+_TYPEDEF_RETURN = re.compile(rb"\btypedef\s+([A-Za-z_]\w*)\s*\Z")
 _ASSIGNED_NAME = re.compile(rb"\s*=\s*([A-Za-z_]\w*)\s*;")
 _SUBSCRIPT_NAME = re.compile(rb"\[\s*([A-Za-z_]\w*)")
 _STRING_AFTER = re.compile(rb"\s*\"")
@@ -71,7 +74,8 @@ class Guesses:
     """What the prelude declares; grows round by round."""
 
     types: dict[str, str] = field(default_factory=dict)   # name -> "struct" | "int"
-    # name -> "var", "const", "fn", "str", "obj", "ptr", "array", "retptr", "retnum", "ppfn" or
+    # name -> "var", "const", "fn", "str", "obj", "ptr", "objs", "ptrs" (arrays of those),
+    # "array", "retptr", "retnum", "ppfn" or
     # "as:<struct tag>" (see header())
     values: dict[str, str] = field(default_factory=dict)
     attrs: set[str] = field(default_factory=set)           # empty object-like macros
@@ -79,6 +83,8 @@ class Guesses:
     exprs: set[str] = field(default_factory=set)           # NAME(...) -> an unknown value
     stmts: set[str] = field(default_factory=set)           # NAME(...) -> nothing
     members: set[str] = field(default_factory=set)         # NAME(x) -> a field x (BIT(x);)
+    # NAME(type, name, (params)) { at file scope -> the declaration's parts (MOCK_IMPL)
+    definers: dict[str, int] = field(default_factory=dict)
     # name -> (argument count, the arguments it assigns: the plain variables at its use)
     loops: dict[str, tuple[int, tuple[int, ...]]] = field(default_factory=dict)
     tags: dict[str, dict[str, str]] = field(default_factory=dict)  # struct -> field -> C type
@@ -93,7 +99,7 @@ class Guesses:
     def names(self) -> list[str]:
         """The recovered names, for the user: types, values, macros, struct tags."""
         out = [*self.types, *self.values, *self.attrs, *self.wrappers, *self.loops,
-               *self.exprs, *self.stmts, *self.members]
+               *self.exprs, *self.stmts, *self.members, *self.definers]
         out += [f"struct {t}" for t in self.undefined_tags - self.banned]
         out += [f"enum {e}" for e in self.enums - self.banned]
         return sorted(set(out) - self.banned)
@@ -113,6 +119,10 @@ class Guesses:
             lines.append(f"#define {st}(...)")
         for mb in sorted(self.members - self.banned):
             lines.append(f"#define {mb}(x) long x")
+        for name, count in sorted(self.definers.items()):
+            if name not in self.banned and name not in self.stmts:
+                params = ", ".join(f"a{i}" for i in range(count))
+                lines.append(f"#define {name}({params}) {params.replace(',', '')}")
         for e in sorted(self.exprs - self.banned):
             lines.append(f"#define {e}(...) __sslint_next()")
         for name, (count, assigned) in sorted(self.loops.items()):
@@ -136,6 +146,8 @@ class Guesses:
         lines += [f"extern struct {k[3:]} {n};" for n, k in values.items() if k.startswith("as:")]
         lines += [f"extern struct {_tag('v_' + n)} {'*' if k == 'ptr' else ''}{n};"
                   for n, k in values.items() if k in ("obj", "ptr")]
+        lines += [f"extern struct {_tag('v_' + n)} {'*' if k == 'ptrs' else ''}{n}[];"
+                  for n, k in values.items() if k in ("objs", "ptrs")]
         lines += [f"extern struct {_tag('r_' + n)} *{n}();" for n, k in values.items()
                   if k == "retptr"]
         lines += [f"extern long *{n}();" for n, k in values.items() if k == "retnum"]
@@ -199,7 +211,18 @@ class Guesses:
                 self._one(d, t, off, protected)
         for name, t in self._texts.items():
             self._members_of_variables(name, t)
+            self._condition_macros(t, protected)
         return (self.header(), len(self.banned)) != before
+
+    def _condition_macros(self, t: rt.Text, protected: frozenset[str]) -> None:
+        """`if (BUG(dup == NULL))` with BUG undeclared: clang calls it as an implicit
+        function (no error), whose result says nothing of `dup`, so a path where
+        `dup` is NULL yet not taken would be invented. A macro's name (capitals)
+        called as a whole condition around a test gives back that test."""
+        for name in _condition_wrappers(t.text):
+            if name not in protected and name not in t.declared_functions \
+                    and name not in self.values and name not in self.types:
+                self.wrappers.add(name)
 
     def _members_of_variables(self, name: str, t: rt.Text) -> None:
         """The members used through each variable declared with a guessed struct type
@@ -232,6 +255,9 @@ class Guesses:
                         in t.declared for u in uses))
                     self.loops[name] = (len(args), assigned)
                 return
+        for name, count in t.definers_at.get(d.line, ()):
+            if name not in protected:
+                self.definers.setdefault(name, count)
         m = _NAME_IN_QUOTES.search(msg)
         name = m.group(1) if m else ""
         if name.startswith("__"):  # ours, or the compiler's (`__builtin_ia32_*`), but
@@ -314,6 +340,24 @@ class Guesses:
             target = re.search(r"'struct (__sslint_\w+)'", msg)
             if rhs and target and self.values.get(rhs.group(1).decode("latin-1")) == "var":
                 self.values[rhs.group(1).decode("latin-1")] = "as:" + target.group(1)
+        elif msg.startswith("subscripted value is not an array"):
+            # `fdtab[fd].owner` with fdtab guessed a value: an array of structs with
+            # the members used (or of pointers to them, for `->`).
+            ident = rt.IDENT.match(text, off)  # clang points at the name or at `[`
+            word = ident.group().decode("latin-1") if ident else rt.word_before(text, off)
+            member = _member_after_subscript(text, ident.end() if ident else off)
+            if member and self.values.get(word) == "var":
+                self._chain(_tag("v_" + word), text, member.end())
+                self.values[word] = "objs" if member.group(1) == b"." else "ptrs"
+        elif msg.startswith("function cannot return function type"):
+            # `typedef ngx_int_t (*handler_pt)(...)` with ngx_int_t unknown: clang
+            # took ngx_int_t for the name being declared (so a function type), and
+            # said nothing of an unknown type.
+            before = _TYPEDEF_RETURN.search(text, max(0, off - 200), off)
+            if before:
+                word = before.group(1).decode("latin-1")
+                if word not in protected and word not in t.declared:
+                    self.types.setdefault(word, _type_kind(word))
         elif msg.startswith("function-like macro '") and msg.endswith("is not defined"):
             self.values.setdefault(name, "ppfn")   # in #if: the macro is 0, as clang says
         elif msg.startswith("variable has incomplete type 'enum "):
@@ -410,7 +454,9 @@ class Guesses:
                 self.values[ident.group().decode()] = "const"
         elif "redefinition" in msg or "conflicting types" in msg:
             ident = rt.IDENT.match(text, off)
-            if ident:
+            # A function-defining macro's uses, before it is declared, are
+            # definitions of a function of its name: they conflict, it is no guess.
+            if ident and ident.group().decode() not in self.definers:
                 self._ban(ident.group().decode())
         typed = _TYPES_IN_MESSAGE.search(msg)
         kind = self.types.get(typed.group(1)) if typed else None
@@ -440,6 +486,15 @@ class Guesses:
         if member:  # `global.nbthread`, `ctx->x`: an object of a struct with those fields
             self._chain(_tag("v_" + name), t.text, member.end())
             return "ptr" if member.group(1) == b"->" else "obj"
+        member = _member_after_subscript(t.text, off + len(name)) if spelled else None
+        if member:  # `fdtab[fd].owner`: an array of them (known in the first round)
+            self._chain(_tag("v_" + name), t.text, member.end())
+            return "ptrs" if member.group(1) == b"->" else "objs"
+        # An error code is never 0, the success every project tests with `!rc`
+        # (`if(!mem) result = CURLE_OUT_OF_MEMORY;` then `for(...; !result; ...)`):
+        # a distinct non-zero constant. Other values stay unknown (NGX_OK is 0).
+        if _ERROR_CODE.search(name):
+            return "const"
         return "const" if spelled and rt.after_case(t.text, off) else "var"
 
     def _type_or_attr(self, name: str, text: bytes, off: int) -> None:
@@ -532,6 +587,34 @@ class Guesses:
 def _whole_word(name: str) -> re.Pattern[bytes]:
     """The name as a word (more names than re's own cache holds on a large file)."""
     return re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
+
+
+_COMPARES = re.compile(rb"==|!=|<=|>=|&&|\|\||[^-]>|<")
+
+
+_CONDITION_CALL = re.compile(rb"\b(?:if|while)\s*\(\s*!?\s*([A-Z_][A-Z0-9_]*)\s*\(")
+
+
+@lru_cache(maxsize=256)
+def _condition_wrappers(text: bytes) -> frozenset[str]:
+    """Capitalised names called as a whole `if`/`while` condition with one argument
+    that is itself a test (`if (BUG(p == NULL))`, `while (LIKELY(n > 0))`)."""
+    out = set()
+    for m in _CONDITION_CALL.finditer(text):
+        close = rt.balanced(text, m.end() - 1, b"(", b")")
+        if close is None or not text[close + 1:close + 40].lstrip().startswith(b")"):
+            continue
+        arg = text[m.end():close]
+        if len(rt.split_args(arg)) == 1 and _COMPARES.search(arg):
+            out.add(m.group(1).decode("latin-1"))
+    return frozenset(out)
+
+
+def _member_after_subscript(text: bytes, end: int) -> re.Match[bytes] | None:
+    """`[i].member` or `[i]->member` at `end` (after a name): the member's match."""
+    sub = rt.OPEN_BRACKET.match(text, end)
+    close = rt.balanced(text, sub.end() - 1, b"[", b"]") if sub else None
+    return _MEMBER_AFTER.match(text, close + 1) if close is not None else None
 
 
 def _attr_position(name: str, text: bytes, off: int) -> bool:
@@ -673,4 +756,6 @@ def protected_names() -> frozenset[str]:
 
 
 def _score(errs: list[Diagnostic], main: str) -> int:
-    return sum(1 for e in errs if e.file == main)
+    """Errors where functions are analysed: the main file and the .c files it
+    includes (libevent's regress_openssl.c includes regress_ssl.c)."""
+    return sum(1 for e in errs if e.file == main or (e.file or "").endswith(".c"))

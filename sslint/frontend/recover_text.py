@@ -158,11 +158,16 @@ class Text:
         self.called = {w.decode("latin-1") for w in set(CALLED.findall(text))}
         self.bodies = bodies(text, self.starts)
         self.declared_functions = {b.name for b in self.bodies}
-        self.loops = loop_sites(text)
+        definers: list[tuple[int, int, str, int]] = []
+        self.loops = loop_sites(text, definers)
         self.loops_at: dict[int, list[tuple[str, list[bytes] | None]]] = {}
         for first, last, name, args in self.loops:
             for line in range(first, last + 1):
                 self.loops_at.setdefault(line, []).append((name, args))
+        self.definers_at: dict[int, list[tuple[str, int]]] = {}
+        for first, last, name, count in definers:
+            for line in range(first, last + 2):  # and the `{` after it
+                self.definers_at.setdefault(line, []).append((name, count))
         self._protos: dict[str, str] | None = None
         # (type or struct tag, variable, its scope's start and end) of each simple
         # declaration: a function's (its parameters and locals) or the file's. The
@@ -285,10 +290,14 @@ def split_args(args: bytes) -> list[bytes]:
 LOOPY = re.compile(rb"(?i)each|iter|loop|walk|travers|scan|(^|_)for(_|$)|(^|_)list(_|$)")
 
 
-def loop_sites(text: bytes) -> list[tuple[int, int, str, list[bytes] | None]]:
+def loop_sites(text: bytes, definers: list | None = None
+               ) -> list[tuple[int, int, str, list[bytes] | None]]:
     """`NAME(args) {` or `NAME(args)` + a statement on the next line, at the start of a
-    line: (first line, last line, NAME, its arguments)."""
+    line: (first line, last line, NAME, its arguments). A site at file scope whose
+    last argument is a parameter list (`MOCK_IMPL(int, f, (void *p)) {`) defines a
+    function: it goes to `definers` as (first line, last line, NAME, argument count)."""
     out = []
+    depth_at = None
     for m in LOOP_HEAD.finditer(text):
         name = m.group(1).decode("latin-1")
         if name in KEYWORDS or not in_body(text, m.start()):
@@ -307,8 +316,33 @@ def loop_sites(text: bytes) -> list[tuple[int, int, str, list[bytes] | None]]:
         # Before a block, or with a loop's name: a loop; before a plain statement, a
         # macro that is a whole statement (its own `;` inside): nothing.
         looping = nxt.group(1) == b"{" or LOOPY.search(m.group(1))
+        if definers is not None and nxt.group(1).lstrip() == b"{" \
+                and text[close - 1:close] == b")":
+            args = split_args(text[m.end():close])
+            if len(args) >= 2 and args[-1].startswith(b"("):
+                depth_at = depth_at or brace_depth(text)
+                if depth_at(m.start()) == 0:
+                    definers.append((first, last, name, len(args)))
+                    continue
         out.append((first, last, name, split_args(text[m.end():close]) if looping else None))
     return out
+
+
+def brace_depth(text: bytes):
+    """A function giving the depth of braces at an offset (strings, characters and
+    comments skipped)."""
+    marks, depths, depth = [], [], 0
+    for m in _BRACE_OR_SKIPPED.finditer(text):
+        c = text[m.start()]
+        if c in (0x7B, 0x7D):
+            depth += 1 if c == 0x7B else -1
+            marks.append(m.start())
+            depths.append(depth)
+
+    def at(pos: int) -> int:
+        i = bisect_right(marks, pos - 1) - 1
+        return depths[i] if i >= 0 else 0
+    return at
 
 
 def in_body(text: bytes, line_start: int) -> bool:

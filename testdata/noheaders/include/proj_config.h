@@ -24,6 +24,11 @@ void proj_log_error_core(int level, proj_log_t *log, int err, const char *fmt, .
 #define proj_log_debug0(mask, log, err, fmt) \
     if ((log)->level & mask) proj_log_error_core(PROJ_LOG_DEBUG, log, err, fmt)
 
+/* A function-defining macro (tor's MOCK_IMPL) and an assertion macro giving back
+ * its condition (tor's BUG): testdata/noheaders/defining_macros.c. */
+#define PROJ_MOCK_IMPL(type, name, params) type name params
+#define PROJ_BUG(cond) __builtin_expect(!!(cond), 0)
+
 #define PROJ_EXPORT __attribute__((visibility("default")))
 #define PROJ_API(type) __attribute__((visibility("default"))) type
 #define PROJ_UNUSED __attribute__((unused))
