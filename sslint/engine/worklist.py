@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sslint.core import ir
@@ -19,8 +20,9 @@ from sslint.engine.evaluate import Evaluator
 from sslint.engine.eventlog import EventLog
 from sslint.engine.lifecycle import Lifecycle
 from sslint.engine.paths import handle_of_expr
-from sslint.engine.liveness import live_facts, live_variables, prune_dead
-from sslint.engine.state import ALLOC, NULL, PARAM, Obj, State, is_obj
+from sslint.engine.liveness import (address_taken, live_facts, live_variables,
+                                    local_root, prune_dead)
+from sslint.engine.state import ALLOC, NULL, PARAM, Obj, State, Value, is_obj
 from sslint.engine.summary import SummaryCollector
 from sslint.core.events import CallbackReturn, Event, Leak, UncheckedReturn
 from sslint.core.findings import Loc, Step
@@ -64,6 +66,9 @@ class Engine:
         self.exits = 0  # states that reached an exit
         self.owed_at_exit: dict[Loc, int] = {}  # site -> exits still owing a taken ref
         self.live = live_variables(fn)
+        self.params = frozenset(p.key for p in fn.params)
+        self.taken = address_taken(fn)
+        self.roots: dict[str, str] = {}  # env key -> its local root variable, or ""
         # Path feasibility's facts, only where the function tests something twice.
         self.remembers = bool(self.eval.tested or self.eval.retested)
         self.facts = live_facts(fn, handle_of_expr) if self.remembers else []
@@ -106,6 +111,7 @@ class Engine:
         joined: the first times keeping the facts they agree on, then none (a
         bounded number of passes per core, however many facts)."""
         prune_dead(s2, self.live[succ])
+        self.forget_dead_handles(s2, self.live[succ])
         if self.remembers:
             # Past the cap, facts only multiply what is dropped anyway.
             core, memory = self.memory.split(s2, _NO_FACTS if self.partial else self.facts[succ])
@@ -131,6 +137,43 @@ class Engine:
             return False
         bucket[core] = memory
         return True
+
+    def forget_dead_handles(self, st: State, live: frozenset[str]) -> None:
+        """Drop what locals nobody reads any more hold (`x`, `x->f`), when the handle
+        there owes nothing (it cannot leak through them), together with the objects
+        only they reached: otherwise a loop's last iteration's borrowed pointers and
+        NULL checks multiply the states. Unless a handle that still owes would then
+        be lost (its leak is reported at the exit, as before)."""
+        roots = self.roots
+        dead = []
+        for k, v in st.env.items():
+            if not is_obj(v):
+                continue
+            root = roots.get(k)
+            if root is None:
+                root = roots[k] = local_root(k, self.params, self.taken)
+            if root and root not in live:
+                o = st.objs.get(v)
+                if o is None or (o.origin != PARAM and (
+                        o.owe <= 0 or o.destroyed or o.unknown or o.null == NULL)):
+                    dead.append(k)
+        if not dead:
+            return
+        env = dict(st.env)
+        for k in dead:
+            del env[k]
+        lost = _unreachable(env, st.objs, self.model.kinds.container)
+        objs = st.objs
+        for oid in lost:
+            o = objs[oid]
+            if o.origin == PARAM or oid.startswith(self.field_roots):
+                continue
+            if self.leak_candidate(o) and not self.in_container(st, o):
+                return  # it still owes: keep it where the exit will see it
+        for oid in lost:
+            if objs[oid].origin != PARAM and not oid.startswith(self.field_roots):
+                del objs[oid]
+        st.env = env
 
     def final_events(self) -> list[Event]:
         events = self.log.sorted()
@@ -280,21 +323,8 @@ class Engine:
 
     def collect(self, st: State, loc: Loc) -> None:
         """Drop objects no variable reaches any more; an owned one is a leak here."""
-        live = {v for v in st.env.values() if is_obj(v)}
         objs = st.objs
-        if len(live) == len(objs):
-            return
-        changed = True
-        while changed:  # objects owned by a live object live too (an SSL's BIOs)
-            changed = False
-            for oid, o in objs.items():
-                if oid not in live and o.owner and o.owner in live and o.origin != "borrow" \
-                        and not self.model.kinds.container(objs[o.owner].kind):
-                    # (a stack's elements no variable names are the stack's business:
-                    # kept, each push in a loop would be a new state)
-                    live.add(oid)
-                    changed = True
-        for oid in [i for i in objs if i not in live]:
+        for oid in _unreachable(st.env, objs, self.model.kinds.container):
             o = objs[oid]
             if o.origin == PARAM or oid.startswith(self.field_roots):
                 continue  # kept: the function's summary asks what became of it
@@ -303,6 +333,25 @@ class Engine:
                               exit=Step(loc, "the last reference to it is lost here"),
                               owe=o.owe, lost=True, source=o.origin, acquired=o.ref_site)
             del objs[oid]
+
+
+def _unreachable(env: dict[str, Value], objs: dict[str, Obj],
+                 container: Callable[[str], bool]) -> list[str]:
+    """The objects no variable reaches, directly or through an owner that is not a
+    container (a stack's elements no variable names are the stack's business: kept,
+    each push in a loop would be a new state)."""
+    live = {v for v in env.values() if is_obj(v)}
+    if len(live) == len(objs):
+        return []
+    changed = True
+    while changed:  # objects owned by a live object live too (an SSL's BIOs)
+        changed = False
+        for oid, o in objs.items():
+            if oid not in live and o.owner and o.owner in live and o.origin != "borrow" \
+                    and not container(objs[o.owner].kind):
+                live.add(oid)
+                changed = True
+    return [i for i in objs if i not in live]
 
 
 def _keep_memory(st: State, kept: frozenset, memory: "_MemoryKeys") -> None:
