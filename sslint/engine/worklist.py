@@ -8,6 +8,7 @@ the whole function the same way.
 """
 from __future__ import annotations
 
+import re
 import time
 from collections import deque
 from collections.abc import Callable
@@ -112,6 +113,7 @@ class Engine:
         bounded number of passes per core, however many facts)."""
         prune_dead(s2, self.live[succ])
         self.forget_dead_handles(s2, self.live[succ])
+        _fold_members(s2)
         if self.remembers:
             # Past the cap, facts only multiply what is dropped anyway.
             core, memory = self.memory.split(s2, _NO_FACTS if self.partial else self.facts[succ])
@@ -352,6 +354,63 @@ def _unreachable(env: dict[str, Value], objs: dict[str, Obj],
                 live.add(oid)
                 changed = True
     return [i for i in objs if i not in live]
+
+
+def _fold_members(st: State) -> None:
+    """Objects that only an owner holds (certificates added to an SSL_CTX in a loop)
+    and nothing names: those alike are one, under an id made of their site, so that
+    each turn of the loop does not make a new state. Their events are keyed by site
+    and would be the same for each."""
+    objs = st.objs
+    members = [oid for oid, o in objs.items() if o.owner and _SITE_ID.fullmatch(oid)]
+    if not members:
+        return
+    named = _named_ids(st)
+    members = [oid for oid in members if oid not in named]
+    if not members:
+        return
+    alike: dict[str, dict[str, list[str]]] = {}  # base id -> description -> ids
+    for oid in members:
+        o = objs[oid]
+        base = oid.split("#", 1)[0].split("~", 1)[0]
+        alike.setdefault(base, {}).setdefault(
+            repr((o.key(), o.freed_in_chain, o.cause, o.owner_kind)), []).append(oid)
+    rename: dict[str, str] = {}
+    for base, groups in alike.items():
+        for i, desc in enumerate(sorted(groups)):
+            ids = groups[desc]
+            rename[ids[0]] = f"{base}~{i}"
+            for dup in ids[1:]:
+                rename[dup] = ""
+    if all(old == new for old, new in rename.items()):
+        return
+    st.objs = {rename.get(oid, oid): o for oid, o in objs.items() if rename.get(oid, oid)}
+
+
+# The ids State.new_id gives (a site, a number when taken) and the folded ones: others
+# (`@c->ssl`, a parameter's field) are looked up by name.
+_SITE_ID = re.compile(r"@\d+:\d+(?:[#~]\d+)?")
+
+
+def _named_ids(st: State) -> set[str]:
+    """Object ids the state refers to other than as an owner's member: variables'
+    values (also inside status results), slots, owners."""
+    named: set[str] = set()
+    todo: list = list(st.env.values())
+    while todo:
+        v = todo.pop()
+        if isinstance(v, str):
+            named.add(v)
+        elif isinstance(v, tuple):
+            todo.extend(v)
+        elif isinstance(v, frozenset):
+            todo.extend(v)
+    for o in st.objs.values():
+        if o.owner:
+            named.add(o.owner)
+        for _, v in o.slots:
+            named.add(v)
+    return named
 
 
 def _keep_memory(st: State, kept: frozenset, memory: "_MemoryKeys") -> None:
