@@ -248,7 +248,7 @@ def _serve_loop(double_free: bool = False, addressed: bool = False) -> ir.Functi
     ctx = f.param("ctx", "SSL_CTX")
     s, peer = f.local("s", "SSL"), f.local("peer", "X509")
     if addressed:
-        f.stmt(2, call("forget", ir.Unary("&", s), ir.Unary("&", peer)))
+        f.stmt(2, call("forget", ir.AddrOf(s), ir.AddrOf(peer)))
     with f.while_(3, call("keep_going")):
         f.stmt(4, assign(s, call("SSL_new", ctx, returns="SSL")))
         with f.if_(5, ne(s, NULL)):

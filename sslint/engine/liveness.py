@@ -12,35 +12,74 @@ from sslint.engine.state import State, is_obj
 
 
 def live_variables(fn: ir.Function) -> list[frozenset[str]]:
-    """Variables that may still be read at or after each node (live-in). A node that
-    assigns a local variable (`x = ...`, not `x += ...`) ends the life of the value it
-    held: before it, the variable is live only if a path reads it first."""
-    var_lists = ir.node_vars(fn)
+    """Variables that may still be read at or after each node (live-in), before being
+    assigned again: a local that a node sets with `=` (and does not otherwise read) is
+    dead before it, so what it held on the way there no longer splits states. Locals
+    whose address is taken may be read through a pointer: never killed."""
+    walked = ir.node_exprs(fn)
+    taken = address_taken(fn)
+
+    def kills(n: ir.Node) -> set[str]:
+        targets = [t for t in _certain_assignments(n.expr)
+                   if t.scope == "local" and t.key not in taken]
+        return _only_written(walked[n.id], targets) if targets else set()
 
     def uses(n: ir.Node) -> set[str]:
-        keys = [x.key for x in var_lists[n.id]]
-        target = killed(n)
-        if target is not None and keys.count(target) == 1:
-            return set(keys) - {target}  # only written here, not read (x = f(x) reads)
-        return set(keys)
-    return _liveness(fn, uses, killed)
+        return {x.key for x in walked[n.id] if isinstance(x, ir.Var)} - kills(n)
+    return _liveness(fn, uses, kills)
 
 
-def killed(n: ir.Node) -> str | None:
-    """The local variable (or parameter) this node overwrites whatever it reads."""
-    e = n.expr
-    if n.kind == "expr" and isinstance(e, ir.Assign) and e.op in ("=", "decl") \
-            and isinstance(e.target, ir.Var) and e.target.scope in ("local", "param"):
-        return e.target.key
-    return None
+def _certain_assignments(e: ir.Expr | None) -> list[ir.Var]:
+    """Variables that `=` sets whenever e is evaluated (not behind `&&`, `||`, `?:`)."""
+    out = []
+    stack = [e]
+    while stack:
+        e = stack.pop()
+        if e is None:
+            continue
+        if isinstance(e, ir.Assign):
+            if e.op == "=" and isinstance(e.target, ir.Var):
+                out.append(e.target)
+            stack.append(e.value)
+        elif isinstance(e, ir.Binary):
+            stack.append(e.lhs)
+            if e.op not in ("&&", "||"):
+                stack.append(e.rhs)
+        elif isinstance(e, ir.CondExpr):
+            stack.append(e.cond)
+        elif isinstance(e, ir.Call):
+            stack.extend(e.args)
+        elif isinstance(e, ir.Unary):
+            stack.append(e.operand)
+    return out
+
+
+def _only_written(exprs: tuple[ir.Expr, ...], targets: list[ir.Var]) -> set[str]:
+    """The targets that the node mentions only as assignment targets."""
+    mentions: dict[str, int] = {}
+    for x in exprs:
+        if isinstance(x, ir.Var):
+            mentions[x.key] = mentions.get(x.key, 0) + 1
+    written: dict[str, int] = {}
+    for t in targets:
+        written[t.key] = written.get(t.key, 0) + 1
+    return {k for k, n in written.items() if mentions.get(k, 0) == n}
 
 
 def address_taken(fn: ir.Function) -> frozenset[str]:
-    """Variables whose address the function takes: read through a pointer, where
-    liveness does not see them."""
-    return frozenset(x.operand.key for exprs in ir.node_exprs(fn) for x in exprs
-                     if isinstance(x, ir.Unary) and x.op == "&"
-                     and isinstance(x.operand, ir.Var))
+    """Variables whose address the function takes (`&x`, `&x.f`): a pointer may read
+    or write them where their name does not appear."""
+    out = set()
+    for exprs in ir.node_exprs(fn):
+        for x in exprs:
+            if isinstance(x, ir.AddrOf):
+                e = x.operand
+                while isinstance(e, (ir.Member, ir.Index)) and not (
+                        isinstance(e, ir.Member) and e.arrow):
+                    e = e.base
+                if isinstance(e, ir.Var):
+                    out.add(e.key)
+    return frozenset(out)
 
 
 def live_facts(fn: ir.Function, handle_of) -> list[frozenset[str]]:
@@ -59,18 +98,21 @@ def live_facts(fn: ir.Function, handle_of) -> list[frozenset[str]]:
 
 
 def _liveness(fn: ir.Function, uses_of, kills_of=None) -> list[frozenset[str]]:
-    """Names used at or after each node (live-in): a backward fixpoint over bitsets,
-    one bit per name; a node's kill (kills_of) is live before it only if it uses it."""
+    """Names used at or after each node (live-in) and not set again before: a backward
+    fixpoint over bitsets, one bit per name."""
     bit: dict[str, int] = {}
     uses = []
-    keep = []  # per node: the bits that pass through it (all but its kill)
+    keep = []  # per node: the bits that flow through it (all but its kills)
     for n in fn.nodes:
         mask = 0
         for k in uses_of(n):
             mask |= 1 << bit.setdefault(k, len(bit))
         uses.append(mask)
-        kill = kills_of(n) if kills_of else None
-        keep.append(-1 if kill is None else ~(1 << bit.setdefault(kill, len(bit))))
+        killed = 0
+        if kills_of is not None:
+            for k in kills_of(n):
+                killed |= 1 << bit.setdefault(k, len(bit))
+        keep.append(~killed)
     preds: list[list[int]] = [[] for _ in fn.nodes]
     for n in fn.nodes:
         for s in n.succ:
@@ -82,10 +124,10 @@ def _liveness(fn: ir.Function, uses_of, kills_of=None) -> list[frozenset[str]]:
     while work:
         i = work.popleft()
         queued[i] = False
-        after = 0
+        out = 0
         for s in succs[i]:
-            after |= live[s]
-        new = uses[i] | (after & keep[i])
+            out |= live[s]
+        new = uses[i] | (out & keep[i])
         if new != live[i]:
             live[i] = new
             for p in preds[i]:
@@ -100,6 +142,15 @@ def _liveness(fn: ir.Function, uses_of, kills_of=None) -> list[frozenset[str]]:
             cache[mask] = frozenset(k for i, k in enumerate(names) if mask >> i & 1)
         out.append(cache[mask])
     return out
+
+
+def local_root(path: str, params: frozenset[str], taken: frozenset[str]) -> str:
+    """The local variable an access path starts at (`x`, `x->f`, `*x`), or "" for a
+    parameter's, a global's, or a local whose address is taken (read elsewhere)."""
+    if path.startswith("g:") or path[0] == COND_PREFIX:
+        return ""
+    root = _root(path)
+    return "" if root in params or root in taken else root
 
 
 def _root(path: str) -> str:

@@ -8,8 +8,10 @@ the whole function the same way.
 """
 from __future__ import annotations
 
+import re
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sslint.core import ir
@@ -19,8 +21,9 @@ from sslint.engine.evaluate import Evaluator
 from sslint.engine.eventlog import EventLog
 from sslint.engine.lifecycle import Lifecycle
 from sslint.engine.paths import handle_of_expr
-from sslint.engine.liveness import address_taken, live_facts, live_variables, prune_dead
-from sslint.engine.state import ALLOC, NULL, PARAM, Obj, State, is_obj
+from sslint.engine.liveness import (address_taken, live_facts, live_variables,
+                                    local_root, prune_dead)
+from sslint.engine.state import ALLOC, NULL, PARAM, Obj, State, Value, is_obj
 from sslint.engine.summary import SummaryCollector
 from sslint.core.events import CallbackReturn, Event, Leak, UncheckedReturn
 from sslint.core.findings import Loc, Step
@@ -64,11 +67,9 @@ class Engine:
         self.exits = 0  # states that reached an exit
         self.owed_at_exit: dict[Loc, int] = {}  # site -> exits still owing a taken ref
         self.live = live_variables(fn)
-        # Local handle variables whose dead bindings may be dropped (not those read
-        # through a pointer, where liveness does not see the reads).
-        self.unbindable = frozenset(
-            x.key for xs in ir.node_vars(fn) for x in xs
-            if x.scope == "local" and x.handle) - address_taken(fn)
+        self.params = frozenset(p.key for p in fn.params)
+        self.taken = address_taken(fn)
+        self.roots: dict[str, str] = {}  # env key -> its local root variable, or ""
         # Path feasibility's facts, only where the function tests something twice.
         self.remembers = bool(self.eval.tested or self.eval.retested)
         self.facts = live_facts(fn, handle_of_expr) if self.remembers else []
@@ -111,9 +112,9 @@ class Engine:
         joined: the first times keeping the facts they agree on, then none (a
         bounded number of passes per core, however many facts)."""
         prune_dead(s2, self.live[succ])
-        if self.unbindable:
-            self.unbind_dead(s2, self.live[succ])
+        self.forget_dead_handles(s2, self.live[succ])
         renumber(s2)
+        _fold_members(s2)
         if self.remembers:
             # Past the cap, facts only multiply what is dropped anyway.
             core, memory = self.memory.split(s2, _NO_FACTS if self.partial else self.facts[succ])
@@ -140,22 +141,42 @@ class Engine:
         bucket[core] = memory
         return True
 
-    def unbind_dead(self, st: State, live: frozenset[str]) -> None:
-        """Forget dead local variables' destroyed or NULL handles, which no finding can
-        come from any more: kept, a loop that allocates and frees a handle per
-        iteration made a new state every time round (a new object id at the same
-        site, the old one held by the dead variable), 25 per node in such loops."""
-        env, objs = st.env, st.objs
-        dead = [(k, v) for k, v in env.items() if k in self.unbindable and k not in live]
-        for k, oid in dead:
-            o = objs.get(oid)
-            if o is None or not (o.refs <= 0 or o.null == NULL) or o.origin == PARAM \
-                    or oid.startswith(self.field_roots) \
-                    or any(x.owner == oid for x in objs.values()):
+    def forget_dead_handles(self, st: State, live: frozenset[str]) -> None:
+        """Drop what locals nobody reads any more hold (`x`, `x->f`), when the handle
+        there owes nothing (it cannot leak through them), together with the objects
+        only they reached: otherwise a loop's last iteration's borrowed pointers and
+        NULL checks multiply the states. Unless a handle that still owes would then
+        be lost (its leak is reported at the exit, as before)."""
+        roots = self.roots
+        dead = []
+        for k, v in st.env.items():
+            if not is_obj(v):
                 continue
+            root = roots.get(k)
+            if root is None:
+                root = roots[k] = local_root(k, self.params, self.taken)
+            if root and root not in live:
+                o = st.objs.get(v)
+                if o is None or (o.origin != PARAM and (
+                        o.owe <= 0 or o.destroyed or o.unknown or o.null == NULL)):
+                    dead.append(k)
+        if not dead:
+            return
+        env = dict(st.env)
+        for k in dead:
             del env[k]
-            if oid not in env.values():
+        lost = _unreachable(env, st.objs, self.model.kinds.container)
+        objs = st.objs
+        for oid in lost:
+            o = objs[oid]
+            if o.origin == PARAM or oid.startswith(self.field_roots):
+                continue
+            if self.leak_candidate(o) and not self.in_container(st, o):
+                return  # it still owes: keep it where the exit will see it
+        for oid in lost:
+            if objs[oid].origin != PARAM and not oid.startswith(self.field_roots):
                 del objs[oid]
+        st.env = env
 
     def final_events(self) -> list[Event]:
         events = self.log.sorted()
@@ -305,21 +326,8 @@ class Engine:
 
     def collect(self, st: State, loc: Loc) -> None:
         """Drop objects no variable reaches any more; an owned one is a leak here."""
-        live = {v for v in st.env.values() if is_obj(v)}
         objs = st.objs
-        if len(live) == len(objs):
-            return
-        changed = True
-        while changed:  # objects owned by a live object live too (an SSL's BIOs)
-            changed = False
-            for oid, o in objs.items():
-                if oid not in live and o.owner and o.owner in live and o.origin != "borrow" \
-                        and not self.model.kinds.container(objs[o.owner].kind):
-                    # (a stack's elements no variable names are the stack's business:
-                    # kept, each push in a loop would be a new state)
-                    live.add(oid)
-                    changed = True
-        for oid in [i for i in objs if i not in live]:
+        for oid in _unreachable(st.env, objs, self.model.kinds.container):
             o = objs[oid]
             if o.origin == PARAM or oid.startswith(self.field_roots):
                 continue  # kept: the function's summary asks what became of it
@@ -355,6 +363,82 @@ def _mentions(v, oid: str) -> bool:
     if isinstance(v, (tuple, frozenset)):
         return any(x == oid or _mentions(x, oid) for x in v)
     return False
+
+
+def _unreachable(env: dict[str, Value], objs: dict[str, Obj],
+                 container: Callable[[str], bool]) -> list[str]:
+    """The objects no variable reaches, directly or through an owner that is not a
+    container (a stack's elements no variable names are the stack's business: kept,
+    each push in a loop would be a new state)."""
+    live = {v for v in env.values() if is_obj(v)}
+    if len(live) == len(objs):
+        return []
+    changed = True
+    while changed:  # objects owned by a live object live too (an SSL's BIOs)
+        changed = False
+        for oid, o in objs.items():
+            if oid not in live and o.owner and o.owner in live and o.origin != "borrow" \
+                    and not container(objs[o.owner].kind):
+                live.add(oid)
+                changed = True
+    return [i for i in objs if i not in live]
+
+
+def _fold_members(st: State) -> None:
+    """Objects that only an owner holds (certificates added to an SSL_CTX in a loop)
+    and nothing names: those alike are one, under an id made of their site, so that
+    each turn of the loop does not make a new state. Their events are keyed by site
+    and would be the same for each."""
+    objs = st.objs
+    members = [oid for oid, o in objs.items() if o.owner and _SITE_ID.fullmatch(oid)]
+    if not members:
+        return
+    named = _named_ids(st)
+    members = [oid for oid in members if oid not in named]
+    if not members:
+        return
+    alike: dict[str, dict[str, list[str]]] = {}  # base id -> description -> ids
+    for oid in members:
+        o = objs[oid]
+        base = oid.split("#", 1)[0].split("~", 1)[0]
+        alike.setdefault(base, {}).setdefault(
+            repr((o.key(), o.freed_in_chain, o.cause, o.owner_kind)), []).append(oid)
+    rename: dict[str, str] = {}
+    for base, groups in alike.items():
+        for i, desc in enumerate(sorted(groups)):
+            ids = groups[desc]
+            rename[ids[0]] = f"{base}~{i}"
+            for dup in ids[1:]:
+                rename[dup] = ""
+    if all(old == new for old, new in rename.items()):
+        return
+    st.objs = {rename.get(oid, oid): o for oid, o in objs.items() if rename.get(oid, oid)}
+
+
+# The ids State.new_id gives (a site, a number when taken) and the folded ones: others
+# (`@c->ssl`, a parameter's field) are looked up by name.
+_SITE_ID = re.compile(r"@\d+:\d+(?:[#~]\d+)?")
+
+
+def _named_ids(st: State) -> set[str]:
+    """Object ids the state refers to other than as an owner's member: variables'
+    values (also inside status results), slots, owners."""
+    named: set[str] = set()
+    todo: list = list(st.env.values())
+    while todo:
+        v = todo.pop()
+        if isinstance(v, str):
+            named.add(v)
+        elif isinstance(v, tuple):
+            todo.extend(v)
+        elif isinstance(v, frozenset):
+            todo.extend(v)
+    for o in st.objs.values():
+        if o.owner:
+            named.add(o.owner)
+        for _, v in o.slots:
+            named.add(v)
+    return named
 
 
 def _keep_memory(st: State, kept: frozenset, memory: "_MemoryKeys") -> None:
