@@ -124,10 +124,10 @@ def _liveness(fn: ir.Function, uses_of, kills_of=None) -> list[frozenset[str]]:
     while work:
         i = work.popleft()
         queued[i] = False
-        out = 0
+        after = 0
         for s in succs[i]:
-            out |= live[s]
-        new = uses[i] | (out & keep[i])
+            after |= live[s]
+        new = uses[i] | (after & keep[i])
         if new != live[i]:
             live[i] = new
             for p in preds[i]:
