@@ -17,7 +17,7 @@ from sslint.workers.runner import Job, Unit, run_unit
 FOLDER = TESTDATA / "noheaders"
 INCLUDE = FOLDER / "include"
 WITH_HEADERS = ["config_header.c", "foreach_loops.c", "export_macros.c", "conn_struct.c",
-                "version_checks.c"]
+                "version_checks.c", "check_macros.c"]
 
 
 @pytest.fixture(scope="module")
