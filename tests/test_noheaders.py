@@ -17,7 +17,7 @@ from sslint.workers.runner import Job, Unit, run_unit
 FOLDER = TESTDATA / "noheaders"
 INCLUDE = FOLDER / "include"
 WITH_HEADERS = ["config_header.c", "foreach_loops.c", "export_macros.c", "conn_struct.c",
-                "version_checks.c"]
+                "version_checks.c", "check_macros.c"]
 
 
 @pytest.fixture(scope="module")
@@ -177,6 +177,12 @@ def test_a_backend_switch_naming_openssl_is_guessed(job):
                 if n.code == "guessed-defines").endswith("-DENABLE_CRYPTO_OPENSSL")
     assert _infer("#ifdef USE_SSL_SESSION_CACHE\nvoid f(void *c) { SSL_free(c); }\n"
                   "#endif\n") == ["USE_SSL_SESSION_CACHE"]
+    # The library's name as a project spells it (libcoap's COAP_WITH_LIBOPENSSL);
+    # another library's never, spelled either way.
+    for name, guessed in (("PROJ_WITH_LIBOPENSSL", True), ("WITH_LIBGNUTLS", False),
+                          ("PROJ_WITH_LIBWOLFSSL", False)):
+        assert _infer(f"#ifdef {name}\nvoid f(void *c) {{ SSL_free(c); }}\n"
+                      "#endif\n") == ([name] if guessed else [])
 
 
 def test_a_switch_of_the_files_own_header_is_guessed(job):

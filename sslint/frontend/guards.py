@@ -31,12 +31,12 @@ _WORD = re.compile(rb"\b\w+")
 _DEFINED_TEST = re.compile(r"\bdefined\s*(?:\(\s*[A-Za-z_]\w*\s*\)|[A-Za-z_]\w*)")
 
 _POSITIVE = re.compile(r"^(USE|USING|HAVE|HAS|WITH|ENABLE|ENABLED|BUILD|SUPPORT|CONFIG|FEATURE)_"
-                       r"|(^|_)(SSL|TLS|OPENSSL|CRYPTO)(_|$)")
+                       r"|(^|_)(LIB)?(SSL|TLS|OPENSSL|CRYPTO)(_|$)")  # COAP_WITH_LIBOPENSSL
 _NEGATIVE = re.compile(r"(^|_)(NO|NOT|NONE|DISABLE|DISABLED|DISABLES|WITHOUT|SKIP|LACK|LACKS|"
                        r"MISSING|BROKEN|FAKE|STUB|DUMMY|AVOID|NEED|NEEDS|BUGGY|OLD|LEGACY)(_|$)")
 # Other TLS libraries (some of them also have OpenSSL's function names) and
 # platforms: a switch for them is no feature of an OpenSSL build.
-_ELSEWHERE = re.compile(r"(^|_)(WOLF[A-Z0-9]*|GNUTLS|MBED[A-Z0-9]*|POLARSSL|NSS|SCHANNEL|"
+_ELSEWHERE = re.compile(r"(^|_)(LIB)?(WOLF[A-Z0-9]*|GNUTLS|MBED[A-Z0-9]*|POLARSSL|NSS|SCHANNEL|"
                         r"BEARSSL|LIBRESSL|BORING[A-Z0-9]*|AWSLC|AWS|RUSTLS|SECTRANSP|"
                         r"SECURE_?TRANSPORT|AXTLS|CYASSL|MATRIXSSL|S2N|BOTAN|WIN[A-Z0-9]*|W32|"
                         r"APPLE|DARWIN|MAC|MACOS|MACOSX|OSX|IOS|ANDROID|VMS|CYGWIN|MINGW|MSVC|"

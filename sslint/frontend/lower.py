@@ -189,8 +189,22 @@ class Lowerer:
             if _is_noreturn(e):
                 self.add_node("sink", None, self.loc(c))
                 self.tails = []
+            else:
+                checked = _checked_assignment(c, e)
+                if checked is not None:
+                    self.check_macro(c, checked)
         else:
             self.opaque_stmt(c)
+
+    def check_macro(self, c: ci.Cursor, target: ir.Expr) -> None:
+        """`MEM(p = f());` with MEM undeclared (a header-less parse lacks the macro):
+        a check that ends the path when the value assigned is NULL, as such macros
+        do; the path goes on only where `p` is not NULL."""
+        loc = self.loc(c)
+        nid = self.add_node("branch", target, loc)
+        go_on = self.new("expr")
+        self.nodes[nid].succ = [go_on, self.new("sink", None, loc)]
+        self.tails = [go_on]
 
     def compound_stmt(self, c: ci.Cursor) -> None:
         for ch in clangx.children(c):
@@ -582,6 +596,22 @@ def _is_void_pointer(t: ci.Type) -> bool:
         return False
     p = t.get_pointee()
     return p.kind == ci.TypeKind.VOID and not p.is_const_qualified()
+
+
+def _checked_assignment(c: ci.Cursor, e: ir.Expr) -> ir.Expr | None:
+    """The target of `NAME(v = ...)` as a whole statement, NAME a function without a
+    prototype (implicitly declared: an unknown macro) and `v` a variable or field."""
+    if not (isinstance(e, ir.Call) and len(e.args) == 1 and isinstance(e.args[0], ir.Assign)
+            and e.args[0].op == "=" and isinstance(e.args[0].target, (ir.Var, ir.Member))):
+        return None
+    ref = _strip(c).referenced
+    try:
+        no_proto = (ref is not None and ref.kind == K.FUNCTION_DECL
+                    and ref.type.kind == ci.TypeKind.FUNCTIONNOPROTO
+                    and ref.get_definition() is None)
+    except Exception:  # noqa: BLE001 - unusual declarations: an ordinary call
+        return None
+    return e.args[0].target if no_proto else None
 
 
 def _is_noreturn(e: ir.Expr) -> bool:
