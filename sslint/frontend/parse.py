@@ -70,7 +70,7 @@ def parse_file(path: str, args: list[str]) -> ParsedFile:
         source = fh.read()
     defines = guessed_defines(path, source, args)
     try:
-        tu, errs, shim, names = parse(path, args + [f"-D{d}" for d in defines])
+        tu, errs, shim, names = parse(path, args + [f"-D{d}" for d in defines], source)
     except ci.TranslationUnitLoadError as exc:
         raise ParseFailure(str(exc)) from None
     return ParsedFile(source, _definitions(tu, source), errs, shim, tu, names, defines)
@@ -158,7 +158,7 @@ def clang_args(args: list[str] | tuple[str, ...]) -> list[str]:
 Parsed = tuple[ci.TranslationUnit, list[Diagnostic], bool, list[str]]
 
 
-def parse(path: str, args: list[str]) -> Parsed:
+def parse(path: str, args: list[str], source: bytes | None = None) -> Parsed:
     """Parse with KeepGoing; retry with the OpenSSL fallback shim when the handle
     types are missing, then with declarations guessed for what else is missing
     (sslint.frontend.recover). Returns (tu, error diagnostics, used the shim, the
@@ -170,12 +170,12 @@ def parse(path: str, args: list[str]) -> Parsed:
     error, the file is parsed again without it, so results never depend on the PCH.
     """
     try:
-        return _parse(path, args)
+        return _parse(path, args, source)
     finally:
         watchdog.mark_parsed()  # the file's analysis time limit starts now
 
 
-def _parse(path: str, args: list[str]) -> Parsed:
+def _parse(path: str, args: list[str], source: bytes | None) -> Parsed:
     full = clang_args(args)
     bpath = os.fsencode(path)
     bargs = [os.fsencode(a) for a in full]
@@ -198,8 +198,9 @@ def _parse(path: str, args: list[str]) -> Parsed:
     tu = index().parse(bpath, args=bargs, options=KEEP_GOING)
     errs = diags.errors(tu, path)
     from sslint.frontend.apigen import include_folders  # apigen imports this module
-    wanted = fallback.headers_for(_read_small(path) or b"", include_folders(args)) \
-        if errs else ()
+    if errs and source is None:  # the caller's bytes, else read once here
+        source = _read_small(path)
+    wanted = fallback.headers_for(source or b"", include_folders(args)) if errs else ()
     if any(fallback.missing_openssl().search(d.message) for d in errs) or (
             wanted and not _includes_openssl(tu)):
         # A missing OpenSSL: parse again with its types declared (frontend.fallback);
@@ -209,8 +210,8 @@ def _parse(path: str, args: list[str]) -> Parsed:
         # The shim's parse is also recovery's first round (one parse less).
         del tu
         return _recovered(path, None, errs, True, index(), bargs + [b"-include", shim],
-                          [(shim, fallback.header(wanted))])
-    return _recovered(path, tu, errs, False, index(), bargs, [])
+                          [(shim, fallback.header(wanted))], source)
+    return _recovered(path, tu, errs, False, index(), bargs, [], source)
 
 
 def _includes_openssl(tu: ci.TranslationUnit) -> bool:
@@ -219,7 +220,8 @@ def _includes_openssl(tu: ci.TranslationUnit) -> bool:
 
 
 def _recovered(path: str, tu: ci.TranslationUnit | None, errs: list[Diagnostic], shim: bool,
-               idx: ci.Index, bargs: list[bytes], unsaved: list[tuple[bytes, bytes]]) -> Parsed:
+               idx: ci.Index, bargs: list[bytes], unsaved: list[tuple[bytes, bytes]],
+               source: bytes | None = None) -> Parsed:
     """The parse as it is when it has no errors, else the best of a few parses with
     the recovery prelude (same arguments and unsaved files, plus the prelude). With
     no `tu` (the errors are those of a parse without the shim) there is always at
@@ -234,7 +236,7 @@ def _recovered(path: str, tu: ci.TranslationUnit | None, errs: list[Diagnostic],
                       unsaved_files=unsaved + [(prelude, header)], options=KEEP_GOING)
         return t, diags.errors(t, path)
 
-    texts: dict[str, bytes | None] = {}
+    texts: dict[str, bytes | None] = {path: source} if source is not None else {}
 
     def text_of(name: str) -> bytes | None:
         if name not in texts:
