@@ -88,7 +88,6 @@ def _analyze(res: FileResult, parsed: ParsedFile | Snapshot, path: str, display:
     else:
         res.inputs = dependencies(parsed, path, args)
     res.toolchain = getattr(parsed.errors, "toolchain", ())
-    _report_parse_errors(res, parsed.errors, display, path, parsed.used_shim)
     _report_recovered(res, parsed.recovered, display)
     _report_guessed_defines(res, parsed.guessed_defines, display)
     t1 = time.perf_counter()
@@ -98,6 +97,12 @@ def _analyze(res: FileResult, parsed: ParsedFile | Snapshot, path: str, display:
     run.lower_planned(plan)
     callbacks = find_callbacks(run.lowered_functions(), run.model)
     run.analyse_each(plan, callbacks)
+    if parsed.errors and not plan.concerns_openssl():
+        # Nothing here names a lifecycle function: the errors cannot hide a finding
+        # (a file of a tree checked without its headers). Said once for the run.
+        res.unrelated_errors = True
+    else:
+        _report_parse_errors(res, parsed.errors, display, path, parsed.used_shim)
     res.field_handled = frozenset(run.handled.union(*(
         mentioned_fields(fn.source, fn.start, fn.end, run.only_uses) for fn in plan.order
         if fn not in run.read_as_ir)))
@@ -153,6 +158,14 @@ class Plan:
         """Whether the body names a lifecycle function (or a macro for one): if not,
         no rule can fire in it."""
         return self.words.among(self.words_in(fn))
+
+    def concerns_openssl(self) -> bool:
+        """Whether the file's text names a lifecycle function (or a macro for one) or
+        a callback registrar anywhere, inside a body clang kept or not."""
+        words = words_of(self.source)
+        return self.words.among(words) or bool(
+            self.registrars and self.registrars.among(words)) or any(
+            self.relevant(fn) or self.registers(fn) for fn in self.order if fn.file)
 
     def words_in(self, fn: FunctionDef) -> frozenset[bytes]:
         got = self.body_words.get(fn)
@@ -563,7 +576,8 @@ def _report_parse_errors(res: FileResult, errs: list[Diagnostic], display: str, 
             loc = Loc(name, d.line, max(1, d.col), d.line, max(1, d.col) + 1)
         first.append(Notification("warning", d.message, loc, "parse-error"))
     more = f" (the first {MAX_LISTED_ERRORS} follow)" if len(errs) > MAX_LISTED_ERRORS else ""
-    hint = "; OpenSSL's headers were not found, so handle types were assumed" if shim else ""
+    hint = ("; OpenSSL's types were undeclared (its headers not found or not included), "
+            "so they were assumed") if shim else ""
     res.notifications.append(Notification(
         "warning", f"{len(errs)} parse error(s) in {printable_path(display)}{hint}; "
         "analysed what parsed"

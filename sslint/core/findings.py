@@ -79,6 +79,9 @@ class FileResult:
     notifications: list[Notification] = field(default_factory=list)
     analyzed: bool = False  # False when the file could not be analysed at all
     parse_errors: int = 0
+    # The parse errors cannot hide a finding (the file names no OpenSSL lifecycle
+    # function): reported once for the run, not as the file's warning.
+    unrelated_errors: bool = False
     # Problems of the toolchain, not of the file (frontend.diags.Errors.toolchain):
     # reported once for the run.
     toolchain: tuple[str, ...] = ()

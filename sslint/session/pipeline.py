@@ -25,6 +25,7 @@ from sslint.engine.budget import Budget
 from sslint.core.findings import FileResult, Notification
 from sslint.frontend import toolchain
 from sslint.frontend.compdb import CompdbError
+from sslint.frontend.sources import printable_path
 from sslint.session.inputs import units_for
 from sslint.output import FORMATTERS, Report, write_atomic
 from sslint.session.postprocess import apply_baseline, baseline_snapshot, filter_results
@@ -161,6 +162,7 @@ def run(request: Request, progress: Progress | None = None) -> Report:
                      key=lambda r: order.get(r.path, len(order)))
 
     run_notes += toolchain_notes(results)
+    run_notes += unrelated_error_notes(results)
     suppressed = filter_results(results, rules, cfg)
     unchanged, absent = [], []
     if baseline is not None:
@@ -198,6 +200,24 @@ def toolchain_notes(results: list[FileResult]) -> list[Notification]:
                    f"${toolchain.RESOURCE_ENV} to a clang resource directory")
         out.append(Notification("note", msg, code="toolchain-errors"))
     return out
+
+
+UNRELATED_LISTED = 8  # files named in the note
+
+
+def unrelated_error_notes(results: list[FileResult]) -> list[Notification]:
+    """One note for the files whose parse errors cannot hide a finding (they name no
+    OpenSSL lifecycle function): a tree checked without its headers would otherwise
+    print a warning and five errors for each of them."""
+    paths = sorted(r.path for r in results if r.unrelated_errors)
+    if not paths:
+        return []
+    shown = ", ".join(printable_path(p) for p in paths[:UNRELATED_LISTED])
+    more = f" and {len(paths) - UNRELATED_LISTED} more" if len(paths) > UNRELATED_LISTED else ""
+    return [Notification(
+        "note", f"{len(paths)} file(s) had parse errors (headers or flags missing?) but "
+        f"call no OpenSSL lifecycle function, so the errors cannot hide a finding: "
+        f"{shown}{more}", code="parse-errors-unrelated")]
 
 
 def _results_cache(cache: Cache, job: Job) -> ResultsCache | None:

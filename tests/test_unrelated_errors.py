@@ -1,0 +1,69 @@
+"""A tree checked without its headers: files whose parse errors cannot hide a finding
+(they name no OpenSSL lifecycle function) are one note for the run, not a warning
+and five errors each; files with OpenSSL code keep their own parse-error warning."""
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from sslint.shell.cli import cli
+
+PLAIN = """#include "project.h"
+proj_int_t count_lines(proj_buf_t *b)
+{
+    proj_int_t n = 0;
+    PROJ_FOREACH(line, b) { n++; }
+    return n + PROJ_OK;
+}
+"""
+
+TLS = """#include "project.h"
+proj_int_t start(SSL_CTX *ctx, proj_conn_t *c)
+{
+    SSL *s = SSL_new(ctx);
+    if (s == NULL)
+        return PROJ_ERROR;
+    SSL_free(s);
+    SSL_free(s);
+    return PROJ_OK;
+}
+"""
+
+
+def _run(tmp_path, *names: str) -> dict:
+    r = CliRunner().invoke(cli, ["check", *names, "--no-cache", "--no-find-build",
+                                 "--jobs", "1", "--format", "json"])
+    assert r.exit_code in (0, 1), r.output
+    return json.loads(r.stdout)
+
+
+def _codes(out: dict) -> list[str]:
+    return [n["code"] for n in out["notifications"]]
+
+
+def test_files_without_openssl_code_are_one_note(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for i in range(3):
+        (tmp_path / f"plain{i}.c").write_text(PLAIN)
+    (tmp_path / "tls.c").write_text(TLS)
+    out = _run(tmp_path, ".")
+    assert [f["rule_id"] for f in out["findings"]] == ["SSL101"]
+    codes = _codes(out)
+    assert codes.count("parse-errors-unrelated") == 1
+    note = next(n for n in out["notifications"] if n["code"] == "parse-errors-unrelated")
+    assert note["message"].startswith("3 file(s) had parse errors")
+    assert all(f"plain{i}.c" in note["message"] for i in range(3))
+    assert "tls.c" not in note["message"]
+    # The file with OpenSSL code still says its parse errors, and only it does.
+    files = {n.get("file") for n in out["notifications"] if n["code"] == "parse-errors"}
+    assert files == {"tls.c"}
+
+
+def test_a_file_alone_with_unrelated_errors_says_so_once(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "plain.c").write_text(PLAIN)
+    out = _run(tmp_path, "plain.c")
+    assert out["findings"] == []
+    assert "parse-errors" not in _codes(out) and "parse-error" not in _codes(out)
+    assert _codes(out).count("parse-errors-unrelated") == 1
