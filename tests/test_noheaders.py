@@ -202,6 +202,28 @@ def test_a_switch_of_the_files_own_header_is_guessed(job):
                   (header,)) == ["HAVE_Z"]
 
 
+def test_a_setting_compared_to_numbers_gets_the_branchs_value(job):
+    """redis' `#if (USE_OPENSSL == 1) || ...` around its TLS code: the setting is
+    defined to the value the branch compares it to, and the leak is found as with
+    the build's -DUSE_OPENSSL=1."""
+    without = _run(job, "valued_switch.c")
+    build = _run(job, "valued_switch.c", ("-DUSE_OPENSSL=1",))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(15, "SSL103")]
+    assert next(n.message for n in without.notifications
+                if n.code == "guessed-defines").endswith("-DUSE_OPENSSL=1")
+    body = "\nvoid f(void *c) { SSL_free(SSL_new(c)); }\n#endif\n"
+    assert _infer("#if 2 == USE_TLS" + body) == ["USE_TLS=2"]
+    assert _infer("#if USE_TLS == 1 && defined(WITH_SSL)" + body) == ["USE_TLS=1", "WITH_SSL"]
+    # A plain test of a setting compared elsewhere guesses no value for it.
+    assert _infer("#ifdef USE_TLS" + body + "#if USE_TLS == 2\nint x;\n#endif\n") == []
+    assert _infer("#if USE_TLS == 1" + body + "#ifdef USE_TLS" + body) == ["USE_TLS=1"]
+    # Never two values, never a value that is another macro or a different test.
+    for cond in ("#if USE_TLS == 1 && USE_TLS == 2", "#if USE_TLS == WS_BUILTIN",
+                 "#if USE_TLS != 1", "#if USE_TLS == 0", "#if OPENSSL_API_LEVEL == 30000"):
+        assert _infer(cond + body) == [], cond
+
+
 def test_a_switch_tested_beside_a_comparison_is_guessed(job):
     """`#if defined(WITH_TLS) && OPENSSL_VERSION_NUMBER < ...` compares the version,
     not WITH_TLS: the switch is guessed for the file's `#ifdef WITH_TLS` code."""

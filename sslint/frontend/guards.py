@@ -9,7 +9,8 @@ only tests whether project switches are defined, none of them defined by anythin
 the file or its own headers show. Only names that look like a positive switch are
 ever defined (`USE_`, `HAVE_`, `WITH_`, `ENABLE_`..., or naming SSL/TLS); never
 OpenSSL's own macros, reserved names, negative switches (`NO_`, `DISABLE`) nor
-another TLS library's; never a macro compared to a value; of alternatives in one
+another TLS library's; a macro compared to a number only to that number (redis'
+`#if USE_OPENSSL == 1`), never to anything else; of alternatives in one
 `#if`/`#elif` chain, one at most, and never one that another chosen branch needs
 undefined. The parse then sees what the build compiles; the guesses are reported.
 """
@@ -25,7 +26,8 @@ MAX_CHECKS = 16   # configure's checks for OpenSSL functions
 _DIRECTIVE = re.compile(rb"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b((?:\\\n|[^\n])*)",
                         re.M)
 _DEFINE = re.compile(rb"^[ \t]*#[ \t]*(?:define|undef)[ \t]+([A-Za-z_]\w*)", re.M)
-_TOKEN = re.compile(r"\s*(?:(defined\b)|([A-Za-z_]\w*)|(&&|\|\||!|\(|\))|(\S))")
+_TOKEN = re.compile(r"\s*(?:(defined\b)|([A-Za-z_]\w*)|(&&|\|\||==|!(?!=)|\(|\))|"
+                    r"(\d+)[uUlL]*\b|(\S))")
 _COMMENT = re.compile(r"/\*.*?\*/|//.*", re.S)
 _WORD = re.compile(rb"\b\w+")
 _DEFINED_TEST = re.compile(r"\bdefined\s*(?:\(\s*[A-Za-z_]\w*\s*\)|[A-Za-z_]\w*)")
@@ -82,9 +84,9 @@ def _parse_condition(text: str) -> tuple:
     """The condition as a tree of ("or"|"and", [..]), ("not", x), ("id", NAME)."""
     toks = []
     for m in _TOKEN.finditer(_COMMENT.sub(" ", text.replace("\\\n", " "))):
-        if m.group(4):
-            raise _Unsupported(m.group(4))
-        toks.append(m.group(1) or m.group(2) or m.group(3))
+        if m.group(5):
+            raise _Unsupported(m.group(5))
+        toks.append(m.group(1) or m.group(2) or m.group(3) or int(m.group(4)))
     pos = 0
 
     def peek():
@@ -93,10 +95,16 @@ def _parse_condition(text: str) -> tuple:
     def take(expected=None):
         nonlocal pos
         tok = peek()
-        if tok is None or (expected is not None and tok != expected):
+        if tok is None or isinstance(tok, int) or (expected is not None and tok != expected):
             raise _Unsupported(tok or "end")
         pos += 1
         return tok
+
+    def take_number():
+        nonlocal pos
+        if not isinstance(peek(), int):
+            raise _Unsupported(str(peek()))
+        pos += 1
 
     def disjunction():
         terms = [conjunction()]
@@ -113,6 +121,11 @@ def _parse_condition(text: str) -> tuple:
         return terms[0] if len(terms) == 1 else ("and", terms)
 
     def unary():
+        if isinstance(peek(), int):  # `1 == NAME`
+            value = toks[pos]
+            take_number()
+            take("==")
+            return ("eq", take(), value)
         tok = take()
         if tok == "!":
             return ("not", unary())
@@ -131,6 +144,11 @@ def _parse_condition(text: str) -> tuple:
         if re.fullmatch(r"[A-Za-z_]\w*", tok):
             if peek() == "(":
                 raise _Unsupported(tok)  # a function-like macro
+            if peek() == "==":
+                take()
+                value = peek()
+                take_number()
+                return ("eq", tok, value)  # a setting compared to a number (redis')
             return ("id", tok)
         raise _Unsupported(tok)
 
@@ -141,7 +159,7 @@ def _parse_condition(text: str) -> tuple:
 
 
 def _names(tree: tuple) -> Iterable[str]:
-    if tree[0] == "id":
+    if tree[0] in ("id", "eq"):
         yield tree[1]
     elif tree[0] == "not":
         yield from _names(tree[1])
@@ -150,16 +168,48 @@ def _names(tree: tuple) -> Iterable[str]:
             yield from _names(t)
 
 
+def _valued(tree: tuple) -> Iterable[str]:
+    """The names the condition compares to a number."""
+    if tree[0] == "eq":
+        yield tree[1]
+    elif tree[0] == "not":
+        yield from _valued(tree[1])
+    elif tree[0] in ("and", "or"):
+        for t in tree[1]:
+            yield from _valued(t)
+
+
 def _negates(tree: tuple) -> bool:
-    return tree[0] == "not" or (tree[0] in ("and", "or") and any(map(_negates, tree[1])))
+    """Whether leaving names undefined may make the condition true."""
+    return tree[0] == "not" or (tree[0] == "eq" and tree[2] == 0) or \
+        (tree[0] in ("and", "or") and any(map(_negates, tree[1])))
+
+
+def _bare(defines: Iterable[str]) -> frozenset[str]:
+    """The names of defines spelt NAME or NAME=VALUE."""
+    return frozenset(d.partition("=")[0] for d in defines)
+
+
+def _clash(a: Iterable[str], b: Iterable[str]) -> bool:
+    """Whether two sets of defines give one name two values (NAME alone is 1)."""
+    value = {n: v or "1" for n, _, v in (d.partition("=") for d in a)}
+    return any(value.get(n, v or "1") != (v or "1")
+               for n, _, v in (d.partition("=") for d in b))
 
 
 def _make_true(tree: tuple, ok) -> tuple[frozenset[str], frozenset[str]] | None:
-    """Names to define and names that must stay undefined for the condition to hold
-    when nothing else is defined, or None when it cannot be made to hold."""
+    """Defines (NAME, or NAME=VALUE for a comparison) and names that must stay
+    undefined for the condition to hold when nothing else is defined, or None when
+    it cannot be made to hold. `ok(name, value)` says whether a name may be defined
+    (value None: as a plain switch)."""
     kind = tree[0]
     if kind == "id":
-        return (frozenset([tree[1]]), frozenset()) if ok(tree[1]) else None
+        return (frozenset([tree[1]]), frozenset()) if ok(tree[1], None) else None
+    if kind == "eq":
+        if tree[2] == 0:  # an undefined name is 0 in #if
+            return frozenset(), frozenset([tree[1]])
+        return (frozenset([f"{tree[1]}={tree[2]}"]), frozenset()) \
+            if ok(tree[1], tree[2]) else None
     if kind == "not":
         inner = tree[1]
         if inner[0] == "id":
@@ -170,10 +220,10 @@ def _make_true(tree: tuple, ok) -> tuple[frozenset[str], frozenset[str]] | None:
         keep_out: frozenset[str] = frozenset()
         for t in tree[1]:
             got = _make_true(t, ok)
-            if got is None:
+            if got is None or _clash(define, got[0]):
                 return None
             define, keep_out = define | got[0], keep_out | got[1]
-        return None if define & keep_out else (define, keep_out)
+        return None if _bare(define) & keep_out else (define, keep_out)
     options = [got for t in tree[1] if (got := _make_true(t, ok)) is not None]
     if not options:
         return None
@@ -207,7 +257,8 @@ def infer_defines(source: bytes, headers: Iterable[bytes],
         return []
     compared: set[str] = set()   # names some condition uses in a way not read here
     tested: set[str] = set()     # names the file's own conditions test
-    chains = _chains(source, compared, tested)
+    valued: set[str] = set()     # names a condition compares to a number
+    chains = _chains(source, compared, tested, valued)
     if not tested:
         return []  # every decision below is about a name the file tests
     visible = {m.group(1).decode("latin-1") for m in _DEFINE.finditer(source)}
@@ -228,10 +279,15 @@ def infer_defines(source: bytes, headers: Iterable[bytes],
                 tree = _condition(d)
                 if tree is not None and tree[0] == "unsupported":
                     compared.update(tree[1])
-        defining.append((text, _chains(text, header_compared, set())))
+                elif tree is not None:
+                    valued.update(_valued(tree))
+        defining.append((text, _chains(text, header_compared, set(), valued)))
 
-    def ok(name: str) -> bool:
-        return name not in visible and name not in compared and switch_like(name, functions)
+    def ok(name: str, value: int | None) -> bool:
+        # A name compared to numbers is a setting of several values: it is given
+        # the value a branch compares it to, never 1 for a plain `defined` test.
+        return name not in visible and name not in compared and \
+            (value is not None or name not in valued) and switch_like(name, functions)
 
     def names_table(text: bytes, start: int, end: int) -> bool:
         return not table.isdisjoint(_WORD.findall(text, start, end))
@@ -243,34 +299,37 @@ def infer_defines(source: bytes, headers: Iterable[bytes],
     if wanted:
         def defines_wanted(text: bytes, start: int, end: int) -> bool:
             return any(m.group(1) in wanted for m in _DEFINE.finditer(text, start, end))
-        def header_ok(name: str) -> bool:
-            return ok(name) and name not in header_compared
+        def header_ok(name: str, value: int | None) -> bool:
+            return ok(name, value) and name not in header_compared
 
         for text, header_chains in defining:
             _choose(text, header_chains, visible, header_ok, defines_wanted, chosen,
                     needs_define=True)
     # configure's checks for OpenSSL functions are facts about the installed
     # OpenSSL, whichever way a branch tests them (`#ifndef HAVE_EVP_DIGESTVERIFY`).
-    define: set[str] = set(sorted(n for n in tested if n.startswith("HAVE_") and ok(n)
+    define: set[str] = set(sorted(n for n in tested if n.startswith("HAVE_") and ok(n, None)
                                   and _OPENSSL_OWNED.match(n[5:]))[:MAX_CHECKS])
     checks = frozenset(define)
     keep_out: set[str] = set()
     for names, out in chosen:
-        if names & keep_out or out & define or out & names:
+        bare = _bare(names)
+        if bare & keep_out or out & _bare(define) or out & bare or _clash(define, names):
             continue
-        if len((define | names) - set(checks)) > MAX_DEFINES:
+        if len(_bare(define | names) - checks) > MAX_DEFINES:
             break
         define |= names
         keep_out |= out
-    return sorted(define)
+    valued_names = _bare(d for d in define if "=" in d)
+    return sorted(d for d in define if d in checks or "=" in d or d not in valued_names)
 
 
 _Chain = list[tuple[tuple | None, int, int]]  # an #if's branches: (condition, start, end)
 
 
-def _chains(text: bytes, compared: set[str], tested: set[str]) -> list[_Chain]:
-    """`text`'s #if chains; adds the names conditions test (or use in a way not
-    read here) to `tested` (`compared`)."""
+def _chains(text: bytes, compared: set[str], tested: set[str],
+            valued: set[str]) -> list[_Chain]:
+    """`text`'s #if chains; adds the names conditions test (use in a way not read
+    here, compare to a number) to `tested` (`compared`, `valued`)."""
     chains: list[_Chain] = []
     stack: list[_Chain] = []
     for d in _DIRECTIVE.finditer(text):
@@ -279,6 +338,7 @@ def _chains(text: bytes, compared: set[str], tested: set[str]) -> list[_Chain]:
             compared.update(tree[1])
         elif tree is not None:
             tested.update(_names(tree))
+            valued.update(_valued(tree))
         if kind in (b"if", b"ifdef", b"ifndef"):
             stack.append([(tree, d.end(), -1)])
         elif stack and kind in (b"elif", b"else", b"endif"):
@@ -311,7 +371,7 @@ def _choose(text: bytes, chains: list[_Chain], visible: set[str], ok, wanted, ch
             names = set(_names(cond))
             if not names & visible and wanted(text, start, end):
                 got = _make_true(cond, ok)
-                if got is not None and not got[0] & earlier and (got[0] or not needs_define):
+                if got is not None and not _bare(got[0]) & earlier and (got[0] or not needs_define):
                     chosen.append((got[0], got[1] | frozenset(earlier)))
                     break  # one branch of a chain at most
             if _negates(cond):
