@@ -1,6 +1,6 @@
 """Recovery by synthetic declarations (sslint/frontend/recover.py): testdata/noheaders
 files analysed without their headers give the same findings as with them (the
-headers are in testdata/noheaders/include, passed with -I for the second run), and
+headers are in testdata/noheaders/buildonly, passed with -I for the second run), and
 say what was guessed. Each file's inline expectations are checked by
 test_testdata.py (the header-less run)."""
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sslint.frontend import fallback, guards, recover
 from sslint.workers.runner import Job, Unit, run_unit
 
 FOLDER = TESTDATA / "noheaders"
-INCLUDE = FOLDER / "include"
+INCLUDE = FOLDER / "buildonly"  # not where projectdirs looks: found only with -I
 WITH_HEADERS = ["config_header.c", "foreach_loops.c", "export_macros.c", "conn_struct.c",
                 "version_checks.c", "check_macros.c"]
 
@@ -200,6 +200,69 @@ def test_a_switch_of_the_files_own_header_is_guessed(job):
                   (header,)) == ["USE_X"]
     assert _infer("#ifdef HAVE_Z\nvoid f(void *c) { SSL_free(c); }\n#endif\n",
                   (header,)) == ["HAVE_Z"]
+
+
+def test_the_projects_include_folder_is_found_above_the_file(job):
+    """`#include <proj/conn.h>` of a src/ + include/ tree: without the build the
+    folder holding it is added as -I, so its close macro is known and the double
+    free is found as with the build's -I include."""
+    name = "tree/src/tls/conn.c"
+    without = _run(job, name)
+    build = _run(job, name, (f"-I{FOLDER / 'tree' / 'include'}",))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(12, "SSL101")]
+    note = next(n.message for n in without.notifications if n.code == "guessed-includes")
+    assert note.endswith("tree/include")
+    assert not without.parse_errors
+    assert "guessed-includes" not in [n.code for n in build.notifications]
+
+
+def test_the_projects_openssl_switch_is_guessed_from_its_headers(job):
+    """The file calls OpenSSL but never tests the switch; the struct members it
+    uses exist only under the header's `#ifdef USE_OPENSSL` (haproxy): the switch
+    is guessed and the leak is found as with the build's flags."""
+    name = "tree/src/tls/ctx.c"
+    without = _run(job, name)
+    build = _run(job, name, (f"-I{FOLDER / 'tree' / 'include'}", "-DUSE_OPENSSL"))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(9, "SSL103")]
+    assert next(n.message for n in without.notifications
+                if n.code == "guessed-defines").endswith("-DUSE_OPENSSL")
+    calls = "void f(void *c) { SSL_free(c); }\n"
+    header = "#ifdef {}\n#include <openssl/ssl.h>\nstruct t {{ SSL *s; }};\n#endif\n"
+    assert _infer(calls, (header.format("USE_OPENSSL"),)) == ["USE_OPENSSL"]
+    assert _infer(calls, (header.format("NGX_SSL"),)) == ["NGX_SSL"]
+    # Only the library's own switch, only around OpenSSL's things, only for a file
+    # that calls OpenSSL.
+    assert _infer(calls, (header.format("USE_QUIC_OPENSSL_COMPAT"),)) == []
+    assert _infer(calls, ("#ifdef USE_OPENSSL\nint plain;\n#endif\n",)) == []
+    assert _infer("int g(void);\n", (header.format("USE_OPENSSL"),)) == []
+
+
+def test_which_project_folders_are_guessed(tmp_path):
+    from sslint.frontend import projectdirs
+
+    def put(rel: str, text: str = "") -> str:
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+        return str(p)
+
+    put("repo/include/proj/a.h")
+    put("repo/src/lib/b.h")
+    put("repo/src/openssl/ssl.h")       # a vendored copy: never preferred
+    put("repo/src/core/local.h")
+    put("repo/src/core/setup.h", '#include <proj/a.h>\n')
+    (tmp_path / "repo" / ".git").mkdir()
+    put("include/above/c.h")            # above the repository's root: not searched
+    src = put("repo/src/core/x.c")
+    text = (b'#include "setup.h"\n#include "local.h"\n#include <stdio.h>\n'
+            b'#include <openssl/ssl.h>\n#include "lib/b.h"\n#include <above/c.h>\n')
+    assert projectdirs.guess(src, text, []) == [  # the file's own includes first
+        str(tmp_path / "repo" / "src"), str(tmp_path / "repo" / "include")]
+    # Any sign of the build's own folders or configuration: nothing is guessed.
+    for flag in ("-Iinc", "-DX", "-isystem/x", "-include", "-iquote."):
+        assert projectdirs.guess(src, text, [flag]) == []
 
 
 def test_a_setting_compared_to_numbers_gets_the_branchs_value(job):

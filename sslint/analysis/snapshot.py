@@ -57,6 +57,7 @@ class Snapshot:
     inputs: tuple[str, ...] | None
     parse_errors: int
     guessed_defines: list[str] = field(default_factory=list)
+    guessed_includes: list[str] = field(default_factory=list)
 
 
 def keep(fn, lowered: ir.Function | Exception | None) -> KeptFunction:

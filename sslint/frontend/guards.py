@@ -49,6 +49,16 @@ _OPENSSL_OWNED = re.compile(r"^(SSL|TLS|DTLS|OPENSSL|OSSL|X509|EVP|BIO|ERR|CRYPT
                             r"RAND|CMS|CT|SCT|UI|CONF|SHA\d*|MD\d|AES|DES|HEADER)_")
 
 
+# A switch that is the library's name alone (USE_OPENSSL, NGX_SSL, WITH_TLS,
+# COAP_WITH_LIBOPENSSL): only such a switch is guessed from the headers alone, not
+# an optional part (USE_QUIC_OPENSSL_COMPAT).
+_LIBRARY = re.compile(r"^([A-Z0-9]+_)?(USE_|WITH_|HAVE_|ENABLE_|BUILD_)?(LIB)?(OPENSSL|SSL|TLS)$")
+_LIBRARY_BRANCH = re.compile(rb"^[ \t]*#[ \t]*(?:if|ifdef|elif)\b[^\n]*(?:SSL|TLS)", re.M)
+# What says a header's branch is OpenSSL's: its headers, its types.
+_OPENSSL_TEXT = re.compile(rb"<openssl/|\b(?:SSL|SSL_CTX|SSL_SESSION|BIO|X509|X509_\w+|"
+                           rb"EVP_\w+|OCSP_\w+|STACK_OF)\b")
+
+
 class _Unsupported(Exception):
     """A condition this reading does not evaluate (a comparison, a call, a number)."""
 
@@ -253,14 +263,16 @@ def infer_defines(source: bytes, headers: Iterable[bytes],
     `functions` are the table's, for the OpenSSL version the parse sees. `headers`
     is iterated only when the file's conditions test a name (it may read files)."""
     table = _words(functions)
-    if not any(d.group(1) != b"ifndef" for d in _DIRECTIVE.finditer(source)):
-        return []
     compared: set[str] = set()   # names some condition uses in a way not read here
     tested: set[str] = set()     # names the file's own conditions test
     valued: set[str] = set()     # names a condition compares to a number
-    chains = _chains(source, compared, tested, valued)
-    if not tested:
-        return []  # every decision below is about a name the file tests
+    chains = _chains(source, compared, tested, valued) \
+        if any(d.group(1) != b"ifndef" for d in _DIRECTIVE.finditer(source)) else []
+    # A file that calls OpenSSL is built with the project's OpenSSL switch, also
+    # when only its headers test it (haproxy's struct members under USE_OPENSSL).
+    calls_openssl = not table.isdisjoint(_WORD.findall(source))
+    if not tested and not calls_openssl:
+        return []  # every decision below is about a name the file or its headers test
     visible = {m.group(1).decode("latin-1") for m in _DEFINE.finditer(source)}
     # The headers only say which of those names are defined or compared: a header
     # that does not hold any of them as text cannot (most of a build's headers).
@@ -270,7 +282,11 @@ def infer_defines(source: bytes, headers: Iterable[bytes],
     # switch for that code too: its chains are read as the file's own.
     defining: list[tuple[bytes, list]] = []
     header_compared: set[str] = set()   # names any read header compares
+    library: list[tuple[bytes, list]] = []  # headers with a branch under a library switch
     for text in headers:
+        if calls_openssl and _LIBRARY_BRANCH.search(text):
+            visible.update(m.group(1).decode("latin-1") for m in _DEFINE.finditer(text))
+            library.append((text, _chains(text, header_compared, set(), valued)))
         if not any(n in text for n in needles):
             continue
         visible.update(m.group(1).decode("latin-1") for m in _DEFINE.finditer(text))
@@ -305,6 +321,16 @@ def infer_defines(source: bytes, headers: Iterable[bytes],
         for text, header_chains in defining:
             _choose(text, header_chains, visible, header_ok, defines_wanted, chosen,
                     needs_define=True)
+    def library_ok(name: str, value: int | None) -> bool:
+        return ok(name, value) and name not in header_compared and \
+            bool(_LIBRARY.match(name))
+
+    def names_openssl(text: bytes, start: int, end: int) -> bool:
+        return names_table(text, start, end) or bool(_OPENSSL_TEXT.search(text, start, end))
+
+    for text, header_chains in library:
+        _choose(text, header_chains, visible, library_ok, names_openssl, chosen,
+                needs_define=True)
     # configure's checks for OpenSSL functions are facts about the installed
     # OpenSSL, whichever way a branch tests them (`#ifndef HAVE_EVP_DIGESTVERIFY`).
     define: set[str] = set(sorted(n for n in tested if n.startswith("HAVE_") and ok(n, None)

@@ -15,7 +15,7 @@ import clang.cindex as ci
 
 from sslint.core import ir
 from sslint.workers import watchdog
-from sslint.frontend import clangx, diags, fallback, guards, pch, recover
+from sslint.frontend import clangx, diags, fallback, guards, pch, projectdirs, recover
 from sslint.frontend.diags import Diagnostic
 from sslint.frontend.localheaders import local_header_texts
 from sslint.frontend.lower import lower_function
@@ -61,6 +61,7 @@ class ParsedFile:
     _tu: ci.TranslationUnit = field(repr=False)
     recovered: list[str] = field(default_factory=list)  # names the recovery declared
     guessed_defines: list[str] = field(default_factory=list)  # switches frontend.guards set
+    guessed_includes: list[str] = field(default_factory=list)  # frontend.projectdirs' -I
 
 
 def parse_file(path: str, args: list[str]) -> ParsedFile:
@@ -68,12 +69,15 @@ def parse_file(path: str, args: list[str]) -> ParsedFile:
     when it cannot be read, ParseFailure when libclang cannot parse it."""
     with open(path, "rb") as fh:
         source = fh.read()
+    folders = projectdirs.guess(path, source, args)
+    args = args + [f"-I{d}" for d in folders]
     defines = guessed_defines(path, source, args)
     try:
         tu, errs, shim, names = parse(path, args + [f"-D{d}" for d in defines], source)
     except ci.TranslationUnitLoadError as exc:
         raise ParseFailure(str(exc)) from None
-    return ParsedFile(source, _definitions(tu, source), errs, shim, tu, names, defines)
+    return ParsedFile(source, _definitions(tu, source), errs, shim, tu, names, defines,
+                      folders)
 
 
 _CONFIGURING = ("-D", "-U", "-include", "--include", "-imacros", "--imacros")
