@@ -2,7 +2,8 @@
 database's arguments and with none at all (a pre-commit hook without -p and with
 --no-find-build), in this process, one file at a time.
 
-    python bench/headerless.py DB_FOLDER [DB_FOLDER...] [--files-from NAME] [--json OUT]
+    python bench/headerless.py DB_FOLDER [DB_FOLDER...] [--json OUT]
+        [--headerless-replace /src/=/clean/]
 
 Each DB_FOLDER holds compile_commands.json (and, optionally, files.txt: the files
 to use, relative to the database's `directory`). Per project it prints: functions
@@ -28,6 +29,7 @@ from sslint.frontend import recover_text  # noqa: E402
 from sslint.frontend.compdb import load_compdb  # noqa: E402
 from sslint.workers.runner import Job, Unit, run_unit  # noqa: E402
 
+REPLACE: tuple[str, ...] = ()  # --headerless-replace
 _seen: dict[str, object] = {}   # per file: relevant, lost, (file, name, analysed) of each
 _timing: dict[str, float] = {}
 
@@ -95,19 +97,26 @@ def run(db: str, mode: str) -> dict:
         if wanted is not None and rel not in wanted:
             continue
         args = tuple(c.args) if mode == "build" else ()
+        path = c.file
+        if mode != "build" and REPLACE:  # the same file in an unconfigured copy
+            path = path.replace(*REPLACE, 1)
         _seen.clear()
         _timing.clear()
-        res = run_unit(job, Unit(c.file, rel, args))
+        res = run_unit(job, Unit(path, rel, args))
         out["files"] += 1
         out["relevant"] += _seen.get("relevant", 0)
         out["lost"] += _seen.get("lost", 0)
-        out["functions"] += [[rel if not f else f, n, ok] for f, n, ok in _seen.get("names", [])]
+        back = (lambda f: f.replace(REPLACE[1], REPLACE[0], 1)) if mode != "build" and REPLACE \
+            else (lambda f: f)
+        out["functions"] += [[rel if not f else back(f), n, ok]
+                             for f, n, ok in _seen.get("names", [])]
         out["parse"] += res.parse_seconds
         if "recover" in _timing:
             out["recover"] += _timing["recover"]
             out["rounds"] += _timing["rounds"]
             out["recovered_files"] += 1
-        out["findings"] += [[f.loc.file, f.loc.line, f.rule_id, f.message] for f in res.findings]
+        out["findings"] += [[back(f.loc.file), f.loc.line, f.rule_id, f.message]
+                            for f in res.findings]
         out["lost_at"] += [[n.loc.file if n.loc else rel, n.loc.line if n.loc else 0, n.message]
                            for n in res.notifications
                            if n.code in ("unparsable-statement", "internal-error", "time-limit")]
@@ -135,7 +144,8 @@ def timing(dbs: list[str], reps: int) -> None:
             if wanted is not None and os.path.relpath(c.file, c.directory) not in wanted:
                 continue
             t_off, t_on, names = [], [], []
-            with open(c.file, "rb") as fh:
+            path = c.file.replace(*REPLACE, 1) if REPLACE else c.file
+            with open(path, "rb") as fh:
                 raw = fh.read()
             for _ in range(reps):
                 for mode, out in ((off_learn, t_off), (learn, t_on)):
@@ -144,7 +154,7 @@ def timing(dbs: list[str], reps: int) -> None:
                     # repetition (those of headers shared by files are, as in a run).
                     recover_text._TEXTS.pop(raw, None)
                     t0 = time.process_time()  # CPU: the machine may be shared
-                    parsed = parse_file(c.file, [])
+                    parsed = parse_file(path, [])
                     out.append(time.process_time() - t0)
                     if mode is learn:
                         names = parsed.recovered
@@ -164,9 +174,16 @@ def main() -> None:
     ap.add_argument("--json")
     ap.add_argument("--no-recover", action="store_true", help="as before recovery existed")
     ap.add_argument("--rounds", type=int, help="recovery rounds at most (default: recover's)")
+    ap.add_argument("--headerless-replace", metavar="FROM=TO",
+                    help="header-less runs read each file at its path with FROM replaced by "
+                         "TO: a copy of the tree never configured (the build's tree holds "
+                         "generated headers a checkout lacks)")
     ap.add_argument("--timing", type=int, metavar="REPS",
                     help="only time header-less parses, recovery on and off, REPS times")
     a = ap.parse_args()
+    if a.headerless_replace:
+        global REPLACE
+        REPLACE = tuple(a.headerless_replace.split("=", 1))
     os.environ["LIBCLANG_NOTHREADS"] = "1"
     if a.rounds:
         recover.MAX_ROUNDS = a.rounds

@@ -5,6 +5,8 @@ say what was guessed. Each file's inline expectations are checked by
 test_testdata.py (the header-less run)."""
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from conftest import TESTDATA
 
@@ -25,8 +27,23 @@ def job() -> Job:
     return Job(tuple(r.rule.id for r in all_rules()), (), Options())
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _without_buildonly(tmp_path_factory):
+    """The header-less runs read a copy of the folder without buildonly/: in place,
+    frontend/projectdirs.py would find those headers in the tree (as it should),
+    and these tests are about files whose headers the tree does not hold."""
+    global HIDDEN
+    HIDDEN = tmp_path_factory.mktemp("noheaders") / "noheaders"
+    shutil.copytree(FOLDER, HIDDEN, ignore=shutil.ignore_patterns("buildonly"))
+    yield
+    HIDDEN = FOLDER
+
+
+HIDDEN = FOLDER
+
+
 def _run(job: Job, name: str, args: tuple[str, ...] = ()):
-    path = str(FOLDER / name)
+    path = str(HIDDEN / name)
     res = run_unit(job, Unit(path, path, args))
     assert res.analyzed
     return res
@@ -152,17 +169,26 @@ def test_feature_switches_are_guessed_as_the_build_sets_them(job):
 def test_switches_a_config_header_defines_are_not_guessed(job):
     """A build configured by a generated header reached through `#include <...>`
     and -I (nginx's ngx_auto_config.h; no -D at all): the header defines the switch,
-    so nothing is guessed. Without the build the switch is guessed, same findings."""
+    so nothing is guessed. Without the build and that header, the switch is
+    guessed, same findings."""
     folder = FOLDER / "configured"
     build = _run(job, "configured/digest.c",
                  ("-I", str(folder / "include"), "-I", str(folder / "objs")))
     assert "guessed-defines" not in [n.code for n in build.notifications]
     assert not build.parse_errors
+    # In a configured tree the folders are found without the build (projectdirs):
+    # the generated header still decides.
+    without = _run(job, "configured/digest.c")
+    codes = [n.code for n in without.notifications]
+    assert without.guessed_includes and "guessed-defines" not in codes
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(12, "SSL103")]
+    # Not configured (no objs/): the switch is guessed, same findings.
+    shutil.rmtree(HIDDEN / "configured" / "objs")
     without = _run(job, "configured/digest.c")
     assert "-DAPP_SSL" in next(n.message for n in without.notifications
                                if n.code == "guessed-defines")
-    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
-    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(12, "SSL103")]
+    assert sorted((f.loc.line, f.rule_id) for f in without.findings) == found
 
 
 def test_a_backend_switch_naming_openssl_is_guessed(job):
@@ -211,10 +237,10 @@ def test_the_projects_include_folder_is_found_above_the_file(job):
     build = _run(job, name, (f"-I{FOLDER / 'tree' / 'include'}",))
     found = sorted((f.loc.line, f.rule_id) for f in without.findings)
     assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(12, "SSL101")]
-    note = next(n.message for n in without.notifications if n.code == "guessed-includes")
-    assert note.endswith("tree/include")
+    assert [f.replace("\\", "/") for f in without.guessed_includes] == [
+        str(HIDDEN / "tree" / "include").replace("\\", "/")]
     assert not without.parse_errors
-    assert "guessed-includes" not in [n.code for n in build.notifications]
+    assert build.guessed_includes == ()
 
 
 def test_the_projects_openssl_switch_is_guessed_from_its_headers(job):
@@ -232,11 +258,40 @@ def test_the_projects_openssl_switch_is_guessed_from_its_headers(job):
     header = "#ifdef {}\n#include <openssl/ssl.h>\nstruct t {{ SSL *s; }};\n#endif\n"
     assert _infer(calls, (header.format("USE_OPENSSL"),)) == ["USE_OPENSSL"]
     assert _infer(calls, (header.format("NGX_SSL"),)) == ["NGX_SSL"]
+    # the project's own TLS types (nginx's ngx_ssl_connection_t) say so too
+    assert _infer(calls, ("#if (NGX_SSL)\nngx_ssl_connection_t *ssl;\n#endif\n",)) \
+        == ["NGX_SSL"]
     # Only the library's own switch, only around OpenSSL's things, only for a file
     # that calls OpenSSL.
     assert _infer(calls, (header.format("USE_QUIC_OPENSSL_COMPAT"),)) == []
     assert _infer(calls, ("#ifdef USE_OPENSSL\nint plain;\n#endif\n",)) == []
     assert _infer("int g(void);\n", (header.format("USE_OPENSSL"),)) == []
+
+
+def test_a_switch_around_members_the_file_uses_is_guessed(job):
+    """mosquitto's broker files use struct members its shared header declares only
+    under WITH_BROKER, which they never test: clang's "no member named" leads
+    recovery to the switch, and the leak is found as with the build's -DWITH_BROKER."""
+    name = "tree/src/broker/accept.c"
+    without = _run(job, name)
+    build = _run(job, name, (f"-I{FOLDER / 'tree' / 'include'}", "-DWITH_BROKER"))
+    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
+    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(10, "SSL103")]
+    assert next(n.message for n in without.notifications
+                if n.code == "guessed-defines").endswith("-DWITH_BROKER")
+    from sslint.frontend import switches
+    header = (b"#ifndef G\n#define G\nstruct s {\n#ifdef WITH_EXTRA\n  SSL *extra;\n"
+              b"  int (*cb)(int);\n#else\n  int plain;\n#endif\n"
+              b"#if defined(WITH_T) && !defined(WITH_EXTRA)\n  int t;\n#endif\n"
+              b"#ifdef NO_FEATURE\n  int nf;\n#endif\n  int always;\n};\n#endif\n")
+    assert switches.for_member([header], "s", "extra") == ["WITH_EXTRA"]
+    assert switches.for_member([header], "s", "cb") == ["WITH_EXTRA"]  # a function pointer
+    assert switches.for_member([header], "s", "t") == ["WITH_T"]
+    # not once WITH_EXTRA is guessed: the branch needs it undefined
+    assert switches.for_member([header], "s", "t", frozenset({"WITH_EXTRA"})) is None
+    for member in ("plain", "nf", "always", "missing"):   # #else, negative, no switch
+        assert switches.for_member([header], "s", member) is None, member
+    assert switches.for_member([header], "other", "extra") is None
 
 
 def test_which_project_folders_are_guessed(tmp_path):
@@ -263,6 +318,30 @@ def test_which_project_folders_are_guessed(tmp_path):
     # Any sign of the build's own folders or configuration: nothing is guessed.
     for flag in ("-Iinc", "-DX", "-isystem/x", "-include", "-iquote."):
         assert projectdirs.guess(src, text, [flag]) == []
+    # nginx's layout: <core_config.h> of src/core from src/event, found below a
+    # parent when one folder alone holds it; never another platform's port, a
+    # quoted name (any subproject may have a "config.h"), nor an ambiguous one.
+    put("repo/src/core/core_config.h")
+    put("repo/src/os/unix/port.h")
+    put("repo/src/os/win32/port.h")
+    put("repo/src/os/win32/win_only.h")
+    put("repo/src/http/config.h")
+    put("repo/src/http/twice.h")
+    put("repo/src/mail/twice.h")
+    ev = put("repo/src/event/ev.c")
+    text = (b'#include <core_config.h>\n#include <port.h>\n#include <win_only.h>\n'
+            b'#include "config.h"\n#include <twice.h>\n')
+    assert projectdirs.guess(ev, text, []) == [
+        str(tmp_path / "repo" / "src" / "core"), str(tmp_path / "repo" / "src" / "os" / "unix")]
+    # With no project root in sight (no repository, no licence file), folders below
+    # the parents may be other projects': not searched.
+    put("loose/src/core/core_config.h")
+    loose = put("loose/src/event/ev.c")
+    assert projectdirs.guess(loose, b"#include <core_config.h>\n", []) == []
+    put("loose/COPYING")
+    projectdirs._is_root.cache_clear()
+    assert projectdirs.guess(loose, b"#include <core_config.h>\n", []) == [
+        str(tmp_path / "loose" / "src" / "core")]
 
 
 def test_a_setting_compared_to_numbers_gets_the_branchs_value(job):

@@ -67,3 +67,22 @@ def test_a_file_alone_with_unrelated_errors_says_so_once(tmp_path, monkeypatch):
     assert out["findings"] == []
     assert "parse-errors" not in _codes(out) and "parse-error" not in _codes(out)
     assert _codes(out).count("parse-errors-unrelated") == 1
+
+
+def test_include_folders_found_in_the_tree_are_one_note(tmp_path, monkeypatch):
+    """Files of a src/ + include/ tree checked without flags: the folder is found
+    for each, and said once for the run, with the count of files."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "include" / "proj").mkdir(parents=True)
+    (tmp_path / "include" / "proj" / "conn.h").write_text(
+        "#include <openssl/ssl.h>\n#define PROJ_OK 0\n")
+    (tmp_path / "src").mkdir()
+    body = "#include <proj/conn.h>\nint f{0}(SSL *s) {{ SSL_free(s); return PROJ_OK; }}\n"
+    for i in range(3):
+        (tmp_path / "src" / f"f{i}.c").write_text(body.format(i))
+    out = _run(tmp_path, "src")
+    notes = [n for n in out["notifications"] if n["code"] == "guessed-includes"]
+    assert len(notes) == 1 and "file" not in notes[0]
+    assert notes[0]["message"].startswith("3 file(s) had no flags")
+    assert notes[0]["message"].endswith(": -Iinclude")
+    assert "parse-errors" not in _codes(out)  # the header was found: nothing is missing

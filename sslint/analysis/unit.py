@@ -90,7 +90,7 @@ def _analyze(res: FileResult, parsed: ParsedFile | Snapshot, path: str, display:
     res.toolchain = getattr(parsed.errors, "toolchain", ())
     _report_recovered(res, parsed.recovered, display)
     _report_guessed_defines(res, parsed.guessed_defines, display)
-    _report_guessed_includes(res, parsed.guessed_includes, display)
+    res.guessed_includes = tuple(parsed.guessed_includes)
     t1 = time.perf_counter()
     model = model.for_version(openssl_version(args))  # the table's since/until
     run = _FileRun(res, display, rules, model.copy(), opts, t1 + opts.file_timeout)
@@ -563,24 +563,6 @@ def _report_guessed_defines(res: FileResult, defines: list[str], display: str) -
             f"OpenSSL code is under (build flags missing?): "
             f"{' '.join('-D' + d for d in defines)}", Loc(display, 1, 1, 1, 1),
             "guessed-defines"))
-
-
-def _report_guessed_includes(res: FileResult, folders: list[str], display: str) -> None:
-    """Say which of the project's folders the front end added as -I by guess
-    (frontend/projectdirs.py)."""
-    if folders:
-        shown = " ".join("-I" + printable_path(_relative(f)) for f in folders)
-        res.notifications.append(Notification(
-            "note", f"parsed with {len(folders)} include folder(s) of the project found "
-            f"above the file, where its #include lines point (build flags missing?): "
-            f"{shown}", Loc(display, 1, 1, 1, 1), "guessed-includes"))
-
-
-def _relative(folder: str) -> str:
-    """A folder as the user would type it from here: relative below the current
-    directory, absolute elsewhere."""
-    rel = os.path.relpath(folder)
-    return folder if rel.startswith("..") else rel
 
 
 def _report_parse_errors(res: FileResult, errs: list[Diagnostic], display: str, path: str,

@@ -82,6 +82,9 @@ class FileResult:
     # The parse errors cannot hide a finding (the file names no OpenSSL lifecycle
     # function): reported once for the run, not as the file's warning.
     unrelated_errors: bool = False
+    # Include folders of the project found in the tree for a file parsed without
+    # flags (frontend.projectdirs): said once for the run.
+    guessed_includes: tuple[str, ...] = ()
     # Problems of the toolchain, not of the file (frontend.diags.Errors.toolchain):
     # reported once for the run.
     toolchain: tuple[str, ...] = ()

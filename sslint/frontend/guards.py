@@ -57,6 +57,7 @@ _LIBRARY_BRANCH = re.compile(rb"^[ \t]*#[ \t]*(?:if|ifdef|elif)\b[^\n]*(?:SSL|TL
 # What says a header's branch is OpenSSL's: its headers, its types.
 _OPENSSL_TEXT = re.compile(rb"<openssl/|\b(?:SSL|SSL_CTX|SSL_SESSION|BIO|X509|X509_\w+|"
                            rb"EVP_\w+|OCSP_\w+|STACK_OF)\b")
+_TLS_WORD = re.compile(rb"\b\w*_(?:ssl|tls|openssl)(?:_\w+)?\b", re.I)
 
 
 class _Unsupported(Exception):
@@ -257,6 +258,26 @@ def _condition(d: re.Match[bytes]) -> tuple | None:
         return ("unsupported", re.findall(r"[A-Za-z_]\w*", _DEFINED_TEST.sub(" ", rest)))
 
 
+_CONFIG_BRANCH = re.compile(
+    rb"^[ \t]*#[ \t]*(?:ifdef[ \t]+|if[ \t]+defined[ \t]*\(?[ \t]*)(\w*CONFIG\w*)[ \t]*\)?[ \t]*\n"
+    rb"((?:[ \t]*(?:#[ \t]*include[ \t]*[<\"][^>\"\n]+[>\"])?[ \t]*"
+    rb"(?://[^\n]*|/\*[^\n]*?\*/)?[ \t]*\n)+)"
+    rb"[ \t]*#[ \t]*endif", re.M)
+_INCLUDED = re.compile(rb'#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]')
+
+
+def config_switches(source: bytes) -> list[tuple[str, list[tuple[bool, str]]]]:
+    """autoconf's idiom: `#ifdef HAVE_CONFIG_H` around nothing but `#include
+    "config.h"`. The switches (named for a config header) whose branch only
+    includes headers, with those headers as (quoted, name)."""
+    out = []
+    for m in _CONFIG_BRANCH.finditer(source):
+        names = [(q == b'"', n.decode("latin-1")) for q, n in _INCLUDED.findall(m.group(2))]
+        if names:
+            out.append((m.group(1).decode("latin-1"), names))
+    return out
+
+
 def infer_defines(source: bytes, headers: Iterable[bytes],
                   functions: frozenset[str]) -> list[str]:
     """The switches to define for `source`'s OpenSSL code (see the module's doc):
@@ -282,11 +303,11 @@ def infer_defines(source: bytes, headers: Iterable[bytes],
     # switch for that code too: its chains are read as the file's own.
     defining: list[tuple[bytes, list]] = []
     header_compared: set[str] = set()   # names any read header compares
-    library: list[tuple[bytes, list]] = []  # headers with a branch under a library switch
+    branching: list[tuple[bytes, list]] = []  # headers with a branch under a library switch
     for text in headers:
         if calls_openssl and _LIBRARY_BRANCH.search(text):
             visible.update(m.group(1).decode("latin-1") for m in _DEFINE.finditer(text))
-            library.append((text, _chains(text, header_compared, set(), valued)))
+            branching.append((text, _chains(text, header_compared, set(), valued)))
         if not any(n in text for n in needles):
             continue
         visible.update(m.group(1).decode("latin-1") for m in _DEFINE.finditer(text))
@@ -328,8 +349,12 @@ def infer_defines(source: bytes, headers: Iterable[bytes],
     def names_openssl(text: bytes, start: int, end: int) -> bool:
         return names_table(text, start, end) or bool(_OPENSSL_TEXT.search(text, start, end))
 
-    for text, header_chains in library:
-        _choose(text, header_chains, visible, library_ok, names_openssl, chosen,
+    def names_tls(text: bytes, start: int, end: int) -> bool:
+        # the project's own TLS types too (nginx's ngx_ssl_connection_t under NGX_SSL)
+        return names_openssl(text, start, end) or bool(_TLS_WORD.search(text, start, end))
+
+    for text, header_chains in branching:
+        _choose(text, header_chains, visible, library_ok, names_tls, chosen,
                 needs_define=True)
     # configure's checks for OpenSSL functions are facts about the installed
     # OpenSSL, whichever way a branch tests them (`#ifndef HAVE_EVP_DIGESTVERIFY`).

@@ -17,6 +17,7 @@ from sslint.core import ir
 from sslint.workers import watchdog
 from sslint.frontend import clangx, diags, fallback, guards, pch, projectdirs, recover
 from sslint.frontend.diags import Diagnostic
+from sslint.frontend.localheaders import _dirs as local_dirs
 from sslint.frontend.localheaders import local_header_texts
 from sslint.frontend.lower import lower_function
 from sslint.frontend.toolchain import builtin_include_args
@@ -76,6 +77,9 @@ def parse_file(path: str, args: list[str]) -> ParsedFile:
         tu, errs, shim, names = parse(path, args + [f"-D{d}" for d in defines], source)
     except ci.TranslationUnitLoadError as exc:
         raise ParseFailure(str(exc)) from None
+    # Recovery's switches for struct members (frontend.switches) are guessed defines.
+    defines = defines + [n[2:] for n in names if n.startswith("-D")]
+    names = [n for n in names if not n.startswith("-D")]
     return ParsedFile(source, _definitions(tu, source), errs, shim, tu, names, defines,
                       folders)
 
@@ -93,10 +97,25 @@ def guessed_defines(path: str, source: bytes, args: list[str]) -> list[str]:
         return []
     from sslint.frontend.apigen import openssl_version  # apigen imports this module
 
+    # A config header the tree holds, included under the build's HAVE_CONFIG_H: its
+    # switch is the build's, and the header then says the rest (a configured tree).
+    here = os.path.dirname(os.path.abspath(path))
+    config = sorted({name for name, headers in guards.config_switches(source)
+                     if all(_found(h, quoted, here, args) for quoted, h in headers)})
+
     def headers():  # read only if the file's conditions make them matter
         yield from local_header_texts(path, source, args, angle=True)
 
-    return guards.infer_defines(source, headers(), recover.table_functions(openssl_version(args)))
+    return config + guards.infer_defines(
+        source, headers(), recover.table_functions(openssl_version(args)))
+
+
+def _found(name: str, quoted: bool, here: str, args: list[str]) -> bool:
+    """Whether clang finds the header with these arguments (the -iquote and -I
+    folders; the includer's folder first for "name")."""
+    quote, normal = local_dirs(args)
+    folders = ([here] + quote + normal) if quoted else normal
+    return any(os.path.isfile(os.path.join(d, name)) for d in folders)
 
 
 def _definitions(tu: ci.TranslationUnit, source: bytes) -> list[FunctionDef]:
@@ -214,8 +233,8 @@ def _parse(path: str, args: list[str], source: bytes | None) -> Parsed:
         # The shim's parse is also recovery's first round (one parse less).
         del tu
         return _recovered(path, None, errs, True, index(), bargs + [b"-include", shim],
-                          [(shim, fallback.header(wanted))], source)
-    return _recovered(path, tu, errs, False, index(), bargs, [], source)
+                          [(shim, fallback.header(wanted))], source, args)
+    return _recovered(path, tu, errs, False, index(), bargs, [], source, args)
 
 
 def _includes_openssl(tu: ci.TranslationUnit) -> bool:
@@ -225,7 +244,7 @@ def _includes_openssl(tu: ci.TranslationUnit) -> bool:
 
 def _recovered(path: str, tu: ci.TranslationUnit | None, errs: list[Diagnostic], shim: bool,
                idx: ci.Index, bargs: list[bytes], unsaved: list[tuple[bytes, bytes]],
-               source: bytes | None = None) -> Parsed:
+               source: bytes | None = None, args: list[str] | None = None) -> Parsed:
     """The parse as it is when it has no errors, else the best of a few parses with
     the recovery prelude (same arguments and unsaved files, plus the prelude). With
     no `tu` (the errors are those of a parse without the shim) there is always at
@@ -253,8 +272,17 @@ def _recovered(path: str, tu: ci.TranslationUnit | None, errs: list[Diagnostic],
             tu = idx.parse(bpath, args=bargs, unsaved_files=unsaved, options=KEEP_GOING)
             errs = diags.errors(tu, path)
         return tu, errs, shim, []
+    headers: list[bytes] | None = None
+
+    def header_texts() -> list[bytes]:  # the project's headers, read once if asked
+        nonlocal headers
+        if headers is None:
+            headers = local_header_texts(path, text_of(path) or b"", args or [], angle=True)
+        return headers
+
     best, best_errs, names = recover.recover(errs, reparse, text_of, _protected(), path,
-                                             must_reparse=tu is None)
+                                             must_reparse=tu is None,
+                                             header_texts=header_texts)
     if best is None:
         assert tu is not None  # must_reparse gives a translation unit
         return tu, errs, shim, []

@@ -4,23 +4,28 @@ A build passes `-I include` or `-I src` so that `#include <haproxy/ssl_sock.h>` 
 `#include "lib/tls/tortls.h"` resolve; without it clang drops every declaration
 those headers make, and recovery has to guess what the project's headers would
 have said. Most such headers are in the tree, beside or above the file: here the
-file's own includes (and those of its quoted headers in its folder) that clang
-would not find are looked up in the file's folder and its parents, up to the
-repository's root, as `NAME` and `include/NAME`. A folder that holds one becomes
-a `-I`. Only without the build: any -I, -D or forced include in the arguments
-says the build chose the folders. System folders are never added, nor a folder
-for OpenSSL's own headers (the installed ones are the build's).
+file's own includes (and those of the project headers they reach) that clang would
+not find are looked up in the file's folder and its parents, up to the
+project's root (a repository, or the folder of its licence), as `NAME` and
+`include/NAME`; a `<NAME>` found nowhere there is looked up one and two folders
+below them (nginx's src/core), when the root was seen, exactly one folder holds
+it and it is no other platform's port. A folder that holds one
+becomes a `-I`. Only without the build: any -I, -D or forced include in the
+arguments says the build chose the folders. System folders are never added, nor a
+folder for OpenSSL's own headers (the installed ones are the build's).
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 
-MAX_DIRS = 4     # folders added
+MAX_DIRS = 8     # folders added
 MAX_UP = 4       # parents of the file's folder searched (fewer at a repository root)
 MAX_DEPTH = 3    # include levels read for names of more folders
 MAX_HEADERS = 48
-_ROOT_MARKS = (".git", ".hg", ".svn")
+MAX_SUBFOLDERS = 200  # per parent, one and two levels below it
+_ROOT_MARKS = (".git", ".hg", ".svn", ".bzr")
 _INCLUDE = re.compile(rb'^[ \t]*#[ \t]*include[ \t]*(?:"([^"\n]+)"|<([^>\n]+)>)', re.M)
 _BUILD = ("-I", "-iquote", "-isystem", "-idirafter", "-D", "-include", "--include",
           "-imacros", "--imacros", "-iprefix", "-iwithprefix")
@@ -46,7 +51,7 @@ def guess(path: str, source: bytes, args: list[str] | tuple[str, ...]) -> list[s
                 (os.path.join(d, name) for d in found
                  if os.path.isfile(os.path.join(d, name))), None)
             if got is None and not name.startswith(".") and not _system(name):
-                folder = _search(here, name)
+                folder = _search(here, name, quoted)
                 if folder is not None and len(found) < MAX_DIRS:
                     found.append(folder)
                     got = os.path.join(folder, name)
@@ -59,14 +64,62 @@ def guess(path: str, source: bytes, args: list[str] | tuple[str, ...]) -> list[s
     return found
 
 
-def _search(here: str, name: str) -> str | None:
+def _search(here: str, name: str, quoted: bool) -> str | None:
     """The folder above `here` (or `here` itself) holding `name` as NAME or
-    include/NAME, if any, and not a system folder."""
-    for d in _parents(here):
+    include/NAME; else, for `<name>`, the one subfolder of theirs holding it
+    (nginx's src/core for <ngx_config.h>, from src/event); never a system folder."""
+    parents, rooted = _parents(here)
+    for d in parents:
         for c in (os.path.join(d, "include"), d):
             if os.path.isfile(os.path.join(c, name)):
                 return None if c.startswith(_SYSTEM) else c
+    if quoted or "/" in name or not rooted:
+        # "config.h" may be any subproject's; and without a project root in sight,
+        # the folders below the parents may be other projects' (a folder of
+        # checkouts): only the build knows.
+        return None
+    for d in parents:
+        hits = [c for c in _subfolders(d) if os.path.isfile(os.path.join(c, name))
+                and not _OTHER_PLATFORM.search(os.path.relpath(c, d))]
+        if hits:
+            # Two folders with the header: which one the build uses is unknown.
+            return hits[0] if len(hits) == 1 and not hits[0].startswith(_SYSTEM) else None
     return None
+
+
+# A folder for another platform's port (nginx's src/os/win32): the #include naming
+# it sits in a branch the build does not take on this one.
+_OTHER_PLATFORM = re.compile(r"(^|[/_.-])(win\d*|windows|w32|mingw|cygwin|msvc|vms|darwin|"
+                             r"macos|osx|ios|android|haiku|os2|amiga)($|[/_.-])", re.I)
+
+
+_SUBFOLDERS: dict[str, list[str]] = {}
+
+
+def _subfolders(top: str) -> list[str]:
+    """The folders one and two levels below `top` (not hidden ones), at most
+    MAX_SUBFOLDERS, nearest first; listed once per process."""
+    got = _SUBFOLDERS.get(top)
+    if got is None:
+        got = []
+        level = [top]
+        for _ in range(2):
+            below = []
+            for d in level:
+                try:
+                    with os.scandir(d) as entries:
+                        below += sorted(e.path for e in entries
+                                        if not e.name.startswith(".") and e.is_dir())
+                except OSError:
+                    continue
+                if len(got) + len(below) >= MAX_SUBFOLDERS:
+                    break
+            got += below[:MAX_SUBFOLDERS - len(got)]
+            level = below
+        if len(_SUBFOLDERS) > 256:
+            _SUBFOLDERS.clear()
+        _SUBFOLDERS[top] = got
+    return got
 
 
 def _system(name: str) -> bool:
@@ -80,19 +133,32 @@ def _names(text: bytes) -> list[tuple[bool, str]]:
             for m in _INCLUDE.finditer(text)]
 
 
-def _parents(here: str) -> list[str]:
-    """`here` and its parents, up to MAX_UP of them, stopping at a repository root."""
+def _parents(here: str) -> tuple[list[str], bool]:
+    """`here` and its parents, up to MAX_UP of them, stopping at the project's root
+    (a repository, or the folder of its licence); whether that root was reached."""
     out = []
     d = here
     for _ in range(MAX_UP + 1):
         out.append(d)
-        if any(os.path.exists(os.path.join(d, m)) for m in _ROOT_MARKS):
-            break
+        if _is_root(d):
+            return out, True
         parent = os.path.dirname(d)
         if parent == d:
             break
         d = parent
-    return out
+    return out, False
+
+
+_LICENCE = re.compile(r"(?i)^(licen[cs]e|copying)([._-]\w+)*$")
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_root(folder: str) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(e.name in _ROOT_MARKS or _LICENCE.match(e.name) for e in entries)
+    except OSError:
+        return False
 
 
 def _read(path: str) -> bytes | None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from sslint.frontend import recover_text as rt
-from sslint.frontend import diags
+from sslint.frontend import diags, switches
 from sslint.frontend.diags import Diagnostic
 from sslint.model.api import ApiModel, builtin_fallback_types, builtin_kinds
 
@@ -93,8 +93,13 @@ class Guesses:
     protos: dict[str, str] = field(default_factory=dict)  # a function -> its prototype
     enums: set[str] = field(default_factory=set)           # incomplete enum types
     rounds: int = 0
+    # Feature switches that bring a missing member into a struct of the project's
+    # headers (frontend.switches): NAME or NAME=VALUE.
+    switches: set[str] = field(default_factory=set)
+    header_texts: Callable[[], list[bytes]] | None = field(default=None, repr=False)
     _texts: dict[str, rt.Text] = field(default_factory=dict, repr=False)
     _members_done: set[tuple[str, str, str, int]] = field(default_factory=set, repr=False)
+    _switch_asked: set[tuple[str, str]] = field(default_factory=set, repr=False)
 
     def names(self) -> list[str]:
         """The recovered names, for the user: types, values, macros, struct tags."""
@@ -102,6 +107,7 @@ class Guesses:
                *self.exprs, *self.stmts, *self.members, *self.definers]
         out += [f"struct {t}" for t in self.undefined_tags - self.banned]
         out += [f"enum {e}" for e in self.enums - self.banned]
+        out += [f"-D{s}" for s in self.switches]  # parse.parse_file reports these apart
         return sorted(set(out) - self.banned)
 
     # ---- the prelude ---------------------------------------------------------------
@@ -111,6 +117,9 @@ class Guesses:
                  "#ifndef offsetof", "#define offsetof(t, m) __builtin_offsetof(t, m)", "#endif",
                  "#ifndef NULL", "#define NULL ((void *)0)", "#endif",
                  "extern void *__sslint_next(void);", "extern int __sslint_more(void);"]
+        for s in sorted(self.switches):  # before the file's headers: the prelude comes first
+            name, _, value = s.partition("=")
+            lines.append(f"#define {name} {value or 1}")
         for a in sorted(self.attrs - self.banned):
             lines.append(f"#define {a}")
         for w in sorted(self.wrappers - self.banned):
@@ -298,6 +307,9 @@ class Guesses:
             return
         if msg.startswith("no member named"):
             owner = rt.owner_tag(msg[m.end():] if m else "")
+            if owner is not None and m is not None and not owner.startswith("__sslint_") \
+                    and owner not in self.undefined_tags and owner not in self.tags:
+                self._member_switch(owner, m.group(1))
             if owner is not None:
                 if spelled:
                     self._chain(owner, text, off)
@@ -505,6 +517,17 @@ class Guesses:
         else:
             self.types.setdefault(name, _type_kind(name))
 
+    def _member_switch(self, tag: str, member: str) -> None:
+        """A struct of the project's headers lacks `member`: the switch that brings
+        it in, when the member is declared under one (frontend.switches)."""
+        if self.header_texts is None or len(self.switches) >= switches.MAX_SWITCHES \
+                or (tag, member) in self._switch_asked:
+            return
+        self._switch_asked.add((tag, member))
+        got = switches.for_member(self.header_texts(), tag, member, frozenset(self.switches))
+        if got and len(self.switches | set(got)) <= switches.MAX_SWITCHES:
+            self.switches.update(got)
+
     def _chain(self, tag: str, text: bytes, off: int) -> None:
         """Fields for the chain of members that starts at `off` (at a member name)."""
         while True:
@@ -653,13 +676,14 @@ def _loop_macro(name: str, count: int, assigned: tuple[int, ...]) -> str:
 
 def recover(errs: list[Diagnostic], reparse: Callable[[bytes], tuple[object, list[Diagnostic]]],
             text_of: Callable[[str], bytes | None], protected: frozenset[str],
-            main: str, must_reparse: bool = False
+            main: str, must_reparse: bool = False,
+            header_texts: Callable[[], list[bytes]] | None = None
             ) -> tuple[object | None, list[Diagnostic], list[str]]:
     """Parse again with guessed declarations while that removes errors from `main`.
     Returns (the best translation unit, or None when none beat the first parse; its
     errors; the names guessed for it). With `must_reparse` the first round's parse
     is kept whatever it learnt (the first parse lacked something else, the shim)."""
-    guesses = Guesses()
+    guesses = Guesses(header_texts=header_texts)
     best: tuple[object | None, list[Diagnostic], list[str]] = (None, errs, [])
     score = _score(errs, main)
     lines: list[tuple[int, int]] | None = None

@@ -163,6 +163,7 @@ def run(request: Request, progress: Progress | None = None) -> Report:
 
     run_notes += toolchain_notes(results)
     run_notes += unrelated_error_notes(results)
+    run_notes += guessed_include_notes(results)
     suppressed = filter_results(results, rules, cfg)
     unchanged, absent = [], []
     if baseline is not None:
@@ -218,6 +219,39 @@ def unrelated_error_notes(results: list[FileResult]) -> list[Notification]:
         "note", f"{len(paths)} file(s) had parse errors (headers or flags missing?) but "
         f"call no OpenSSL lifecycle function, so the errors cannot hide a finding: "
         f"{shown}{more}", code="parse-errors-unrelated")]
+
+
+FOLDERS_LISTED = 8
+
+
+def guessed_include_notes(results: list[FileResult]) -> list[Notification]:
+    """One note for the include folders found in the tree for files given no flags
+    (frontend.projectdirs), most used first."""
+    counts: dict[str, int] = {}
+    files = 0
+    for r in results:
+        files += bool(r.guessed_includes)
+        for f in r.guessed_includes:
+            counts[f] = counts.get(f, 0) + 1
+    if not counts:
+        return []
+    ranked = sorted(counts, key=lambda f: (-counts[f], f))
+    shown = " ".join("-I" + printable_path(_as_typed(f)) for f in ranked[:FOLDERS_LISTED])
+    more = f" and {len(ranked) - FOLDERS_LISTED} more" if len(ranked) > FOLDERS_LISTED else ""
+    return [Notification(
+        "note", f"{files} file(s) had no flags naming the project's folders (build flags "
+        f"missing?), so the folders their #include lines point to were found in the tree "
+        f"and added: {shown}{more}", code="guessed-includes")]
+
+
+def _as_typed(folder: str) -> str:
+    """A folder as the user would type it here: relative below the current
+    directory, absolute elsewhere."""
+    try:
+        rel = os.path.relpath(folder)
+    except ValueError:
+        return folder
+    return folder if rel.startswith("..") else rel
 
 
 def _results_cache(cache: Cache, job: Job) -> ResultsCache | None:
