@@ -265,7 +265,30 @@ def test_the_projects_openssl_switch_is_guessed_from_its_headers(job):
     # that calls OpenSSL.
     assert _infer(calls, (header.format("USE_QUIC_OPENSSL_COMPAT"),)) == []
     assert _infer(calls, ("#ifdef USE_OPENSSL\nint plain;\n#endif\n",)) == []
-    assert _infer("int g(void);\n", (header.format("USE_OPENSSL"),)) == []
+    # A file that calls nothing of OpenSSL but reaches its headers is built with the
+    # switch too (others' summaries may use its functions: openvpn's ssl.c).
+    assert _infer("int g(void);\n", (header.format("USE_OPENSSL"),)) == ["USE_OPENSSL"]
+    assert _infer("int g(void);\n", ("#ifdef USE_OPENSSL\nstruct t { SSL *s; };\n#endif\n",)) \
+        == []
+    assert _infer(calls, (header.format("ENABLE_CRYPTO_OPENSSL"),)) == ["ENABLE_CRYPTO_OPENSSL"]
+
+
+def test_configures_checks_for_system_headers(tmp_path):
+    """`#ifdef HAVE_SYS_SOCKET_H` around `#include <sys/socket.h>` (openvpn's
+    syshead.h, without its config.h): defined when this system has the header,
+    whether or not the file calls OpenSSL; a name that is not the header's, never."""
+    checks = guards.header_checks([
+        b"#ifdef HAVE_SYS_SOCKET_H\n#include <sys/socket.h>\n#endif\n"
+        b"#if defined(HAVE_NO_SUCH_THING_H)\n#include <no/such_thing.h>\n#endif\n"
+        b"#ifdef HAVE_FOO_H\n#include <bar.h>\n#endif\n"])
+    assert checks == [("HAVE_SYS_SOCKET_H", "sys/socket.h"),
+                      ("HAVE_NO_SUCH_THING_H", "no/such_thing.h")]
+    src = tmp_path / "net.c"
+    src.write_text("#ifdef HAVE_SYS_SOCKET_H\n#include <sys/socket.h>\n#endif\n"
+                   "#ifdef HAVE_NO_SUCH_THING_H\n#include <no/such_thing.h>\n#endif\n"
+                   "int g(void) { return 0; }\n")
+    assert parse_mod.guessed_defines(str(src), src.read_bytes(), []) == ["HAVE_SYS_SOCKET_H"]
+    assert parse_mod.guessed_defines(str(src), src.read_bytes(), ["-DX"]) == []
 
 
 def test_a_switch_around_members_the_file_uses_is_guessed(job):

@@ -558,11 +558,19 @@ def _report_recovered(res: FileResult, names: list[str], display: str) -> None:
 def _report_guessed_defines(res: FileResult, defines: list[str], display: str) -> None:
     """Say which feature switches the front end defined by guess (frontend/guards.py)."""
     if defines:
+        # configure's checks for system headers (HAVE_SYS_SOCKET_H) come by the dozen:
+        # counted, not listed.
+        checks = [d for d in defines if d.startswith("HAVE_") and d.endswith("_H")]
+        switches = [d for d in defines if d not in checks]
+        said = (f"{len(switches)} guessed feature switch(es) that the file's OpenSSL code "
+                f"is under (build flags missing?): {' '.join('-D' + d for d in switches)}"
+                if switches else "")
+        if checks:
+            said += ("; and " if said else "") + (
+                f"{len(checks)} of configure's checks for system headers this system has "
+                f"({checks[0]}…)")
         res.notifications.append(Notification(
-            "note", f"parsed with {len(defines)} guessed feature switch(es) that the file's "
-            f"OpenSSL code is under (build flags missing?): "
-            f"{' '.join('-D' + d for d in defines)}", Loc(display, 1, 1, 1, 1),
-            "guessed-defines"))
+            "note", f"parsed with {said}", Loc(display, 1, 1, 1, 1), "guessed-defines"))
 
 
 def _report_parse_errors(res: FileResult, errs: list[Diagnostic], display: str, path: str,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 MAX_DEFINES = 8   # feature switches
 MAX_CHECKS = 16   # configure's checks for OpenSSL functions
@@ -52,7 +52,8 @@ _OPENSSL_OWNED = re.compile(r"^(SSL|TLS|DTLS|OPENSSL|OSSL|X509|EVP|BIO|ERR|CRYPT
 # A switch that is the library's name alone (USE_OPENSSL, NGX_SSL, WITH_TLS,
 # COAP_WITH_LIBOPENSSL): only such a switch is guessed from the headers alone, not
 # an optional part (USE_QUIC_OPENSSL_COMPAT).
-_LIBRARY = re.compile(r"^([A-Z0-9]+_)?(USE_|WITH_|HAVE_|ENABLE_|BUILD_)?(LIB)?(OPENSSL|SSL|TLS)$")
+_LIBRARY = re.compile(r"^([A-Z0-9]+_)?(USE_|WITH_|HAVE_|ENABLE_|BUILD_)?(CRYPTO_)?(LIB)?"
+                      r"(OPENSSL|SSL|TLS)$")  # ENABLE_CRYPTO_OPENSSL too
 _LIBRARY_BRANCH = re.compile(rb"^[ \t]*#[ \t]*(?:if|ifdef|elif)\b[^\n]*(?:SSL|TLS)", re.M)
 # What says a header's branch is OpenSSL's: its headers, its types.
 _OPENSSL_TEXT = re.compile(rb"<openssl/|\b(?:SSL|SSL_CTX|SSL_SESSION|BIO|X509|X509_\w+|"
@@ -266,6 +267,41 @@ _CONFIG_BRANCH = re.compile(
 _INCLUDED = re.compile(rb'#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]')
 
 
+_HEADER_CHECK = re.compile(
+    rb"^[ \t]*#[ \t]*(?:ifdef[ \t]+|if[ \t]+defined[ \t]*\(?[ \t]*)(HAVE_\w+_H)\b[^\n]*\n"
+    rb"[ \t]*#[ \t]*include[ \t]*<([^>\n]+)>", re.M)
+MAX_HEADER_CHECKS = 64
+
+
+def header_checks(texts: Iterable[bytes]) -> list[tuple[str, str]]:
+    """configure's checks for system headers, `#ifdef HAVE_SYS_SOCKET_H` then
+    `#include <sys/socket.h>`: (switch, header) where the switch is the header's
+    name as configure spells it."""
+    out: dict[str, str] = {}
+    for text in texts:
+        for name, header in _header_checks_in(text):
+            out.setdefault(name, header)
+            if len(out) >= MAX_HEADER_CHECKS:
+                return list(out.items())
+    return list(out.items())
+
+
+@lru_cache(maxsize=4096)
+def _header_checks_in(text: bytes) -> tuple[tuple[str, str], ...]:
+    out = []
+    if b"HAVE_" in text:
+        for m in _HEADER_CHECK.finditer(text):
+            name, header = m.group(1).decode("latin-1"), m.group(2).decode("latin-1")
+            if name == "HAVE_" + re.sub(r"[^A-Za-z0-9]", "_", header).upper():
+                out.append((name, header))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _library_branch(text: bytes) -> bool:
+    return bool(_LIBRARY_BRANCH.search(text))
+
+
 def config_switches(source: bytes) -> list[tuple[str, list[tuple[bool, str]]]]:
     """autoconf's idiom: `#ifdef HAVE_CONFIG_H` around nothing but `#include
     "config.h"`. The switches (named for a config header) whose branch only
@@ -282,18 +318,19 @@ def infer_defines(source: bytes, headers: Iterable[bytes],
                   functions: frozenset[str]) -> list[str]:
     """The switches to define for `source`'s OpenSSL code (see the module's doc):
     `functions` are the table's, for the OpenSSL version the parse sees. `headers`
-    is iterated only when the file's conditions test a name (it may read files)."""
+    (the texts of the headers the file reaches) may read files."""
     table = _words(functions)
     compared: set[str] = set()   # names some condition uses in a way not read here
     tested: set[str] = set()     # names the file's own conditions test
     valued: set[str] = set()     # names a condition compares to a number
     chains = _chains(source, compared, tested, valued) \
         if any(d.group(1) != b"ifndef" for d in _DIRECTIVE.finditer(source)) else []
-    # A file that calls OpenSSL is built with the project's OpenSSL switch, also
-    # when only its headers test it (haproxy's struct members under USE_OPENSSL).
+    # A file that calls OpenSSL, or includes headers that include OpenSSL's, is built
+    # with the project's OpenSSL switch, also when only its headers test it
+    # (haproxy's struct members under USE_OPENSSL; openvpn's ssl.c reaches its
+    # backend's types only through crypto_backend.h's ENABLE_CRYPTO_OPENSSL).
     calls_openssl = not table.isdisjoint(_WORD.findall(source))
-    if not tested and not calls_openssl:
-        return []  # every decision below is about a name the file or its headers test
+    openssl_build = calls_openssl or b"<openssl/" in source
     visible = {m.group(1).decode("latin-1") for m in _DEFINE.finditer(source)}
     # The headers only say which of those names are defined or compared: a header
     # that does not hold any of them as text cannot (most of a build's headers).
@@ -305,7 +342,8 @@ def infer_defines(source: bytes, headers: Iterable[bytes],
     header_compared: set[str] = set()   # names any read header compares
     branching: list[tuple[bytes, list]] = []  # headers with a branch under a library switch
     for text in headers:
-        if calls_openssl and _LIBRARY_BRANCH.search(text):
+        openssl_build = openssl_build or b"<openssl/" in text
+        if _library_branch(text):
             visible.update(m.group(1).decode("latin-1") for m in _DEFINE.finditer(text))
             branching.append((text, _chains(text, header_compared, set(), valued)))
         if not any(n in text for n in needles):
@@ -353,7 +391,7 @@ def infer_defines(source: bytes, headers: Iterable[bytes],
         # the project's own TLS types too (nginx's ngx_ssl_connection_t under NGX_SSL)
         return names_openssl(text, start, end) or bool(_TLS_WORD.search(text, start, end))
 
-    for text, header_chains in branching:
+    for text, header_chains in branching if openssl_build else ():
         _choose(text, header_chains, visible, library_ok, names_tls, chosen,
                 needs_define=True)
     # configure's checks for OpenSSL functions are facts about the installed
@@ -381,6 +419,20 @@ def _chains(text: bytes, compared: set[str], tested: set[str],
             valued: set[str]) -> list[_Chain]:
     """`text`'s #if chains; adds the names conditions test (use in a way not read
     here, compare to a number) to `tested` (`compared`, `valued`)."""
+    chains, c, t, v = _read_chains(text)
+    compared.update(c)
+    tested.update(t)
+    valued.update(v)
+    return chains
+
+
+@lru_cache(maxsize=4096)
+def _read_chains(text: bytes) -> tuple[list[_Chain], frozenset[str], frozenset[str],
+                                       frozenset[str]]:
+    """_chains' reading, once per text: the files of a run share their headers."""
+    compared: set[str] = set()
+    tested: set[str] = set()
+    valued: set[str] = set()
     chains: list[_Chain] = []
     stack: list[_Chain] = []
     for d in _DIRECTIVE.finditer(text):
@@ -399,7 +451,7 @@ def _chains(text: bytes, compared: set[str], tested: set[str],
                 chains.append(stack.pop())
             else:
                 stack[-1].append((tree, d.end(), -1))
-    return chains
+    return chains, frozenset(compared), frozenset(tested), frozenset(valued)
 
 
 def _table_conditions(source: bytes, chains: list[_Chain], names_table) -> Iterable[tuple]:

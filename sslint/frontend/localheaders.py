@@ -53,7 +53,9 @@ def local_header_texts(path: str, source: bytes, args: list[str],
     # A build's headers include the same names from the same folders: each path is
     # made once, each folder listed once (then only the headers found are stat'ed).
     stats: dict[str, os.stat_result | None] = {}
-    paths: dict[tuple[str, str], str] = {}
+    paths = _PATHS
+    if len(paths) > 65536:
+        paths.clear()
     folders: dict[str, frozenset[str]] = {}
     todo: list[tuple[str, bytes, int, tuple | None]] = [
         (os.path.dirname(os.path.abspath(path)), source, 0, None)]
@@ -91,6 +93,9 @@ def local_header_texts(path: str, source: bytes, args: list[str],
                              (cand, st.st_mtime_ns, st.st_size)))
                 break
     return out
+
+
+_PATHS: dict[tuple[str, str], str] = {}  # (folder, name) -> normalised path: text only
 
 
 def _stat(path: str) -> os.stat_result | None:

@@ -93,7 +93,7 @@ def guessed_defines(path: str, source: bytes, args: list[str]) -> list[str]:
     code needs (frontend.guards). The headers include those of `#include <...>`
     found in the -I folders: a build may configure the project in a generated
     header reached so (nginx's ngx_auto_config.h), with no -D at all."""
-    if any(a.startswith(_CONFIGURING) for a in args) or not recover.worth_recovering(source):
+    if any(a.startswith(_CONFIGURING) for a in args):
         return []
     from sslint.frontend.apigen import openssl_version  # apigen imports this module
 
@@ -103,10 +103,24 @@ def guessed_defines(path: str, source: bytes, args: list[str]) -> list[str]:
     config = sorted({name for name, headers in guards.config_switches(source)
                      if all(_found(h, quoted, here, args) for quoted, h in headers)})
 
-    def headers():  # read only if the file's conditions make them matter
-        yield from local_header_texts(path, source, args, angle=True)
+    texts: list[bytes] | None = None
 
-    return config + guards.infer_defines(
+    def headers():  # read only if the file's conditions make them matter
+        nonlocal texts
+        if texts is None:
+            texts = local_header_texts(path, source, args, angle=True)
+        yield from texts
+
+    # Without its config.h, configure's checks for system headers are facts of
+    # this system (`#ifdef HAVE_SYS_SOCKET_H` around `#include <sys/socket.h>`).
+    checks = [] if config else sorted(
+        name for name, header in guards.header_checks([source, *headers()])
+        # OpenSSL's own are left to the fallback shim (frontend.fallback), which
+        # declares its types when they are missing, whatever the order of includes.
+        if not header.startswith("openssl/") and projectdirs.system_header(header))
+    # Also for a file that calls no OpenSSL function: others' summaries may use its
+    # functions (openvpn's ssl.c), which must see the OpenSSL build's types.
+    return config + checks + guards.infer_defines(
         source, headers(), recover.table_functions(openssl_version(args)))
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import time
 
 MAX_DIRS = 8     # folders added
 MAX_UP = 4       # parents of the file's folder searched (fewer at a repository root)
@@ -46,10 +47,9 @@ def guess(path: str, source: bytes, args: list[str] | tuple[str, ...]) -> list[s
         for quoted, name in _names(text):
             if os.path.isabs(name) or name.split("/")[0] == "openssl":
                 continue  # no folder to find, or OpenSSL's own
-            near = os.path.normpath(os.path.join(here, name)) if quoted else None
-            got = near if near and os.path.isfile(near) else next(
-                (os.path.join(d, name) for d in found
-                 if os.path.isfile(os.path.join(d, name))), None)
+            got = _file(here, name) if quoted else None
+            if got is None:
+                got = next((g for d in found if (g := _file(d, name)) is not None), None)
             if got is None and not name.startswith(".") and not _system(name):
                 folder = _search(here, name, quoted)
                 if folder is not None and len(found) < MAX_DIRS:
@@ -64,6 +64,28 @@ def guess(path: str, source: bytes, args: list[str] | tuple[str, ...]) -> list[s
     return found
 
 
+# The files of a run reach the same headers from the same folders: what exists is
+# remembered for a few seconds (not longer: an editor's server lives on while
+# files appear).
+_FRESH_S = 5.0
+_seen: dict[tuple[str, str], str | None] = {}
+_seen_since = 0.0
+
+
+def _file(folder: str, name: str) -> str | None:
+    """folder/name, normalised, when it is a file; else None."""
+    global _seen_since
+    now = time.monotonic()
+    if now - _seen_since > _FRESH_S:
+        _seen.clear()
+        _seen_since = now
+    key = (folder, name)
+    if key not in _seen:
+        path = os.path.normpath(os.path.join(folder, name))
+        _seen[key] = path if os.path.isfile(path) else None
+    return _seen[key]
+
+
 def _search(here: str, name: str, quoted: bool) -> str | None:
     """The folder above `here` (or `here` itself) holding `name` as NAME or
     include/NAME; else, for `<name>`, the one subfolder of theirs holding it
@@ -71,7 +93,7 @@ def _search(here: str, name: str, quoted: bool) -> str | None:
     parents, rooted = _parents(here)
     for d in parents:
         for c in (os.path.join(d, "include"), d):
-            if os.path.isfile(os.path.join(c, name)):
+            if _file(c, name) is not None:
                 return None if c.startswith(_SYSTEM) else c
     if quoted or "/" in name or not rooted:
         # "config.h" may be any subproject's; and without a project root in sight,
@@ -79,7 +101,7 @@ def _search(here: str, name: str, quoted: bool) -> str | None:
         # checkouts): only the build knows.
         return None
     for d in parents:
-        hits = [c for c in _subfolders(d) if os.path.isfile(os.path.join(c, name))
+        hits = [c for c in _subfolders(d) if _file(c, name) is not None
                 and not _OTHER_PLATFORM.search(os.path.relpath(c, d))]
         if hits:
             # Two folders with the header: which one the build uses is unknown.
@@ -122,12 +144,35 @@ def _subfolders(top: str) -> list[str]:
     return got
 
 
+def system_header(name: str) -> bool:
+    """Whether the system (or the compiler) has this header."""
+    return _system(name)
+
+
+@functools.lru_cache(maxsize=8192)
 def _system(name: str) -> bool:
     """Whether clang finds the header among the system's or the compiler's."""
     from sslint.frontend.toolchain import header_dirs
-    return any(os.path.isfile(os.path.join(d, name)) for d in _SYSTEM + header_dirs())
+    return any(_file(d, name) is not None for d in system_dirs() + header_dirs())
 
 
+@functools.cache
+def system_dirs() -> tuple[str, ...]:
+    """The system's header folders, multiarch ones included (Debian's
+    /usr/include/x86_64-linux-gnu holds sys/socket.h)."""
+    multiarch = sorted(os.path.join("/usr/include", e) for e in _listdir("/usr/include")
+                       if e.endswith(("-linux-gnu", "-linux-musl", "-linux-gnueabihf")))
+    return ("/usr/local/include", *multiarch, *_SYSTEM[:1], *_SYSTEM[2:])
+
+
+def _listdir(folder: str) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
+
+
+@functools.lru_cache(maxsize=4096)
 def _names(text: bytes) -> list[tuple[bool, str]]:
     return [(m.group(1) is not None, os.fsdecode(m.group(1) or m.group(2)))
             for m in _INCLUDE.finditer(text)]
@@ -162,10 +207,9 @@ def _is_root(folder: str) -> bool:
 
 
 def _read(path: str) -> bytes | None:
-    try:
-        if os.path.getsize(path) > 1 << 20:
-            return None
-        with open(path, "rb") as fh:
-            return fh.read()
-    except (OSError, ValueError):
+    """A header's bytes (at most 1 MiB), through localheaders' cache of the run."""
+    from sslint.frontend import localheaders
+    st = localheaders._stat(path)
+    if st is None or st.st_size > 1 << 20:
         return None
+    return localheaders._read(path, st, 1 << 20)
