@@ -648,6 +648,35 @@ def test_rounds_go_on_only_for_bodies_that_matter():
     assert run(lambda n: [err(4, f"B{n}_OK")]) == recover.MAX_ROUNDS == 3
 
 
+
+def test_no_round_for_errors_that_hide_nothing_analysed():
+    """The first re-parse too only for an error that may hide something analysed:
+    errors in a found header (missing its generated config) or in a body that
+    touches nothing of OpenSSL cost no parse; one at file scope (a macro that
+    defines a function) or in an included .c file's body that matters does."""
+    src = (b"#include \"impl.c\"\nint quiet(void)\n{ return C_OK; }\n"
+           b"MOCK_IMPL(int, f, (void *c))\n{ SSL_free(c); return 0; }\n")
+    impl = b"int g(void *c)\n{ SSL_free(c); return D_OK; }\n"
+    texts = {"m.c": src, "impl.c": impl, "proj.h": b"int x;\n"}
+
+    def parses(*errs) -> int:
+        done = []
+
+        def reparse(header):
+            done.append(header)
+            return object(), []
+        recover.recover(list(errs), reparse, texts.get, frozenset(), "m.c")
+        return len(done)
+
+    def err(file: str, line: int, message: str) -> parse_mod.Diagnostic:
+        return parse_mod.Diagnostic(file, line, 1, message)
+
+    assert parses(err("proj.h", 1, "unknown type name 'pthread_t'"),
+                  err("m.c", 3, "use of undeclared identifier 'C_OK'")) == 0
+    assert parses(err("m.c", 4, "unknown type name 'MOCK_IMPL'")) == 1
+    assert parses(err("impl.c", 2, "use of undeclared identifier 'D_OK'")) == 1
+
+
 def test_a_member_ending_a_sentence_is_no_struct():
     """`buf->area.` at the end of a comment's sentence: no member follows, so the
     field stays a plain value (a struct there made `buf->area` unusable)."""

@@ -688,7 +688,18 @@ def recover(errs: list[Diagnostic], reparse: Callable[[bytes], tuple[object, lis
     score = _score(errs, main)
     lines: list[tuple[int, int]] | None = None
     for r in range(MAX_ROUNDS):
-        if r > 0:
+        if r == 0 and not must_reparse:
+            # The first round only for an error that may hide something analysed:
+            # in a body where a rule may fire, or at file scope (a macro that
+            # defines a function), of the file or a .c file it includes. Errors
+            # in a found header that misses its generated config, or in a
+            # function that touches no handle, change nothing analysed.
+            try:
+                if not any(_may_matter(e, main, text_of) for e in errs):
+                    break
+            except (ValueError, IndexError, RecursionError):  # odd text: go on
+                pass
+        elif r > 0:
             # A further round only for an error left in a body where a rule may
             # fire: each costs a parse, and most files are done after one.
             if lines is None:
@@ -718,6 +729,24 @@ def recover(errs: list[Diagnostic], reparse: Callable[[bytes], tuple[object, lis
 @cache
 def _table_functions() -> frozenset[str]:
     return ApiModel().names
+
+
+def _may_matter(e: Diagnostic, main: str, text_of: Callable[[str], bytes | None]) -> bool:
+    """Whether an error of a parse lies where recovery may change what is analysed:
+    in the file or an included .c file, in a body that matters or outside every
+    body."""
+    if e.file is None or (e.file != main and not e.file.endswith(".c")):
+        return False
+    all_lines, lines = _body_lines(text_of(e.file) or b"")
+    if any(a <= e.line <= b for a, b in lines):
+        return True
+    return not any(a <= e.line <= b for a, b in all_lines)
+
+
+@lru_cache(maxsize=64)
+def _body_lines(text: bytes) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The line ranges of all the bodies in `text`, and of those that matter."""
+    return [(b.first, b.last) for b in rt.text(text).bodies], bodies_that_matter(text)
 
 
 def bodies_that_matter(text: bytes) -> list[tuple[int, int]]:
