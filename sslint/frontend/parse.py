@@ -23,9 +23,13 @@ from sslint.frontend.lower import lower_function
 from sslint.frontend.toolchain import builtin_include_args
 
 KEEP_GOING = 0x200  # CXTranslationUnit_KeepGoing: keep parsing past fatal errors
-DEFAULT_ARGS = ("-x", "c", "-std=gnu17", "-Wno-implicit-function-declaration",
-                "-Wno-int-conversion", "-Wno-incompatible-pointer-types",
-                "-Wno-implicit-int", "-ferror-limit=0")
+_RELAX = ("-Wno-implicit-function-declaration", "-Wno-int-conversion",
+          "-Wno-incompatible-pointer-types", "-Wno-implicit-int")
+DEFAULT_ARGS = ("-x", "c", "-std=gnu17", *_RELAX, "-ferror-limit=0")
+# After the user's flags: sslint reads no warning, and a build's -Werror, -Werror=...
+# or -pedantic-errors must not make a warning a parse error (an unused variable
+# would count as one), nor its GCC-only -W flags print clang's complaint per file.
+_AFTER_USER = ("-w", "-Wno-error", *_RELAX)
 
 
 
@@ -189,7 +193,8 @@ def clang_args(args: list[str] | tuple[str, ...]) -> list[str]:
     """The full libclang arguments for a file with these (sanitized) user arguments.
     Deep nesting is allowed past clang's default of 256 brackets (machine-generated
     code); user arguments come later and may lower it again."""
-    return list(DEFAULT_ARGS) + ["-fbracket-depth=1024"] + list(args) + builtin_include_args()
+    return list(DEFAULT_ARGS) + ["-fbracket-depth=1024"] + list(args) + list(_AFTER_USER) \
+        + builtin_include_args()
 
 
 Parsed = tuple[ci.TranslationUnit, list[Diagnostic], bool, list[str]]
