@@ -76,3 +76,20 @@ def test_a_file_the_database_does_not_list_gets_no_flags(tmp_path):
     other.write_text("int x;\n")
     found = BuildFinder().flags_for(str(other))
     assert found is not None and found.args is None
+
+
+def test_files_the_database_lacks_are_one_note(tmp_path):
+    """A tree checked with -p holds files its build does not compile (tests, other
+    platforms' ports): each is analysed with default flags, and said once."""
+    for name in ("built.c", "a.c", "b.c"):
+        (tmp_path / name).write_text("int f(void) { return 0; }\n")
+    db = tmp_path / "compile_commands.json"
+    db.write_text(json.dumps([{"directory": str(tmp_path), "file": "built.c",
+                               "arguments": ["cc", "-c", "built.c"]}]))
+    notes: list[Notification] = []
+    units, _ = units_for([str(tmp_path)], str(db), [], notes)
+    assert len(units) == 3
+    said = [n for n in notes if n.code == "not-in-compdb"]
+    assert len(said) == 1 and said[0].message.startswith("2 file(s) not in the compilation")
+    assert "a.c" in said[0].message and "b.c" in said[0].message
+    assert "built.c" not in said[0].message

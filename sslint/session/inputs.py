@@ -26,17 +26,17 @@ def units_for(paths: Sequence[str], compdb: str | None, base_args: list[str],
         if paths:
             files, notes = discover(list(paths))
             run_notes += notes
+            missing: list[str] = []
             for f in files:
                 cmd = find_command(commands, f)
                 if cmd is None:
-                    run_notes.append(Notification(
-                        "note", f"{printable_path(f)} is not in the compilation database; "
-                        "using default flags", code="not-in-compdb"))
+                    missing.append(f)
                     units.append(Unit(f, f, tuple(base_args)))
                 else:
                     # Named as the database names it: the same unit as in a run over
                     # the whole database (its cached result, its summaries).
                     units.append(Unit(cmd.file, cmd.file, tuple(list(cmd.args) + base_args)))
+            run_notes += _not_in_compdb(missing)
         else:
             units = [Unit(c.file, c.file, tuple(list(c.args) + base_args)) for c in commands]
             if not units:
@@ -49,6 +49,22 @@ def units_for(paths: Sequence[str], compdb: str | None, base_args: list[str],
             [Unit(f, f, tuple(base_args)) for f in files]
 
     return units, _unreadable(units)
+
+
+NOT_IN_COMPDB_LISTED = 8
+
+
+def _not_in_compdb(files: list[str]) -> list[Notification]:
+    """One note for the files the database does not know (a tree's tests, other
+    platforms' ports): they are analysed with default flags."""
+    if not files:
+        return []
+    shown = ", ".join(printable_path(f) for f in files[:NOT_IN_COMPDB_LISTED])
+    more = f" and {len(files) - NOT_IN_COMPDB_LISTED} more" \
+        if len(files) > NOT_IN_COMPDB_LISTED else ""
+    return [Notification(
+        "note", f"{len(files)} file(s) not in the compilation database, analysed with "
+        f"default flags: {shown}{more}", code="not-in-compdb")]
 
 
 def _dropped_flags(commands) -> list[Notification]:
