@@ -181,3 +181,17 @@ def test_a_file_named_after_a_run_over_its_compile_database_comes_from_the_cache
                               for f in rep.findings())
     assert text(one) == [t for t in text(whole) if t[0] == "server.c"]
     assert (("server.c", 8, "SSL101")) in text(one)
+
+
+def test_a_store_ret_effect_reads_back():
+    """`store-ret` (the callee stores the new handle in the struct and returns it)
+    is table data like the other effects: it spells, parses and makes a lifecycle
+    function."""
+    from sslint.model.api import FieldEffect, is_lifecycle, parse_table
+
+    fx = FieldEffect.parse("0->tls:store-ret:SSL@nz")
+    assert (fx.arg, fx.path, fx.op, fx.kind, fx.when) == (0, "tls", "store-ret", "SSL", "nz")
+    assert FieldEffect.parse(fx.spell()) == fx
+    spec = parse_table({"session_new": {"args": ["escape"], "fields": [fx.spell()]}},
+                       "test")["session_new"]
+    assert is_lifecycle(spec)

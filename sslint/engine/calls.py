@@ -34,6 +34,7 @@ class _Call:
     added: str | None = None  # the handle an addref verb took a reference on
     detached: str | None = None  # what an unpop verb took out of its argument's chain
     dead: bool = False  # the call does not return on this path (use! of a NULL)
+    stored_ret: str | None = None  # the object a store-ret field effect made: the result
 
     @property
     def api(self) -> str:
@@ -190,6 +191,8 @@ class Calls:
             if is_obj(v):
                 self.life.share_slots(st, v, (slot,), call.loc, c.api)
         result = self.result(st, call, spec, vals, c.detached)
+        if result is None and c.stored_ret is not None:
+            result = c.stored_ret  # `c->tls = new_session(c)` writes back the same object
         if result is None and (c.added is not None or (spec.marks and first is not None)):
             # A status result: a branch on its failure undoes the marks / the reference.
             result = ("ret", c.added or first, spec.marks, 1 if c.added else 0,
@@ -202,11 +205,15 @@ class Calls:
                 result is None or (is_obj(result) and not spec.result.op)):
             # Effects that hold on one outcome: follow both, the result says which
             # (0 or NULL on one side; non-zero, or the pointer it returns, not NULL).
+            if result is not None and result == c.stored_ret:
+                self.field_effects(st, c, args, "nz")  # it returned what it stored
+                return [(st, result)]
             zero = st.copy()
             self.field_effects(zero, c, args, "0")
+            c.stored_ret = None
             self.field_effects(st, c, args, "nz")
             if result is None:
-                return [(zero, 0), (st, NONZERO)]
+                return [(zero, 0), (st, c.stored_ret or NONZERO)]
             del zero.objs[result]  # the pointer it returned: made for this call
             nonnull = self.ev.refine_null(st, result, want_null=False)
             return [(zero, 0)] + ([(nonnull, result)] if nonnull is not None else [])
@@ -268,7 +275,7 @@ class Calls:
                 if fx.arg < len(args) else None
             if target is None:
                 continue
-            if fx.op == "store":  # a new reference the struct holds now
+            if fx.op in ("store", "store-ret"):  # a new reference the struct holds now
                 oid = st.new_id(loc)
                 st.objs[oid] = Obj(fx.kind, ALLOC, 1, 1, NONNULL, loc, c.api,
                                    trail=(Step(loc, f"{fx.kind} allocated by {c.api}() into "
@@ -276,6 +283,8 @@ class Calls:
                                    src=(fx.record, target.field) if fx.record else ())
                 self.ev.overwrites(st, target, oid, loc)
                 self.ev.write(st, target, oid, loc)
+                if fx.op == "store-ret":  # and returned: the caller's result is this one
+                    c.stored_ret = oid
                 continue
             if fx.op == "set-null":
                 if Paths.of(target) is not None:

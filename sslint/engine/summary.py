@@ -10,6 +10,7 @@ stays unknown (the handle escapes), which never invents a finding.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from sslint.core import ir
 from sslint.core.findings import Loc
@@ -29,6 +30,7 @@ class SummaryCollector:
         self.params = [p for p in fn.params]
         self.seen: list[set[str]] = [set() for _ in self.params]
         self.returns: set[str] = set()
+        self.ret_slots: list[frozenset[tuple[int, str]]] = []  # fields holding the result
         self.exits = 0
         self.marks: frozenset[str] | None = None  # marks every exit left on the 1st handle
         self.nonnull = [True for _ in self.params]  # the handle was non-NULL at every exit
@@ -70,6 +72,12 @@ class SummaryCollector:
             self.returns.add("void")
         elif returned == 0:
             self.returns.add("null")
+        elif is_obj(returned) and returned in st.objs and self._held_in(st, returned):
+            # `c->tls = ssl; return ssl;`: the caller's struct holds the reference and
+            # the result is that same object (a store-ret field effect), not a second
+            # reference for the caller to release.
+            self.returns.add("field")
+            self.ret_slots.append(self._held_in(st, returned))
         elif is_obj(returned) and returned in st.objs:
             o = st.objs[returned]
             fresh = (o.origin == ALLOC and o.owe == 1 and o.refs == 1 and not o.escaped
@@ -82,6 +90,15 @@ class SummaryCollector:
                 self.result_nonnull = False
         else:
             self.returns.add("other")
+
+    def _held_in(self, st: State, obj: str) -> frozenset[tuple[int, str]]:
+        """The fields below struct-pointer parameters that hold `obj` at this exit."""
+        out = set()
+        for i, key in self.struct_params:
+            prefix = key + "->"
+            out.update((i, k[len(prefix):]) for k, v in st.env.items()
+                       if v == obj and k.startswith(prefix))
+        return frozenset(out)
 
     def outcome(self, st: State, returned: object, node: int) -> str:
         """What the caller can tell of this exit from the result: "0" (zero or NULL),
@@ -215,6 +232,8 @@ class SummaryCollector:
         elif len(borrowed) == 1 and self.returns <= borrowed | {"null"}:
             returns = borrowed.pop()  # a getter of someone else's reference (get0)
         fields = self.field_effects()
+        if "field" in self.returns:
+            fields = self._store_ret(fields)
         if returns or fields or any(a in ("release", "use?", "use!", "addref") for a in args):
             # Marks of a function with a result may hang on that result (a failed
             # handshake): only a void wrapper's marks are unconditional.
@@ -227,6 +246,21 @@ class SummaryCollector:
                           never_null=returns.startswith("acquire:") and self.result_nonnull
                           and "null" not in self.returns)
         return None
+
+
+    def _store_ret(self, fields: tuple[FieldEffect, ...]) -> tuple[FieldEffect, ...]:
+        """When every exit returns NULL or the object one field stores, that field's
+        store is a store-ret: the call's result is the stored object."""
+        if not self.returns <= {"field", "null"}:
+            return fields
+        common = self.ret_slots[0]
+        for slots in self.ret_slots[1:]:
+            common = common & slots
+        stores = [fx for fx in fields if fx.op == "store" and (fx.arg, fx.path) in common
+                  and fx.when in ("", "nz")]
+        if len(stores) != 1:
+            return fields
+        return tuple(replace(fx, op="store-ret") if fx is stores[0] else fx for fx in fields)
 
 
 def _field_op(s: set[str], kind: str) -> str:

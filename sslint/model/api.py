@@ -89,7 +89,8 @@ class Returns:
         return Returns(op)
 
 
-_FIELD = re.compile(r"(\d+)->(\w+(?:\.\w+)*):(release|release-clear|use|forget|store|set-null)"
+_FIELD = re.compile(r"(\d+)->(\w+(?:\.\w+)*):(release|release-clear|use|forget|store-ret|store|"
+                    r"set-null)"
                     r"(?::([A-Z_0-9()]+))?(?:@(0|nz))?")
 
 
@@ -98,7 +99,8 @@ class FieldEffect:
     """What a call does to a handle stored in a field below a struct-pointer argument
     (`conn_fail(c)` frees `c->ssl` and leaves the pointer dangling): release (the field
     still points to the freed object), release-clear (freed and set to NULL), use, store
-    (a new reference the struct now holds), set-null, or forget (written with something
+    (a new reference the struct now holds), store-ret (that, and the call returns the same
+    object: `c->tls = ssl; return ssl;`), set-null, or forget (written with something
     else: the caller knows nothing more of it). `@0` / `@nz`: only when the call returns
     zero or NULL / non-zero or a pointer that is not NULL. Spelled
     `ARG->FIELD[.FIELD...]:EFFECT[:KIND][@0|@nz]` in the table, e.g.
@@ -287,8 +289,8 @@ def _parse_entry(name: str, entry: object, where: str) -> FnSpec:
         except ValueError:
             raise ModelError(f"{where}: bad field effect {text!r} (ARG->FIELD:EFFECT[:KIND]"
                              "[@0|@nz], EFFECT one of release, release-clear, use, store, "
-                             "set-null, forget)") from None
-        if fields[-1].op in ("release", "release-clear", "use", "store") \
+                             "store-ret, set-null, forget)") from None
+        if fields[-1].op in ("release", "release-clear", "use", "store", "store-ret") \
                 and not fields[-1].kind:
             raise ModelError(f"{where}: field effect {text!r} needs the handle kind")
     since, until = (_version(entry.get(k, ""), k, where) for k in ("since", "until"))
@@ -475,7 +477,7 @@ def is_lifecycle(f: FnSpec) -> bool:
     the call cannot make a finding by itself."""
     return bool((f.returns and f.result.op not in ("truth", "not", "cmp"))
                 or f.check_return or f.marks or f.attempt_marks
-                or any(e.op.startswith("release") or e.op == "store" for e in f.fields)
+                or any(e.op.startswith(("release", "store")) for e in f.fields)
                 or any(a not in ("-", "use", "use?", "use!", "peek", "escape") for a in f.args))
 
 

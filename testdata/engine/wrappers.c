@@ -102,3 +102,47 @@ void untracked_place_clean(int i)
     SSL_free(ssl); /* ok: SSL101 */
     table[i].owner = NULL;
 }
+
+/* A constructor that stores the new session in the caller's struct and returns
+ * the same pointer (libcoap's coap_tls_new_client_session): its summary says the
+ * result is the stored object, so writing it back is no loss. */
+struct tls_session {
+    SSL *tls;
+    SSL_CTX *ctx;
+};
+
+static void *session_new(struct tls_session *s)
+{
+    SSL *ssl = SSL_new(s->ctx);
+    if (ssl == NULL)
+        return NULL;
+    if (!SSL_set_fd(ssl, 3)) {
+        SSL_free(ssl);
+        return NULL;
+    }
+    s->tls = ssl;
+    return ssl;
+}
+
+void session_establish_clean(struct tls_session *s)
+{
+    s->tls = session_new(s); /* ok: SSL103 */
+    if (s->tls == NULL)
+        return;
+}
+
+void session_replaced_leak(struct tls_session *s)
+{
+    if (session_new(s) == NULL) /* expect: SSL103 */
+        return;
+    s->tls = SSL_new(s->ctx);
+}
+
+void session_freed_twice(struct tls_session *s)
+{
+    SSL *ssl = session_new(s);
+    if (ssl == NULL)
+        return;
+    SSL_free(ssl);
+    SSL_free(s->tls); /* expect: SSL101 */
+}
