@@ -86,3 +86,26 @@ def test_include_folders_found_in_the_tree_are_one_note(tmp_path, monkeypatch):
     assert notes[0]["message"].startswith("3 file(s) had no flags")
     assert notes[0]["message"].endswith(": -Iinclude")
     assert "parse-errors" not in _codes(out)  # the header was found: nothing is missing
+
+
+def test_switches_guessed_for_files_without_openssl_calls_are_one_note(tmp_path, monkeypatch):
+    """A tree whose project header holds its OpenSSL members under USE_OPENSSL: every
+    file reaching it is parsed with the switch; files that call OpenSSL say so
+    themselves, the others are counted in one note for the run."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "include" / "proj").mkdir(parents=True)
+    (tmp_path / "include" / "proj" / "conn.h").write_text(
+        "#ifdef USE_OPENSSL\n#include <openssl/ssl.h>\nstruct conn { SSL *ssl; };\n#endif\n")
+    (tmp_path / "src").mkdir()
+    for i in range(2):
+        (tmp_path / "src" / f"plain{i}.c").write_text(
+            f"#include <proj/conn.h>\nint plain{i}(int n) {{ return n + {i}; }}\n")
+    (tmp_path / "src" / "tls.c").write_text(
+        "#include <proj/conn.h>\nvoid drop(struct conn *c) { SSL_free(c->ssl); }\n")
+    out = _run(tmp_path, "src")
+    notes = [n for n in out["notifications"] if n["code"] == "guessed-defines"]
+    run_notes = [n for n in notes if "file" not in n]
+    assert len(run_notes) == 1
+    assert run_notes[0]["message"].startswith("2 file(s) that call no OpenSSL")
+    assert "-DUSE_OPENSSL (2)" in run_notes[0]["message"]
+    assert [n["file"] for n in notes if "file" in n] == ["src/tls.c"]

@@ -89,7 +89,7 @@ def _analyze(res: FileResult, parsed: ParsedFile | Snapshot, path: str, display:
         res.inputs = dependencies(parsed, path, args)
     res.toolchain = getattr(parsed.errors, "toolchain", ())
     _report_recovered(res, parsed.recovered, display)
-    _report_guessed_defines(res, parsed.guessed_defines, display)
+    defines_at = len(res.notifications)  # the note goes here, once it is known to matter
     res.guessed_includes = tuple(parsed.guessed_includes)
     t1 = time.perf_counter()
     model = model.for_version(openssl_version(args))  # the table's since/until
@@ -98,12 +98,17 @@ def _analyze(res: FileResult, parsed: ParsedFile | Snapshot, path: str, display:
     run.lower_planned(plan)
     callbacks = find_callbacks(run.lowered_functions(), run.model)
     run.analyse_each(plan, callbacks)
-    if parsed.errors and not plan.concerns_openssl():
+    concerns = plan.concerns_openssl() if parsed.errors or parsed.guessed_defines else True
+    if parsed.errors and not concerns:
         # Nothing here names a lifecycle function: the errors cannot hide a finding
         # (a file of a tree checked without its headers). Said once for the run.
         res.unrelated_errors = True
     else:
         _report_parse_errors(res, parsed.errors, display, path, parsed.used_shim)
+    if concerns:
+        _report_guessed_defines(res, parsed.guessed_defines, display, defines_at)
+    else:  # the same for its guessed switches: one note for the run
+        res.quiet_defines = tuple(parsed.guessed_defines)
     res.field_handled = frozenset(run.handled.union(*(
         mentioned_fields(fn.source, fn.start, fn.end, run.only_uses) for fn in plan.order
         if fn not in run.read_as_ir)))
@@ -555,7 +560,8 @@ def _report_recovered(res: FileResult, names: list[str], display: str) -> None:
         f"(headers missing?): {listed}", Loc(display, 1, 1, 1, 1), "recovered-names"))
 
 
-def _report_guessed_defines(res: FileResult, defines: list[str], display: str) -> None:
+def _report_guessed_defines(res: FileResult, defines: list[str], display: str,
+                            at: int) -> None:
     """Say which feature switches the front end defined by guess (frontend/guards.py)."""
     if defines:
         # configure's checks for system headers (HAVE_SYS_SOCKET_H) come by the dozen:
@@ -569,7 +575,7 @@ def _report_guessed_defines(res: FileResult, defines: list[str], display: str) -
             said += ("; and " if said else "") + (
                 f"{len(checks)} of configure's checks for system headers this system has "
                 f"({checks[0]}…)")
-        res.notifications.append(Notification(
+        res.notifications.insert(at, Notification(
             "note", f"parsed with {said}", Loc(display, 1, 1, 1, 1), "guessed-defines"))
 
 

@@ -85,6 +85,9 @@ class FileResult:
     # Include folders of the project found in the tree for a file parsed without
     # flags (frontend.projectdirs): said once for the run.
     guessed_includes: tuple[str, ...] = ()
+    # Switches guessed for a file that names no OpenSSL lifecycle function: said once
+    # for the run, not as the file's note.
+    quiet_defines: tuple[str, ...] = ()
     # Problems of the toolchain, not of the file (frontend.diags.Errors.toolchain):
     # reported once for the run.
     toolchain: tuple[str, ...] = ()

@@ -93,7 +93,7 @@ class SummaryCollector:
 
     def _held_in(self, st: State, obj: str) -> frozenset[tuple[int, str]]:
         """The fields below struct-pointer parameters that hold `obj` at this exit."""
-        out = set()
+        out: set[tuple[int, str]] = set()
         for i, key in self.struct_params:
             prefix = key + "->"
             out.update((i, k[len(prefix):]) for k, v in st.env.items()

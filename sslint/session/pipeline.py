@@ -164,6 +164,7 @@ def run(request: Request, progress: Progress | None = None) -> Report:
     run_notes += toolchain_notes(results)
     run_notes += unrelated_error_notes(results)
     run_notes += guessed_include_notes(results)
+    run_notes += quiet_define_notes(results)
     suppressed = filter_results(results, rules, cfg)
     unchanged, absent = [], []
     if baseline is not None:
@@ -242,6 +243,32 @@ def guessed_include_notes(results: list[FileResult]) -> list[Notification]:
         "note", f"{files} file(s) had no flags naming the project's folders (build flags "
         f"missing?), so the folders their #include lines point to were found in the tree "
         f"and added: {shown}{more}", code="guessed-includes")]
+
+
+def quiet_define_notes(results: list[FileResult]) -> list[Notification]:
+    """One note for the switches guessed for files that call no OpenSSL lifecycle
+    function (their functions may still serve others' summaries)."""
+    counts: dict[str, int] = {}
+    files = checks = 0
+    for r in results:
+        if not r.quiet_defines:
+            continue
+        files += 1
+        switches = [d for d in r.quiet_defines if not (d.startswith("HAVE_") and d.endswith("_H"))]
+        checks += len(switches) < len(r.quiet_defines)
+        for d in switches:
+            counts[d] = counts.get(d, 0) + 1
+    if not files:
+        return []
+    ranked = sorted(counts, key=lambda d: (-counts[d], d))
+    said = ", ".join(f"-D{d} ({counts[d]})" for d in ranked[:FOLDERS_LISTED])
+    if len(ranked) > FOLDERS_LISTED:
+        said += f" and {len(ranked) - FOLDERS_LISTED} more"
+    if checks:
+        said += ("; " if said else "") + f"configure's checks for system headers ({checks})"
+    return [Notification(
+        "note", f"{files} file(s) that call no OpenSSL lifecycle function were parsed with "
+        f"guessed switches (build flags missing?): {said}", code="guessed-defines")]
 
 
 def _as_typed(folder: str) -> str:
