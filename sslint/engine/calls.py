@@ -34,7 +34,6 @@ class _Call:
     added: str | None = None  # the handle an addref verb took a reference on
     detached: str | None = None  # what an unpop verb took out of its argument's chain
     dead: bool = False  # the call does not return on this path (use! of a NULL)
-    stored_ret: str | None = None  # the object a store-ret field effect made: the result
 
     @property
     def api(self) -> str:
@@ -173,8 +172,9 @@ class Calls:
             if not spec.attempt_marks <= o.marks:
                 st.objs[first] = replace(o, marks=o.marks | spec.attempt_marks)
         outs = self.apply_verbs(st, c, args)
+        stored: str | None = None  # what a store-ret effect made: the call's result
         if spec.fields and not c.dead:
-            self.field_effects(st, c, args, "")
+            stored = self.field_effects(st, c, args, "")
         if c.dead:
             return []  # it does not return with this argument NULL
         if first is not None and first in st.objs:
@@ -191,8 +191,8 @@ class Calls:
             if is_obj(v):
                 self.life.share_slots(st, v, (slot,), call.loc, c.api)
         result = self.result(st, call, spec, vals, c.detached)
-        if result is None and c.stored_ret is not None:
-            result = c.stored_ret  # `c->tls = new_session(c)` writes back the same object
+        if stored is not None and result is None:
+            result = stored  # `c->tls = new_session(c)` writes back the same object
         if result is None and (c.added is not None or (spec.marks and first is not None)):
             # A status result: a branch on its failure undoes the marks / the reference.
             result = ("ret", c.added or first, spec.marks, 1 if c.added else 0,
@@ -205,15 +205,14 @@ class Calls:
                 result is None or (is_obj(result) and not spec.result.op)):
             # Effects that hold on one outcome: follow both, the result says which
             # (0 or NULL on one side; non-zero, or the pointer it returns, not NULL).
-            if result is not None and result == c.stored_ret:
+            if stored is not None and result == stored:
                 self.field_effects(st, c, args, "nz")  # it returned what it stored
                 return [(st, result)]
             zero = st.copy()
             self.field_effects(zero, c, args, "0")
-            c.stored_ret = None
-            self.field_effects(st, c, args, "nz")
+            stored_nz = self.field_effects(st, c, args, "nz")
             if result is None:
-                return [(zero, 0), (st, c.stored_ret or NONZERO)]
+                return [(zero, 0), (st, stored_nz if stored_nz is not None else NONZERO)]
             del zero.objs[result]  # the pointer it returned: made for this call
             nonnull = self.ev.refine_null(st, result, want_null=False)
             return [(zero, 0)] + ([(nonnull, result)] if nonnull is not None else [])
@@ -262,12 +261,14 @@ class Calls:
                     VERB_HANDLERS[op](self, st, v, verb, c)
         return outs
 
-    def field_effects(self, st: State, c: _Call, args: list[ir.Expr], when: str) -> None:
+    def field_effects(self, st: State, c: _Call, args: list[ir.Expr], when: str) -> str | None:
         """A summarised callee freed, used or rewrote handles in fields below a
         struct-pointer argument (`conn_fail(c)` frees `c->ssl`): the same happens to
         the caller's `c->ssl`, so a later free or use of it is seen. `when`: the
-        effects that hold always (""), or on a zero / non-zero result."""
+        effects that hold always (""), or on a zero / non-zero result. Returns the
+        object a store-ret effect made (the call's result), if any."""
         loc = c.call.loc
+        stored: str | None = None
         for fx in c.spec.fields:
             if fx.when != when:
                 continue
@@ -284,7 +285,7 @@ class Calls:
                 self.ev.overwrites(st, target, oid, loc)
                 self.ev.write(st, target, oid, loc)
                 if fx.op == "store-ret":  # and returned: the caller's result is this one
-                    c.stored_ret = oid
+                    stored = oid
                 continue
             if fx.op == "set-null":
                 if Paths.of(target) is not None:
@@ -321,6 +322,8 @@ class Calls:
                 st.objs[v] = replace(after, released=first, trail=trail[-40:])
             if fx.op == "release-clear":
                 self.ev.write(st, target, 0, loc)
+        return stored
+
     def spelled(self, arg: ir.Expr) -> str:
         """How the code names an argument, seen through calls that return one of
         their arguments (OpenSSL 3's sk_X509_push(sk, x) passes ossl_check_X509_type(x))."""
