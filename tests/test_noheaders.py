@@ -65,6 +65,18 @@ def test_same_findings_with_and_without_headers(job, name):
     assert "recovered-names" not in [n.code for n in with_headers.notifications]
 
 
+def _found(res) -> list[tuple[int, str]]:
+    return sorted((f.loc.line, f.rule_id) for f in res.findings)
+
+
+def _same_as_build(job: Job, name: str, build_args: tuple[str, ...],
+                   expected: list[tuple[int, str]]):
+    """The file header-less and with the build's arguments: both give `expected`."""
+    without, build = _run(job, name), _run(job, name, build_args)
+    assert _found(without) == _found(build) == expected
+    return without, build
+
+
 def _recovered_note(res) -> str:
     return next(n.message for n in res.notifications if n.code == "recovered-names")
 
@@ -195,10 +207,9 @@ def test_a_backend_switch_naming_openssl_is_guessed(job):
     """`#if defined(ENABLE_CRYPTO_OPENSSL)` around a whole file: a choice of the
     build, not configure's check for an OpenSSL function (HAVE_SSL_...), so it is
     guessed and the file's leak is found as with the build's -D."""
-    without = _run(job, "backend_switch.c")
-    build = _run(job, "backend_switch.c", ("-DENABLE_CRYPTO_OPENSSL",))
-    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
-    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(12, "SSL103")]
+    without, build = _same_as_build(job, "backend_switch.c",
+                                    ("-DENABLE_CRYPTO_OPENSSL",),
+                                    [(12, "SSL103")])
     assert next(n.message for n in without.notifications
                 if n.code == "guessed-defines").endswith("-DENABLE_CRYPTO_OPENSSL")
     assert _infer("#ifdef USE_SSL_SESSION_CACHE\nvoid f(void *c) { SSL_free(c); }\n"
@@ -214,10 +225,9 @@ def test_a_backend_switch_naming_openssl_is_guessed(job):
 def test_a_switch_of_the_files_own_header_is_guessed(job):
     """The file tests HAVE_KEY_PROVIDER, which its own header defines only under
     the build's ENABLE_CRYPTO_OPENSSL: that header branch counts as the file's."""
-    without = _run(job, "provider/keys.c")
-    build = _run(job, "provider/keys.c", ("-DENABLE_CRYPTO_OPENSSL",))
-    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
-    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(12, "SSL103")]
+    without, build = _same_as_build(job, "provider/keys.c",
+                                    ("-DENABLE_CRYPTO_OPENSSL",),
+                                    [(12, "SSL103")])
     assert next(n.message for n in without.notifications
                 if n.code == "guessed-defines").endswith("-DENABLE_CRYPTO_OPENSSL")
     # Only a branch that defines such a name: the include guard is none.
@@ -233,10 +243,9 @@ def test_the_projects_include_folder_is_found_above_the_file(job):
     folder holding it is added as -I, so its close macro is known and the double
     free is found as with the build's -I include."""
     name = "tree/src/tls/conn.c"
-    without = _run(job, name)
-    build = _run(job, name, (f"-I{FOLDER / 'tree' / 'include'}",))
-    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
-    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(12, "SSL101")]
+    without, build = _same_as_build(job, name,
+                                    (f"-I{FOLDER / 'tree' / 'include'}",),
+                                    [(12, "SSL101")])
     assert [f.replace("\\", "/") for f in without.guessed_includes] == [
         str(HIDDEN / "tree" / "include").replace("\\", "/")]
     assert not without.parse_errors
@@ -248,10 +257,9 @@ def test_the_projects_openssl_switch_is_guessed_from_its_headers(job):
     uses exist only under the header's `#ifdef USE_OPENSSL` (haproxy): the switch
     is guessed and the leak is found as with the build's flags."""
     name = "tree/src/tls/ctx.c"
-    without = _run(job, name)
-    build = _run(job, name, (f"-I{FOLDER / 'tree' / 'include'}", "-DUSE_OPENSSL"))
-    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
-    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(9, "SSL103")]
+    without, build = _same_as_build(job, name,
+                                    (f"-I{FOLDER / 'tree' / 'include'}", "-DUSE_OPENSSL"),
+                                    [(9, "SSL103")])
     assert next(n.message for n in without.notifications
                 if n.code == "guessed-defines").endswith("-DUSE_OPENSSL")
     calls = "void f(void *c) { SSL_free(c); }\n"
@@ -296,10 +304,9 @@ def test_a_switch_around_members_the_file_uses_is_guessed(job):
     under WITH_BROKER, which they never test: clang's "no member named" leads
     recovery to the switch, and the leak is found as with the build's -DWITH_BROKER."""
     name = "tree/src/broker/accept.c"
-    without = _run(job, name)
-    build = _run(job, name, (f"-I{FOLDER / 'tree' / 'include'}", "-DWITH_BROKER"))
-    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
-    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(10, "SSL103")]
+    without, build = _same_as_build(job, name,
+                                    (f"-I{FOLDER / 'tree' / 'include'}", "-DWITH_BROKER"),
+                                    [(10, "SSL103")])
     assert next(n.message for n in without.notifications
                 if n.code == "guessed-defines").endswith("-DWITH_BROKER")
     from sslint.frontend import switches
@@ -371,10 +378,7 @@ def test_a_setting_compared_to_numbers_gets_the_branchs_value(job):
     """redis' `#if (USE_OPENSSL == 1) || ...` around its TLS code: the setting is
     defined to the value the branch compares it to, and the leak is found as with
     the build's -DUSE_OPENSSL=1."""
-    without = _run(job, "valued_switch.c")
-    build = _run(job, "valued_switch.c", ("-DUSE_OPENSSL=1",))
-    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
-    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(15, "SSL103")]
+    without, build = _same_as_build(job, "valued_switch.c", ("-DUSE_OPENSSL=1",), [(15, "SSL103")])
     assert next(n.message for n in without.notifications
                 if n.code == "guessed-defines").endswith("-DUSE_OPENSSL=1")
     body = "\nvoid f(void *c) { SSL_free(SSL_new(c)); }\n#endif\n"
@@ -392,10 +396,9 @@ def test_a_setting_compared_to_numbers_gets_the_branchs_value(job):
 def test_a_switch_tested_beside_a_comparison_is_guessed(job):
     """`#if defined(WITH_TLS) && OPENSSL_VERSION_NUMBER < ...` compares the version,
     not WITH_TLS: the switch is guessed for the file's `#ifdef WITH_TLS` code."""
-    without = _run(job, "defined_beside_compare.c")
-    build = _run(job, "defined_beside_compare.c", ("-DWITH_TLS",))
-    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
-    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(10, "SSL103")]
+    without, build = _same_as_build(job, "defined_beside_compare.c",
+                                    ("-DWITH_TLS",),
+                                    [(10, "SSL103")])
     body = "\nvoid f(void *c) { SSL_free(SSL_new(c)); }\n#endif\n"
     assert _infer("#ifdef USE_TLS" + body + "#if USE_TLS > 1\n#endif\n") == []
 
@@ -403,10 +406,9 @@ def test_a_switch_tested_beside_a_comparison_is_guessed(job):
 def test_a_function_check_in_the_functions_case_is_guessed(job):
     """HAVE_SSL_get0_verified_chain names the function in its own case: the check
     holds as HAVE_SSL_GET0_VERIFIED_CHAIN would (the installed OpenSSL has it)."""
-    without = _run(job, "function_check_case.c")
-    build = _run(job, "function_check_case.c", ("-DHAVE_SSL_get0_verified_chain",))
-    found = sorted((f.loc.line, f.rule_id) for f in without.findings)
-    assert found == sorted((f.loc.line, f.rule_id) for f in build.findings) == [(10, "SSL103")]
+    without, build = _same_as_build(job, "function_check_case.c",
+                                    ("-DHAVE_SSL_get0_verified_chain",),
+                                    [(10, "SSL103")])
     assert _infer("#ifdef HAVE_SSL_made_up_call\nvoid f(void *c) { SSL_free(c); }\n"
                   "#endif\n") == []
 

@@ -22,6 +22,7 @@ from sslint.core.findings import FileResult, Finding, Loc, Notification
 from sslint.frontend.deps import dependencies
 from sslint.frontend.apigen import openssl_version
 from sslint.frontend.diags import Diagnostic
+from sslint.frontend.guards import is_header_check
 from sslint.frontend.localheaders import local_header_texts
 from sslint.frontend.lower import NORETURN_NAMES
 from sslint.frontend.parse import FunctionDef, ParsedFile, ParseFailure, parse_file
@@ -566,7 +567,7 @@ def _report_guessed_defines(res: FileResult, defines: list[str], display: str,
     if defines:
         # configure's checks for system headers (HAVE_SYS_SOCKET_H) come by the dozen:
         # counted, not listed.
-        checks = [d for d in defines if d.startswith("HAVE_") and d.endswith("_H")]
+        checks = [d for d in defines if is_header_check(d)]
         switches = [d for d in defines if d not in checks]
         said = (f"{len(switches)} guessed feature switch(es) that the file's OpenSSL code "
                 f"is under (build flags missing?): {' '.join('-D' + d for d in switches)}"

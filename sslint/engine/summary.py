@@ -72,13 +72,15 @@ class SummaryCollector:
             self.returns.add("void")
         elif returned == 0:
             self.returns.add("null")
-        elif is_obj(returned) and returned in st.objs and self._held_in(st, returned):
-            # `c->tls = ssl; return ssl;`: the caller's struct holds the reference and
-            # the result is that same object (a store-ret field effect), not a second
-            # reference for the caller to release.
-            self.returns.add("field")
-            self.ret_slots.append(self._held_in(st, returned))
         elif is_obj(returned) and returned in st.objs:
+            held = self._held_in(st, returned)
+            if held:
+                # `c->tls = ssl; return ssl;`: the caller's struct holds the reference
+                # and the result is that same object (a store-ret field effect), not a
+                # second reference for the caller to release.
+                self.returns.add("field")
+                self.ret_slots.append(held)
+                return
             o = st.objs[returned]
             fresh = (o.origin == ALLOC and o.owe == 1 and o.refs == 1 and not o.escaped
                      and not o.owner and not o.unknown)
@@ -246,7 +248,6 @@ class SummaryCollector:
                           never_null=returns.startswith("acquire:") and self.result_nonnull
                           and "null" not in self.returns)
         return None
-
 
     def _store_ret(self, fields: tuple[FieldEffect, ...]) -> tuple[FieldEffect, ...]:
         """When every exit returns NULL or the object one field stores, that field's

@@ -273,6 +273,11 @@ _HEADER_CHECK = re.compile(
 MAX_HEADER_CHECKS = 64
 
 
+def is_header_check(define: str) -> bool:
+    """Whether a guessed define is one of configure's checks for a system header."""
+    return define.startswith("HAVE_") and define.endswith("_H")
+
+
 def header_checks(texts: Iterable[bytes]) -> list[tuple[str, str]]:
     """configure's checks for system headers, `#ifdef HAVE_SYS_SOCKET_H` then
     `#include <sys/socket.h>`: (switch, header) where the switch is the header's

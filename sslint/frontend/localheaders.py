@@ -27,6 +27,11 @@ def quote_dirs(args: list[str]) -> list[str]:
     return quote + normal
 
 
+def include_dirs(args: list[str]) -> tuple[list[str], list[str]]:
+    """The -iquote and the -I folders of these arguments."""
+    return _dirs(args)
+
+
 def _dirs(args: list[str]) -> tuple[list[str], list[str]]:
     """The -iquote and the -I folders, each in order."""
     quote: list[str] = []

@@ -17,8 +17,7 @@ from sslint.core import ir
 from sslint.workers import watchdog
 from sslint.frontend import clangx, diags, fallback, guards, pch, projectdirs, recover
 from sslint.frontend.diags import Diagnostic
-from sslint.frontend.localheaders import _dirs as local_dirs
-from sslint.frontend.localheaders import local_header_texts
+from sslint.frontend.localheaders import include_dirs, local_header_texts
 from sslint.frontend.lower import lower_function
 from sslint.frontend.toolchain import builtin_include_args
 
@@ -109,7 +108,7 @@ def guessed_defines(path: str, source: bytes, args: list[str]) -> list[str]:
 
     texts: list[bytes] | None = None
 
-    def headers():  # read only if the file's conditions make them matter
+    def headers():  # the headers the file reaches, read once (the reads are cached)
         nonlocal texts
         if texts is None:
             texts = local_header_texts(path, source, args, angle=True)
@@ -131,7 +130,7 @@ def guessed_defines(path: str, source: bytes, args: list[str]) -> list[str]:
 def _found(name: str, quoted: bool, here: str, args: list[str]) -> bool:
     """Whether clang finds the header with these arguments (the -iquote and -I
     folders; the includer's folder first for "name")."""
-    quote, normal = local_dirs(args)
+    quote, normal = include_dirs(args)
     folders = ([here] + quote + normal) if quoted else normal
     return any(os.path.isfile(os.path.join(d, name)) for d in folders)
 

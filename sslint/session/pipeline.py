@@ -248,13 +248,14 @@ def guessed_include_notes(results: list[FileResult]) -> list[Notification]:
 def quiet_define_notes(results: list[FileResult]) -> list[Notification]:
     """One note for the switches guessed for files that call no OpenSSL lifecycle
     function (their functions may still serve others' summaries)."""
+    from sslint.frontend.guards import is_header_check  # its patterns: not at start-up
     counts: dict[str, int] = {}
     files = checks = 0
     for r in results:
         if not r.quiet_defines:
             continue
         files += 1
-        switches = [d for d in r.quiet_defines if not (d.startswith("HAVE_") and d.endswith("_H"))]
+        switches = [d for d in r.quiet_defines if not is_header_check(d)]
         checks += len(switches) < len(r.quiet_defines)
         for d in switches:
             counts[d] = counts.get(d, 0) + 1
