@@ -177,3 +177,83 @@ def test_cli_output_identical_with_and_without_pch(tmp_path):
     assert outs[0] == outs[1]
     assert json.loads(outs[0][0])["runs"][0]["results"]
     assert list(tmp_path.iterdir()) == [], "the PCH directory is removed after the run"
+
+
+# ---- without the build: PCHs whose headers have errors ------------------------------
+
+_CORE_H = b"""#ifndef PROJ_CORE_H
+#define PROJ_CORE_H
+#include <proj/auto_config.h>  /* the build generates it: missing here */
+#include <openssl/ssl.h>
+typedef struct proj_conn { SSL *ssl; proj_flag_t flags; int fd; } proj_conn_t;
+int proj_log(const char *fmt, ...);
+#endif
+"""
+_HEAD = b"#include <proj/core.h>\n#include <string.h>\n\n"
+_BODIES = {
+    "a.c": b"int a_open(SSL_CTX *ctx)\n{\n    SSL *s = SSL_new(ctx);\n"
+           b"    if (s == NULL)\n        return -1;\n    proj_log(\"up\");\n    return 0;\n}\n",
+    # PROJ_OK is in the missing header: recovery declares it
+    "b.c": b"int b_close(proj_conn_t *c)\n{\n    SSL_free(c->ssl);\n    SSL_free(c->ssl);\n"
+           b"    return PROJ_OK;\n}\n",
+    "c.c": b"void c_close(proj_conn_t *c)\n{\n    SSL_free(c->ssl);\n    c->ssl = NULL;\n}\n",
+}
+
+
+def _headerless_tree(tmp_path):
+    root = tmp_path / "proj"
+    (root / "include" / "proj").mkdir(parents=True)
+    (root / "src").mkdir()
+    (root / "LICENSE").write_text("a project root\n")
+    (root / "include" / "proj" / "core.h").write_bytes(_CORE_H)
+    for name, body in _BODIES.items():
+        (root / "src" / name).write_bytes(_HEAD + body)
+    return root
+
+
+@pytest.mark.slow
+def test_headerless_files_share_a_pch_whose_headers_have_errors(tmp_path):
+    from sslint.frontend.parse import read_guesses, with_guesses
+
+    root = _headerless_tree(tmp_path)
+    files = sorted(str(p) for p in (root / "src").glob("*.c"))
+    firsts = [with_guesses([], read_guesses(f, [])) for f in files]
+    assert all(f"-I{root / 'include'}" in a for a in firsts), firsts
+    [b] = pch.plan_builds([(f, tuple(clang_args(a))) for f, a in zip(files, firsts, strict=True)])
+    (tmp_path / "pch").mkdir()
+    _, made, _ = pch.build(b, str(tmp_path / "pch"))
+    assert made is not None, "a header's missing include does not prevent the PCH"
+    kept = [e.message for e in pch.errors_of(made)]
+    assert "'proj/auto_config.h' file not found" in kept
+    assert "unknown type name 'proj_flag_t'" in kept
+    before = pch.active()
+    try:
+        pch.install(pch.Table())
+        plain = [run_unit(JOB, Unit(f, f, ())) for f in files]
+        pch.install(pch.Table(((b.key, made),)))
+        assert all(pch.active().plan(f, clang_args(a)) for f, a in zip(files, firsts, strict=True))
+        shared = [run_unit(JOB, Unit(f, f, ())) for f in files]
+    finally:
+        pch.install(before)
+    for x, y in zip(plain, shared, strict=True):
+        assert _key(x) == _key(y), x.path
+    rules = [sorted(f.rule_id for f in r.findings) for r in plain]
+    assert rules[0] == ["SSL103"] and rules[1] and not rules[2], rules
+    assert all(r.parse_errors >= 1 for r in plain)  # the header's errors, either way
+    assert any(n.code == "recovered-names" for n in plain[1].notifications)
+
+
+@pytest.mark.slow
+def test_headerless_cli_output_identical_with_and_without_pch(tmp_path):
+    root = _headerless_tree(tmp_path)
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1", PYTHONHASHSEED="0")
+    outs = []
+    for flag in ("--pch", "--no-pch"):
+        r = subprocess.run([sys.executable, "-m", "sslint", "check", "src", flag,
+                            "--no-find-build", "--no-cache", "--jobs", "2",
+                            "--format", "json"], cwd=root, env=env, capture_output=True,
+                           check=False, text=True, timeout=300)
+        assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+        outs.append((r.stdout, r.stderr))
+    assert outs[0] == outs[1]
+    assert len(json.loads(outs[0][0])["findings"]) >= 2

@@ -63,11 +63,13 @@ def relevant_words(source: bytes, model: ApiModel,
 
 def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model: ApiModel,
                  opts: Options, keep: frozenset[str] | None = None,
-                 reuse: Snapshot | None = None) -> FileResult:
+                 reuse: Snapshot | None = None,
+                 guessed: tuple[list[str], list[str]] | None = None) -> FileResult:
     """`keep`: also return the parse and IR (FileResult.snapshot) for a later analysis
     of the unit, lowering besides the bodies that name one of these names (they may
     matter then). `reuse`: such a snapshot, used instead of parsing and lowering when
-    it holds (else the unit is parsed again)."""
+    it holds (else the unit is parsed again). `guessed`: the include folders and
+    switches frontend.parse.guesses gives for the file, when known already."""
     if reuse is not None:
         try:
             return _analyze(FileResult(display), reuse, path, display, args, rules, model,
@@ -75,7 +77,7 @@ def analyze_file(path: str, display: str, args: list[str], rules: RuleSet, model
         except SnapshotMiss:
             pass
     res = FileResult(display)
-    parsed = _parse(res, path, display, args)
+    parsed = _parse(res, path, display, args, guessed)
     if parsed is None:
         return res
     return _analyze(res, parsed, path, display, args, rules, model, opts, keep)
@@ -123,10 +125,11 @@ def _analyze(res: FileResult, parsed: ParsedFile | Snapshot, path: str, display:
     return res
 
 
-def _parse(res: FileResult, path: str, display: str, args: list[str]) -> ParsedFile | None:
+def _parse(res: FileResult, path: str, display: str, args: list[str],
+           guessed: tuple[list[str], list[str]] | None) -> ParsedFile | None:
     t0 = time.perf_counter()
     try:
-        parsed = parse_file(path, args)
+        parsed = parse_file(path, args, guessed)
     except ParseFailure:
         res.notifications.append(Notification(
             "error", f"libclang could not parse {printable_path(display)}",

@@ -23,7 +23,7 @@ def dependencies(parsed: ParsedFile, path: str, args: list[str]) -> tuple[str, .
     """The files (other than `path`) the parse of `path` read, sorted; None when
     that cannot be known."""
     out = set(included_files(parsed._tu))
-    plan = pch.active().plan(path, clang_args(args))
+    plan = pch.active().plan(path, clang_args(parsed.parse_args or args))
     if plan is not None:
         more = pch.read_deps(plan.args[-1])
         if more is None:

@@ -66,25 +66,55 @@ class ParsedFile:
     recovered: list[str] = field(default_factory=list)  # names the recovery declared
     guessed_defines: list[str] = field(default_factory=list)  # switches frontend.guards set
     guessed_includes: list[str] = field(default_factory=list)  # frontend.projectdirs' -I
+    parse_args: list[str] = field(default_factory=list)  # the first parse's, guesses added
 
 
-def parse_file(path: str, args: list[str]) -> ParsedFile:
+def parse_file(path: str, args: list[str],
+               guessed: tuple[list[str], list[str]] | None = None) -> ParsedFile:
     """Read and parse `path` with these (sanitized) user arguments. Raises OSError
-    when it cannot be read, ParseFailure when libclang cannot parse it."""
+    when it cannot be read, ParseFailure when libclang cannot parse it. `guessed`:
+    what guesses() gives for it, when the caller has it already."""
     with open(path, "rb") as fh:
         source = fh.read()
-    folders = projectdirs.guess(path, source, args)
-    args = args + [f"-I{d}" for d in folders]
-    defines = guessed_defines(path, source, args)
+    folders, defines = guessed or guesses(path, source, args)
+    parse_args = with_guesses(args, (folders, defines))
     try:
-        tu, errs, shim, names = parse(path, args + [f"-D{d}" for d in defines], source)
+        tu, errs, shim, names = parse(path, parse_args, source)
     except ci.TranslationUnitLoadError as exc:
         raise ParseFailure(str(exc)) from None
     # Recovery's switches for struct members (frontend.switches) are guessed defines.
     defines = defines + [n[2:] for n in names if n.startswith("-D")]
     names = [n for n in names if not n.startswith("-D")]
     return ParsedFile(source, _definitions(tu, source), errs, shim, tu, names, defines,
-                      folders)
+                      folders, parse_args)
+
+
+def guesses(path: str, source: bytes, args: list[str]) -> tuple[list[str], list[str]]:
+    """Without the build: the include folders (frontend.projectdirs) and the
+    switches (guessed_defines) the file's first parse adds to `args`."""
+    folders = projectdirs.guess(path, source, args)
+    return folders, guessed_defines(path, source, args + [f"-I{d}" for d in folders])
+
+
+def may_guess(args: list[str] | tuple[str, ...]) -> bool:
+    """Whether parse_file may add guessed folders or switches to these arguments."""
+    return not any(a.startswith(projectdirs.BUILD_FLAGS + _CONFIGURING) for a in args)
+
+
+def read_guesses(path: str, args: list[str]) -> tuple[list[str], list[str]] | None:
+    """guesses() for the file at `path`; None when it cannot be read."""
+    try:
+        with open(path, "rb") as fh:
+            source = fh.read()
+    except OSError:
+        return None
+    return guesses(path, source, args)
+
+
+def with_guesses(args: list[str], guessed: tuple[list[str], list[str]] | None) -> list[str]:
+    """The first parse's arguments: `args` and the guessed folders and switches."""
+    folders, defines = guessed or ([], [])
+    return args + [f"-I{d}" for d in folders] + [f"-D{d}" for d in defines]
 
 
 _CONFIGURING = ("-D", "-U", "-include", "--include", "-imacros", "--imacros")
@@ -220,30 +250,17 @@ def _parse(path: str, args: list[str], source: bytes | None) -> Parsed:
     full = clang_args(args)
     bpath = os.fsencode(path)
     bargs = [os.fsencode(a) for a in full]
-    plan = pch.active().plan(path, full)
-    if plan is not None:
-        try:
-            tu = pch.index().parse(bpath, args=bargs + [os.fsencode(a) for a in plan.args],
-                                   unsaved_files=[(bpath, plan.source)], options=KEEP_GOING)
-        except ci.TranslationUnitLoadError:
-            tu = None
-        if tu is not None:
-            errs = diags.errors(tu, path)
-            # A clean parse is the same either way. Any error takes the plain path:
-            # a stale PCH or a header's error, a case for the shim, and recovery too,
-            # whose prelude would come after the PCH's headers instead of before them
-            # (and so guess differently).
-            if not errs:
-                return tu, errs, False, []
-            del tu
-    tu = index().parse(bpath, args=bargs, options=KEEP_GOING)
-    errs = diags.errors(tu, path)
+    tu, errs, deps = _with_pch(path, bpath, bargs, full)
+    if tu is None:
+        tu = index().parse(bpath, args=bargs, options=KEEP_GOING)
+        errs = diags.errors(tu, path)
+        deps = None
     from sslint.frontend.apigen import include_folders  # apigen imports this module
     if errs and source is None:  # the caller's bytes, else read once here
         source = _read_small(path)
     wanted = fallback.headers_for(source or b"", include_folders(args)) if errs else ()
     if any(fallback.missing_openssl().search(d.message) for d in errs) or (
-            wanted and not _includes_openssl(tu)):
+            wanted and not _includes_openssl(tu, deps)):
         # A missing OpenSSL: parse again with its types declared (frontend.fallback);
         # also when the file's code is all under OpenSSL's macros (nothing else
         # said that OpenSSL's headers were missing).
@@ -255,9 +272,36 @@ def _parse(path: str, args: list[str], source: bytes | None) -> Parsed:
     return _recovered(path, tu, errs, False, index(), bargs, [], source, args)
 
 
-def _includes_openssl(tu: ci.TranslationUnit) -> bool:
-    return any(os.path.basename(os.path.dirname(i.include.name)) == "openssl"
-               for i in tu.get_includes() if i.include is not None)
+def _with_pch(path: str, bpath: bytes, bargs: list[bytes], full: list[str]
+              ) -> tuple[ci.TranslationUnit | None, list[Diagnostic], list[str] | None]:
+    """The parse against a shared PCH of the file's leading #includes, when the run
+    has one: (tu, its errors, the PCH's headers), else (None, [], None). The PCH's
+    own errors (its headers' errors, kept when it was built) come first, as a plain
+    parse reports them; what follows (the shim, recovery) then reads the same
+    errors either way, and re-parses without the PCH, its guesses before the
+    headers, as it would have."""
+    plan = pch.active().plan(path, full)
+    if plan is None:
+        return None, [], None
+    pch_file = plan.args[-1]
+    before, headers = pch.errors_of(pch_file), pch.read_deps(pch_file)
+    if before is None or headers is None:
+        return None, [], None
+    try:
+        tu = pch.index().parse(bpath, args=bargs + [os.fsencode(a) for a in plan.args],
+                               unsaved_files=[(bpath, plan.source)], options=KEEP_GOING)
+    except ci.TranslationUnitLoadError:  # a stale PCH: clang refuses it
+        return None, [], None
+    own = diags.errors(tu, path)
+    errs = diags.Errors([*before, *own])
+    errs.toolchain = tuple(dict.fromkeys([*before.toolchain, *own.toolchain]))
+    return tu, errs, headers
+
+
+def _includes_openssl(tu: ci.TranslationUnit, pch_headers: list[str] | None) -> bool:
+    names = [os.fsdecode(i.include.name) for i in tu.get_includes() if i.include is not None]
+    return any(os.path.basename(os.path.dirname(n)) == "openssl"
+               for n in names + (pch_headers or []))
 
 
 def _recovered(path: str, tu: ci.TranslationUnit | None, errs: list[Diagnostic], shim: bool,

@@ -23,8 +23,15 @@ as parsing it whole:
   the PCH for that file.
 
 Clang checks the headers' sizes and times when it loads a PCH; a changed header
-makes the parse fail with an error, and any error in a PCH parse makes the caller
-parse the file again without the PCH, so the result never depends on it.
+makes the parse fail, and the caller parses the file again without the PCH.
+
+Without the build, the headers a preamble reaches often have errors (a generated
+config header is missing). Such a PCH is still built, with its errors kept beside
+it (`<pch>.errs`); a file parsed against it reports them first, as a plain parse
+would, so what reads errors (the OpenSSL shim, recovery) sees the same ones.
+Recovery's own parses never use a PCH: its prelude comes before the headers. An
+error on the directives themselves (a header the file names is missing) would be
+reported at the PCH header's lines, so that PCH is not built.
 """
 from __future__ import annotations
 
@@ -37,6 +44,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 import clang.cindex as ci
+
+from sslint.frontend import diags
 
 MIN_SHARE = 3        # building costs about two parses; it pays off from the third user
 SCAN_BYTES = 256 * 1024
@@ -303,7 +312,12 @@ def header_path(build: Build, tmpdir: str) -> str:
 
 def build(b: Build, tmpdir: str) -> tuple[str, str | None, float]:
     """Parse and save one PCH in `tmpdir`. Returns (key, .pch path or None, seconds);
-    None when the header does not parse cleanly (then no file uses it)."""
+    None when the header has an error of its own (then no file uses it).
+
+    Errors inside the headers it reaches (a project parsed without its build, whose
+    generated config header is missing) are kept with the PCH (`<pch>.errs`): a
+    file parsed against it no longer reports them, and they are added back to its
+    errors (`errors_of`), so it sees the errors a plain parse would."""
     t0 = time.perf_counter()
     hdr = header_path(b, tmpdir)
     out = os.path.join(tmpdir, f"{b.key}.pch")
@@ -312,10 +326,14 @@ def build(b: Build, tmpdir: str) -> tuple[str, str | None, float]:
             os.fsencode(hdr), args=[os.fsencode(a) for a in _header_args(b.args)],
             unsaved_files=[(os.fsencode(hdr), b.content)],
             options=KEEP_GOING | INCOMPLETE | FOR_SERIALIZATION)
-        if any(d.severity >= ci.Diagnostic.Error for d in tu.diagnostics):
+        errs = diags.errors(tu, hdr)
+        # An error on the directives themselves (a missing header the file names)
+        # would be reported at the PCH header's lines, not the file's.
+        if any(e.file is None or e.file == hdr for e in errs):
             return b.key, None, time.perf_counter() - t0
         tu.save(out)
-        write_deps(out, tu)
+        _write_errors(out, errs)
+        write_deps(out, tu)  # last: reusable() requires it
         del tu
     except (ci.TranslationUnitLoadError, ci.TranslationUnitSaveError, OSError):
         return b.key, None, time.perf_counter() - t0
@@ -341,6 +359,27 @@ def write_deps(pch_path: str, tu: ci.TranslationUnit) -> None:
     os.replace(tmp, pch_path + ".deps")
 
 
+def _write_errors(pch_path: str, errs: diags.Errors) -> None:
+    tmp = f"{pch_path}.errs.{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as fh:
+        json.dump({"errors": [list(e) for e in errs], "toolchain": list(errs.toolchain)}, fh)
+    os.replace(tmp, pch_path + ".errs")
+
+
+def errors_of(pch_path: str) -> diags.Errors | None:
+    """The errors the PCH's headers had when it was built (see build), or None
+    when they cannot be read."""
+    try:
+        with open(pch_path + ".errs", encoding="utf-8", errors="surrogateescape") as fh:
+            data = json.load(fh)
+        out = diags.Errors(diags.Diagnostic(f, int(ln), int(col), str(msg))
+                           for f, ln, col, msg in data["errors"])
+        out.toolchain = tuple(str(t) for t in data["toolchain"])
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    return out
+
+
 def _deps_lines(pch_path: str) -> list[list[str]] | None:
     try:
         with open(pch_path + ".deps", encoding="utf-8", errors="surrogateescape") as fh:
@@ -363,7 +402,7 @@ def reusable(b: Build, folder: str) -> str | None:
     would refuse is rebuilt here first."""
     out = os.path.join(folder, f"{b.key}.pch")
     rows = _deps_lines(out)
-    if rows is None or not os.path.isfile(out):
+    if rows is None or not os.path.isfile(out) or errors_of(out) is None:
         return None
     for size, mtime, name in rows:
         try:

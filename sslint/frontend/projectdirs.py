@@ -28,14 +28,14 @@ MAX_HEADERS = 48
 MAX_SUBFOLDERS = 200  # per parent, one and two levels below it
 _ROOT_MARKS = (".git", ".hg", ".svn", ".bzr")
 _INCLUDE = re.compile(rb'^[ \t]*#[ \t]*include[ \t]*(?:"([^"\n]+)"|<([^>\n]+)>)', re.M)
-_BUILD = ("-I", "-iquote", "-isystem", "-idirafter", "-D", "-include", "--include",
+BUILD_FLAGS = ("-I", "-iquote", "-isystem", "-idirafter", "-D", "-include", "--include",
           "-imacros", "--imacros", "-iprefix", "-iwithprefix")
 _SYSTEM = ("/usr/include", "/usr/local/include", "/opt/homebrew/include")
 
 
 def guess(path: str, source: bytes, args: list[str] | tuple[str, ...]) -> list[str]:
     """The folders to add as -I for `path`, in the order found; [] with a build."""
-    if any(a.startswith(_BUILD) for a in args):
+    if any(a.startswith(BUILD_FLAGS) for a in args):
         return []
     found: list[str] = []
     # The file's includes, then those of the project headers they reach (curl's

@@ -35,6 +35,10 @@ if TYPE_CHECKING:
     from sslint.frontend import pch
 
 
+def pch_min_share() -> int:
+    return _analysis()[2].MIN_SHARE
+
+
 def _analysis():
     """The analysis and libclang, imported when there is something to analyse (a
     run whose results all come from the cache never loads them). run_all imports
@@ -47,6 +51,8 @@ def _analysis():
 STACK_BYTES = 512 * 1024 * 1024
 RECURSION_LIMIT = 100_000
 PCH_BUILD_LIMIT = 60.0  # seconds for one precompiled header
+GUESS_LIMIT = 30.0      # seconds to guess one file's include folders and switches
+Guesses = tuple[list[str], list[str]]  # frontend.parse.guesses: folders, switches
 
 
 @dataclass(frozen=True)
@@ -131,15 +137,16 @@ def run_unit(job: Job, unit: Unit) -> FileResult:
 
 # ---- tasks a worker runs -------------------------------------------------------
 
-def _unit_task(payload: tuple[Job, Unit, tuple[tuple[str, str], ...], IrPlan]):
-    job, unit, table, (keep, reuse) = payload
+def _unit_task(payload: tuple[Job, Unit, tuple[tuple[str, str], ...], IrPlan,
+                              Guesses | None]):
+    job, unit, table, (keep, reuse), guessed = payload
     rules, model, opts = _setup(job)
     unit_module, _, pch = _analysis()
     if pch.active().entries != table:
         pch.install(pch.Table(table))
     res, ending = watched(unit_module.analyze_file,
                           (unit.path, unit.display, list(unit.args), rules, model, opts,
-                           keep, reuse),
+                           keep, reuse, guessed),
                           unit.display, STACK_BYTES, opts.file_timeout)
     if job.line_hashes and not ending:
         _hash_lines(res, unit.path)
@@ -167,12 +174,33 @@ def _pch_task(payload: tuple[pch.Build, str]):
     return _analysis()[2].build(build, tmpdir), False
 
 
-HANDLERS = {"unit": _unit_task, "pch": _pch_task}
+def _guess_task(payload: tuple[str, tuple[str, ...]]):
+    path, args = payload
+    return _analysis()[1].read_guesses(path, list(args)), False
 
 
-def _build_pchs(pool: Pool, units: list[Unit], tmpdir: str) -> tuple[tuple[str, str], ...]:
+HANDLERS = {"unit": _unit_task, "pch": _pch_task, "guess": _guess_task}
+
+
+def _guess(pool: Pool, units: list[Unit], min_share: int) -> dict[Unit, Guesses]:
+    """Without the build, the include folders and switches the front end guesses for
+    each unit (frontend.parse.guesses: reading a file's headers costs a few ms),
+    worked out by the workers: the PCHs are planned with the arguments the first
+    parse will have, and the units' tasks take them instead of guessing again."""
+    _, parse, _ = _analysis()
+    todo = [u for u in units if parse.may_guess(u.args)]
+    if len(todo) < min_share:
+        return {}
+    got = pool.run_tasks([("guess", (u.path, u.args), GUESS_LIMIT) for u in todo],
+                         on_error=lambda _i, _msg, _code: None)
+    return {u: g for u, g in zip(todo, got, strict=True) if g is not None}
+
+
+def _build_pchs(pool: Pool, units: list[Unit], tmpdir: str,
+                guessed: dict[Unit, Guesses]) -> tuple[tuple[str, str], ...]:
     _, parse, pch = _analysis()
-    builds = pch.plan_builds([(u.path, tuple(parse.clang_args(u.args))) for u in units])
+    builds = pch.plan_builds([(u.path, tuple(parse.clang_args(
+        parse.with_guesses(list(u.args), guessed.get(u))))) for u in units])
     if not builds:
         return ()
     kept = [(b.key, pch.reusable(b, tmpdir)) for b in builds]
@@ -201,15 +229,18 @@ class Runner:
         self.tmpdir: str | None = None
         self.pool: Pool | None = None
         self.table: tuple[tuple[str, str], ...] = ()
+        self.guessed: dict[Unit, Guesses] = {}  # without the build: see _guess
         self.kept: dict[Unit, Snapshot] = {}  # snapshots the units returned
         self.before_fork: Callable[[], None] | None = None  # e.g. load the API model
 
     def __enter__(self) -> "Runner":
         return self
 
-    def _start(self) -> Pool:
+    def _start(self, first: list[Unit]) -> Pool:
         """The workers and the shared PCHs, made when a unit first needs analysing (a
-        run served by the results cache never starts them)."""
+        run served by the results cache never starts them). Guesses are worked out
+        for the `first` units to analyse only: with one file changed, the others
+        come from the results cache."""
         if self.pool is None:
             job = self.job
             self.tmpdir = (job.pch_dir or tempfile.mkdtemp(prefix="sslint-pch-")) \
@@ -219,7 +250,8 @@ class Runner:
                 self.before_fork()
             self.pool = Pool(max(1, min(self.jobs, len(self.units))), HANDLERS).__enter__()
             if self.tmpdir:
-                self.table = _build_pchs(self.pool, self.units, self.tmpdir)
+                self.guessed = _guess(self.pool, first, pch_min_share())
+                self.table = _build_pchs(self.pool, self.units, self.tmpdir, self.guessed)
         return self.pool
 
     def __exit__(self, *exc) -> None:
@@ -238,7 +270,7 @@ class Runner:
         units were asked to keep (`ir`) go to `kept`, not into their results."""
         if not units:
             return []
-        pool = self._start()
+        pool = self._start(units)
         limit = watchdog.Limits.for_timeout(self.job.options.file_timeout).total
         reported = [0]
         finished: set[int] = set()
@@ -258,7 +290,7 @@ class Runner:
             return res
 
         plans = ir or [NO_IR] * len(units)
-        tasks = [("unit", (j, u, self.table, p), limit)
+        tasks = [("unit", (j, u, self.table, p, self.guessed.get(u)), limit)
                  for j, u, p in zip(jobs, units, plans, strict=True)]
         results = pool.run_tasks(tasks, on_error, on_result, _largest_first(units))
         for u, r in zip(units, results, strict=True):
