@@ -3,7 +3,7 @@ database's arguments and with none at all (a pre-commit hook without -p and with
 --no-find-build), in this process, one file at a time.
 
     python bench/headerless.py DB_FOLDER [DB_FOLDER...] [--json OUT]
-        [--headerless-replace /src/=/clean/]
+        [--headerless-replace /src/=/clean/] [--timing REPS [--pch]]
 
 Each DB_FOLDER holds compile_commands.json (and, optionally, files.txt: the files
 to use, relative to the database's `directory`). Per project it prints: functions
@@ -123,10 +123,28 @@ def run(db: str, mode: str) -> dict:
     return out
 
 
-def timing(dbs: list[str], reps: int) -> None:
-    """Header-less parse CPU time per file, recovery on and off, alternating (medians)."""
+def _pch_table(paths: list[str]):
+    """The shared PCHs a run over these header-less files would build (planned with
+    the folders and switches guessed for each), built in a temporary folder."""
+    import tempfile
+
+    from sslint.frontend import pch
+    from sslint.frontend.parse import clang_args, read_guesses, with_guesses
+
+    units = [(p, tuple(clang_args(with_guesses([], read_guesses(p, []))))) for p in paths]
+    tmp = tempfile.mkdtemp(prefix="sslint-bench-pch-")
+    made = (pch.build(b, tmp) for b in pch.plan_builds(units))
+    return pch.Table(tuple((k, path) for k, path, _ in made if path))
+
+
+def timing(dbs: list[str], reps: int, with_pch: bool = False) -> None:
+    """Header-less parse CPU time per file, recovery on and off, alternating (medians).
+    With `with_pch`, recovery on also has the shared PCHs a run would build (planned
+    over the database's files), as `sslint check` parses; recovery off, the plain
+    parse alone, is the "one parse" the ratio divides by."""
     import statistics
 
+    from sslint.frontend import pch
     from sslint.frontend.parse import parse_file
 
     learn = recover.Guesses.learn
@@ -140,9 +158,12 @@ def timing(dbs: list[str], reps: int) -> None:
             if os.path.exists(listing) else None
         base = rec = base_r = rec_r = 0.0
         n = n_rec = 0
-        for c in load_compdb(db):
-            if wanted is not None and os.path.relpath(c.file, c.directory) not in wanted:
-                continue
+        every = load_compdb(db)
+        entries = [c for c in every
+                   if wanted is None or os.path.relpath(c.file, c.directory) in wanted]
+        table = _pch_table([c.file.replace(*REPLACE, 1) if REPLACE else c.file
+                            for c in every]) if with_pch else pch.Table()
+        for c in entries:
             t_off, t_on, names = [], [], []
             path = c.file.replace(*REPLACE, 1) if REPLACE else c.file
             with open(path, "rb") as fh:
@@ -150,6 +171,7 @@ def timing(dbs: list[str], reps: int) -> None:
             for _ in range(reps):
                 for mode, out in ((off_learn, t_off), (learn, t_on)):
                     recover.Guesses.learn = mode
+                    pch.install(table if mode is learn else pch.Table())
                     # A run reads each file once: its index is not kept from the last
                     # repetition (those of headers shared by files are, as in a run).
                     recover_text._TEXTS.pop(raw, None)
@@ -160,6 +182,7 @@ def timing(dbs: list[str], reps: int) -> None:
                         names = parsed.recovered
                     del parsed
             recover.Guesses.learn = learn
+            pch.install(pch.Table())
             b, r = statistics.median(t_off), statistics.median(t_on)
             base, rec, n = base + b, rec + r, n + 1
             if names:
@@ -180,6 +203,9 @@ def main() -> None:
                          "generated headers a checkout lacks)")
     ap.add_argument("--timing", type=int, metavar="REPS",
                     help="only time header-less parses, recovery on and off, REPS times")
+    ap.add_argument("--pch", action="store_true",
+                    help="with --timing: recovery on also parses against the shared PCHs "
+                         "a run over the database's files would build")
     a = ap.parse_args()
     if a.headerless_replace:
         global REPLACE
@@ -188,7 +214,7 @@ def main() -> None:
     if a.rounds:
         recover.MAX_ROUNDS = a.rounds
     if a.timing:
-        timing(a.dbs, a.timing)
+        timing(a.dbs, a.timing, a.pch)
         return
     _instrument()
     if a.no_recover:

@@ -15,7 +15,8 @@ import clang.cindex as ci
 
 from sslint.core import ir
 from sslint.workers import watchdog
-from sslint.frontend import clangx, diags, fallback, guards, pch, projectdirs, recover
+from sslint.frontend import (clangx, diags, fallback, guards, pch_parse, projectdirs,
+                              recover)
 from sslint.frontend.diags import Diagnostic
 from sslint.frontend.localheaders import include_dirs, local_header_texts
 from sslint.frontend.lower import lower_function
@@ -237,8 +238,9 @@ def parse(path: str, args: list[str], source: bytes | None = None) -> Parsed:
 
     Paths and arguments go to libclang as the OS's bytes (file names need not be
     UTF-8). With a shared precompiled header for this file's leading #includes
-    (sslint.frontend.pch) the file is parsed against it; if that parse reports any
-    error, the file is parsed again without it, so results never depend on the PCH.
+    (sslint.frontend.pch) the file is parsed against it, with the errors its headers
+    had added back (frontend.pch_parse); the shim's and recovery's parses are plain
+    ones, so results never depend on the PCH.
     """
     try:
         return _parse(path, args, source)
@@ -250,17 +252,16 @@ def _parse(path: str, args: list[str], source: bytes | None) -> Parsed:
     full = clang_args(args)
     bpath = os.fsencode(path)
     bargs = [os.fsencode(a) for a in full]
-    tu, errs, deps = _with_pch(path, bpath, bargs, full)
+    tu, errs, route = pch_parse.first(path, bpath, bargs, full)
     if tu is None:
         tu = index().parse(bpath, args=bargs, options=KEEP_GOING)
         errs = diags.errors(tu, path)
-        deps = None
     from sslint.frontend.apigen import include_folders  # apigen imports this module
     if errs and source is None:  # the caller's bytes, else read once here
         source = _read_small(path)
     wanted = fallback.headers_for(source or b"", include_folders(args)) if errs else ()
     if any(fallback.missing_openssl().search(d.message) for d in errs) or (
-            wanted and not _includes_openssl(tu, deps)):
+            wanted and not _includes_openssl(tu, route.headers if route else ())):
         # A missing OpenSSL: parse again with its types declared (frontend.fallback);
         # also when the file's code is all under OpenSSL's macros (nothing else
         # said that OpenSSL's headers were missing).
@@ -272,36 +273,10 @@ def _parse(path: str, args: list[str], source: bytes | None) -> Parsed:
     return _recovered(path, tu, errs, False, index(), bargs, [], source, args)
 
 
-def _with_pch(path: str, bpath: bytes, bargs: list[bytes], full: list[str]
-              ) -> tuple[ci.TranslationUnit | None, list[Diagnostic], list[str] | None]:
-    """The parse against a shared PCH of the file's leading #includes, when the run
-    has one: (tu, its errors, the PCH's headers), else (None, [], None). The PCH's
-    own errors (its headers' errors, kept when it was built) come first, as a plain
-    parse reports them; what follows (the shim, recovery) then reads the same
-    errors either way, and re-parses without the PCH, its guesses before the
-    headers, as it would have."""
-    plan = pch.active().plan(path, full)
-    if plan is None:
-        return None, [], None
-    pch_file = plan.args[-1]
-    before, headers = pch.errors_of(pch_file), pch.read_deps(pch_file)
-    if before is None or headers is None:
-        return None, [], None
-    try:
-        tu = pch.index().parse(bpath, args=bargs + [os.fsencode(a) for a in plan.args],
-                               unsaved_files=[(bpath, plan.source)], options=KEEP_GOING)
-    except ci.TranslationUnitLoadError:  # a stale PCH: clang refuses it
-        return None, [], None
-    own = diags.errors(tu, path)
-    errs = diags.Errors([*before, *own])
-    errs.toolchain = tuple(dict.fromkeys([*before.toolchain, *own.toolchain]))
-    return tu, errs, headers
-
-
-def _includes_openssl(tu: ci.TranslationUnit, pch_headers: list[str] | None) -> bool:
+def _includes_openssl(tu: ci.TranslationUnit, pch_headers: tuple[str, ...]) -> bool:
     names = [os.fsdecode(i.include.name) for i in tu.get_includes() if i.include is not None]
     return any(os.path.basename(os.path.dirname(n)) == "openssl"
-               for n in names + (pch_headers or []))
+               for n in [*names, *pch_headers])
 
 
 def _recovered(path: str, tu: ci.TranslationUnit | None, errs: list[Diagnostic], shim: bool,

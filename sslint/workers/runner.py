@@ -35,10 +35,6 @@ if TYPE_CHECKING:
     from sslint.frontend import pch
 
 
-def pch_min_share() -> int:
-    return _analysis()[2].MIN_SHARE
-
-
 def _analysis():
     """The analysis and libclang, imported when there is something to analyse (a
     run whose results all come from the cache never loads them). run_all imports
@@ -182,32 +178,33 @@ def _guess_task(payload: tuple[str, tuple[str, ...]]):
 HANDLERS = {"unit": _unit_task, "pch": _pch_task, "guess": _guess_task}
 
 
-def _guess(pool: Pool, units: list[Unit], min_share: int) -> dict[Unit, Guesses]:
+def _guess(pool: Pool, units: list[Unit]) -> dict[Unit, Guesses | None]:
     """Without the build, the include folders and switches the front end guesses for
     each unit (frontend.parse.guesses: reading a file's headers costs a few ms),
     worked out by the workers: the PCHs are planned with the arguments the first
     parse will have, and the units' tasks take them instead of guessing again."""
-    _, parse, _ = _analysis()
-    todo = [u for u in units if parse.may_guess(u.args)]
-    if len(todo) < min_share:
-        return {}
-    got = pool.run_tasks([("guess", (u.path, u.args), GUESS_LIMIT) for u in todo],
+    got = pool.run_tasks([("guess", (u.path, u.args), GUESS_LIMIT) for u in units],
                          on_error=lambda _i, _msg, _code: None)
-    return {u: g for u, g in zip(todo, got, strict=True) if g is not None}
+    return dict(zip(units, got, strict=True))
 
 
-def _build_pchs(pool: Pool, units: list[Unit], tmpdir: str,
-                guessed: dict[Unit, Guesses]) -> tuple[tuple[str, str], ...]:
+def _build_pchs(pool: Pool, units: list[Unit], tmpdir: str, guessed: dict[Unit, Guesses | None],
+                have: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """The PCHs worth building for these units, `have` (those built already) and
+    the new ones."""
     _, parse, pch = _analysis()
-    builds = pch.plan_builds([(u.path, tuple(parse.clang_args(
+    built = dict(have)
+    builds = [b for b in pch.plan_builds([(u.path, tuple(parse.clang_args(
         parse.with_guesses(list(u.args), guessed.get(u))))) for u in units])
+        if b.key not in built]
     if not builds:
-        return ()
+        return have
     kept = [(b.key, pch.reusable(b, tmpdir)) for b in builds]
     builds = [b for b, (_, path) in zip(builds, kept, strict=True) if path is None]
     got = pool.run_tasks([("pch", (b, tmpdir), PCH_BUILD_LIMIT) for b in builds],
                    on_error=lambda i, _msg, _code: (builds[i].key, None, 0.0))
-    return tuple(sorted((key, path) for key, path, *_ in kept + got if path))
+    built.update((key, path) for key, path, *_ in kept + got if path)
+    return tuple(sorted(built.items()))
 
 
 def run_all(job: Job, units: list[Unit], jobs: int,
@@ -229,7 +226,8 @@ class Runner:
         self.tmpdir: str | None = None
         self.pool: Pool | None = None
         self.table: tuple[tuple[str, str], ...] = ()
-        self.guessed: dict[Unit, Guesses] = {}  # without the build: see _guess
+        self.guessed: dict[Unit, Guesses | None] = {}  # without the build: see _guess
+        self.planned = 0  # how many units the PCH plan has seen
         self.kept: dict[Unit, Snapshot] = {}  # snapshots the units returned
         self.before_fork: Callable[[], None] | None = None  # e.g. load the API model
 
@@ -238,9 +236,7 @@ class Runner:
 
     def _start(self, first: list[Unit]) -> Pool:
         """The workers and the shared PCHs, made when a unit first needs analysing (a
-        run served by the results cache never starts them). Guesses are worked out
-        for the `first` units to analyse only: with one file changed, the others
-        come from the results cache."""
+        run served by the results cache never starts them)."""
         if self.pool is None:
             job = self.job
             self.tmpdir = (job.pch_dir or tempfile.mkdtemp(prefix="sslint-pch-")) \
@@ -249,10 +245,22 @@ class Runner:
             if self.before_fork:
                 self.before_fork()
             self.pool = Pool(max(1, min(self.jobs, len(self.units))), HANDLERS).__enter__()
-            if self.tmpdir:
-                self.guessed = _guess(self.pool, first, pch_min_share())
-                self.table = _build_pchs(self.pool, self.units, self.tmpdir, self.guessed)
+        if self.tmpdir:
+            self._plan(self.pool, first)
         return self.pool
+
+    def _plan(self, pool: Pool, units: list[Unit]) -> None:
+        """PCHs for the units with a build at the first call; for those without, as
+        each call first brings them (a unit whose result the cache holds is never
+        guessed for: with one file changed, only that file is), once guessed."""
+        parse = _analysis()[1]
+        fresh = [u for u in units if parse.may_guess(u.args) and u not in self.guessed]
+        if fresh:
+            self.guessed.update(_guess(pool, fresh))
+        ready = [u for u in self.units if u in self.guessed or not parse.may_guess(u.args)]
+        if len(ready) > self.planned:
+            self.planned = len(ready)
+            self.table = _build_pchs(pool, ready, self.tmpdir or "", self.guessed, self.table)
 
     def __exit__(self, *exc) -> None:
         try:
