@@ -257,3 +257,45 @@ def test_headerless_cli_output_identical_with_and_without_pch(tmp_path):
         outs.append((r.stdout, r.stderr))
     assert outs[0] == outs[1]
     assert len(json.loads(outs[0][0])["findings"]) >= 2
+
+
+def test_a_missing_header_the_directives_name_is_placed_in_each_file(tmp_path):
+    """`#include "config.h"` of a checkout that lacks it: the PCH is built, and each
+    file reports the error at its own line and column, as a plain parse does."""
+    heads = [b'#include "gen_config.h"\n#include <stdio.h>\n',
+             b'#include "gen_config.h"\n#include <stdio.h>\n',
+             b'/* licence */\n\n#  include   "gen_config.h"  /* made by configure */\n'
+             b'#include <stdio.h>\n']
+    files = []
+    for i, head in enumerate(heads):
+        p = tmp_path / f"f{i}.c"
+        p.write_bytes(head + b"int f%d(void) { return 0; }\n" % i)
+        files.append(str(p))
+    before = pch.active()
+    try:
+        pch.install(pch.Table())
+        plain = [parse_file(f, []).errors for f in files]
+        [b] = pch.plan_builds([(f, tuple(clang_args(()))) for f in files])
+        (tmp_path / "pch").mkdir()
+        key, made, _ = pch.build(b, str(tmp_path / "pch"))
+        assert made is not None
+        pch.install(pch.Table(((key, made),)))
+        assert all(pch.active().plan(f, clang_args(())) for f in files)
+        shared = [parse_file(f, []).errors for f in files]
+    finally:
+        pch.install(before)
+    assert shared == plain
+    assert [(e.line, e.col) for e in plain[2]] == [(3, 14)]
+
+
+def test_a_shorter_prefix_twice_as_popular_wins(tmp_path):
+    """Three files share a long prefix, nine a short one: one PCH for the nine."""
+    short = b"#include <stdio.h>\n"
+    long_ = short + b"#include <string.h>\n"
+    units = []
+    for i in range(9):
+        p = tmp_path / f"g{i}.c"
+        p.write_bytes((long_ if i < 3 else short) + b"int x;\n")
+        units.append((str(p), tuple(clang_args(()))))
+    assert [b.content for b in pch.plan_builds(units)] == [short]
+    assert [b.content for b in pch.plan_builds(units[:5])] == [long_]

@@ -51,6 +51,9 @@ def first(path: str, bpath: bytes, bargs: list[bytes], full: list[str]
     except ci.TranslationUnitLoadError:  # a stale PCH: clang refuses it
         return None, diags.Errors(), None
     own = diags.errors(tu, path)
-    errs = diags.Errors([*before, *own])
+    # A missing header the PCH's directives name: at that directive of this file.
+    at = plan.places
+    errs = diags.Errors([*(e._replace(file=path, line=at[e.line - 1][0], col=at[e.line - 1][1])
+                           if e.file == "" else e for e in before), *own])
     errs.toolchain = tuple(dict.fromkeys([*before.toolchain, *own.toolchain]))
     return tu, errs, route

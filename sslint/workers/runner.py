@@ -48,6 +48,7 @@ STACK_BYTES = 512 * 1024 * 1024
 RECURSION_LIMIT = 100_000
 PCH_BUILD_LIMIT = 60.0  # seconds for one precompiled header
 GUESS_LIMIT = 30.0      # seconds to guess one file's include folders and switches
+GUESS_BATCH = 32        # files a worker guesses for in one task
 Guesses = tuple[list[str], list[str]]  # frontend.parse.guesses: folders, switches
 
 
@@ -170,9 +171,9 @@ def _pch_task(payload: tuple[pch.Build, str]):
     return _analysis()[2].build(build, tmpdir), False
 
 
-def _guess_task(payload: tuple[str, tuple[str, ...]]):
-    path, args = payload
-    return _analysis()[1].read_guesses(path, list(args)), False
+def _guess_task(payload: list[tuple[str, tuple[str, ...]]]):
+    parse = _analysis()[1]
+    return [parse.read_guesses(path, list(args)) for path, args in payload], False
 
 
 HANDLERS = {"unit": _unit_task, "pch": _pch_task, "guess": _guess_task}
@@ -183,9 +184,13 @@ def _guess(pool: Pool, units: list[Unit]) -> dict[Unit, Guesses | None]:
     each unit (frontend.parse.guesses: reading a file's headers costs a few ms),
     worked out by the workers: the PCHs are planned with the arguments the first
     parse will have, and the units' tasks take them instead of guessing again."""
-    got = pool.run_tasks([("guess", (u.path, u.args), GUESS_LIMIT) for u in units],
-                         on_error=lambda _i, _msg, _code: None)
-    return dict(zip(units, got, strict=True))
+    # In batches: a worker is replaced after so many tasks, and a new one starts
+    # with cold caches (and libclang's dearer first parse).
+    batches = [units[i:i + GUESS_BATCH] for i in range(0, len(units), GUESS_BATCH)]
+    got = pool.run_tasks([("guess", [(u.path, u.args) for u in b], GUESS_LIMIT * len(b))
+                          for b in batches],
+                         on_error=lambda i, _msg, _code: [None] * len(batches[i]))
+    return dict(zip(units, (g for gs in got for g in gs), strict=True))
 
 
 def _build_pchs(pool: Pool, units: list[Unit], tmpdir: str, guessed: dict[Unit, Guesses | None],
@@ -228,6 +233,7 @@ class Runner:
         self.table: tuple[tuple[str, str], ...] = ()
         self.guessed: dict[Unit, Guesses | None] = {}  # without the build: see _guess
         self.planned = 0  # how many units the PCH plan has seen
+        self.called = False  # whether _plan ran before
         self.kept: dict[Unit, Snapshot] = {}  # snapshots the units returned
         self.before_fork: Callable[[], None] | None = None  # e.g. load the API model
 
@@ -250,12 +256,20 @@ class Runner:
         return self.pool
 
     def _plan(self, pool: Pool, units: list[Unit]) -> None:
-        """PCHs for the units with a build at the first call; for those without, as
-        each call first brings them (a unit whose result the cache holds is never
-        guessed for: with one file changed, only that file is), once guessed."""
-        parse = _analysis()[1]
+        """PCHs for the units with a build at the first call; for those without, once
+        guessed for. A first call that brings a few units at least (a cold run's
+        first wave) has every unit guessed for: planning again at each wave of the
+        whole-program pass cost tor's tree 1.5 s. Otherwise (a warm run with a file
+        or two changed, the rest from the results cache) only the units each call
+        brings are."""
+        _, parse, pch = _analysis()
         fresh = [u for u in units if parse.may_guess(u.args) and u not in self.guessed]
-        if fresh:
+        if not self.called and len(fresh) >= pch.MIN_SHARE:
+            fresh = [u for u in self.units if parse.may_guess(u.args)]
+        self.called = True
+        # Too few to share a PCH: no guessing up front (a single file's run would
+        # wait for it), each unit guesses for itself.
+        if fresh and len(fresh) + len(self.guessed) >= pch.MIN_SHARE:
             self.guessed.update(_guess(pool, fresh))
         ready = [u for u in self.units if u in self.guessed or not parse.may_guess(u.args)]
         if len(ready) > self.planned:
