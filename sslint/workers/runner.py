@@ -232,7 +232,6 @@ class Runner:
         self.pool: Pool | None = None
         self.table: tuple[tuple[str, str], ...] = ()
         self.guessed: dict[Unit, Guesses | None] = {}  # without the build: see _guess
-        self.planned = 0  # how many units the PCH plan has seen
         self.called = False  # whether _plan ran before
         self.kept: dict[Unit, Snapshot] = {}  # snapshots the units returned
         self.before_fork: Callable[[], None] | None = None  # e.g. load the API model
@@ -256,25 +255,24 @@ class Runner:
         return self.pool
 
     def _plan(self, pool: Pool, units: list[Unit]) -> None:
-        """PCHs for the units with a build at the first call; for those without, once
-        guessed for. A first call that brings a few units at least (a cold run's
-        first wave) has every unit guessed for: planning again at each wave of the
-        whole-program pass cost tor's tree 1.5 s. Otherwise (a warm run with a file
-        or two changed, the rest from the results cache) only the units each call
-        brings are."""
+        """PCHs for the run's units, planned with the arguments their first parse
+        will have: without the build, the folders and switches guessed for them.
+        A first call that brings a few units at least (a cold run's first wave) has
+        every unit guessed for: planning again at each wave of the whole-program
+        pass cost tor's tree 1.5 s. Otherwise (a warm run with a file or two changed,
+        the rest from the results cache) only the units each call brings are, the
+        others planned with their own arguments (right when nothing is guessed for
+        them: files with no project headers, whose PCH a previous run kept)."""
         _, parse, pch = _analysis()
         fresh = [u for u in units if parse.may_guess(u.args) and u not in self.guessed]
         if not self.called and len(fresh) >= pch.MIN_SHARE:
             fresh = [u for u in self.units if parse.may_guess(u.args)]
-        self.called = True
-        # Too few to share a PCH: no guessing up front (a single file's run would
-        # wait for it), each unit guesses for itself.
-        if fresh and len(fresh) + len(self.guessed) >= pch.MIN_SHARE:
+        if fresh:
             self.guessed.update(_guess(pool, fresh))
-        ready = [u for u in self.units if u in self.guessed or not parse.may_guess(u.args)]
-        if len(ready) > self.planned:
-            self.planned = len(ready)
-            self.table = _build_pchs(pool, ready, self.tmpdir or "", self.guessed, self.table)
+        if fresh or not self.called:
+            self.table = _build_pchs(pool, self.units, self.tmpdir or "", self.guessed,
+                                     self.table)
+        self.called = True
 
     def __exit__(self, *exc) -> None:
         try:
