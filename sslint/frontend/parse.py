@@ -98,8 +98,10 @@ def guesses(path: str, source: bytes, args: list[str]) -> tuple[list[str], list[
 
 
 def may_guess(args: list[str] | tuple[str, ...]) -> bool:
-    """Whether parse_file may add guessed folders or switches to these arguments."""
-    return not any(a.startswith(projectdirs.BUILD_FLAGS + _CONFIGURING) for a in args)
+    """Whether parse_file may add guessed folders or switches to these arguments:
+    folders when no flag names any, switches when none configures the file."""
+    return not any(a.startswith(projectdirs.BUILD_FLAGS) for a in args) or \
+        not any(a.startswith(_CONFIGURING) for a in args)
 
 
 def read_guesses(path: str, args: list[str]) -> tuple[list[str], list[str]] | None:

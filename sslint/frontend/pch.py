@@ -29,9 +29,11 @@ Without the build, the headers a preamble reaches often have errors (a generated
 config header is missing). Such a PCH is still built, with its errors kept beside
 it (`<pch>.errs`); a file parsed against it reports them first, as a plain parse
 would, so what reads errors (the OpenSSL shim, recovery) sees the same ones.
-Recovery's own parses never use a PCH: its prelude comes before the headers. An
-error on the directives themselves (a header the file names is missing) would be
-reported at the PCH header's lines, so that PCH is not built.
+Recovery's own parses never use a PCH: its prelude comes before the headers. A
+header the directives themselves name that is missing (a checkout's config.h) is
+reported at the PCH header's line: it is kept as the directive's and placed at
+that directive of each file (`Plan.places`); any other error of the directives
+means no PCH.
 """
 from __future__ import annotations
 
@@ -56,8 +58,8 @@ FOR_SERIALIZATION = 0x10
 _DIRECTIVE = re.compile(rb"#[ \t]*([A-Za-z_]\w*)?(.*)", re.DOTALL)
 _QUOTED_INCLUDE = re.compile(rb'"[^"\n]*"')
 _ANGLE_INCLUDE = re.compile(rb"<[^>\n]*>")
+_NOT_FOUND = re.compile(r"'[^']*' file not found")  # clang's message for a missing header
 # Predefined macros whose value depends on where they are expanded.
-_NOT_FOUND = re.compile(r"'[^']*' file not found")
 _PLACE_MACROS = re.compile(rb"__(FILE|LINE|BASE_FILE|FILE_NAME|COUNTER|INCLUDE_LEVEL|"
                            rb"TIMESTAMP)__")
 _SIMPLE = {b"include", b"define", b"undef", b"if", b"ifdef", b"ifndef", b"elif", b"else",
