@@ -324,6 +324,34 @@ def test_a_switch_around_members_the_file_uses_is_guessed(job):
     assert switches.for_member([header], "other", "extra") is None
 
 
+def test_a_switch_around_a_header_declaring_the_files_types_is_guessed(job):
+    """nginx's TLS modules use a config type from a header their umbrella header
+    includes only under NGX_HTTP_SSL: clang's "unknown type name" leads recovery to
+    that switch, not to a guessed type (which left 58 errors in
+    ngx_stream_ssl_module.c)."""
+    name = "tree/src/tls/module.c"
+    without, _ = _same_as_build(job, name, (f"-I{FOLDER / 'tree' / 'include'}",
+                                            "-DPROJ_TLS_MODULE=1"), [(14, "SSL103")])
+    assert next(n.message for n in without.notifications
+                if n.code == "guessed-defines").endswith("-DPROJ_TLS_MODULE")
+    assert not any(n.code == "recovered-names" for n in without.notifications)
+    assert without.parse_errors == 0
+    from sslint.frontend import switches
+    umbrella = (b"#ifndef U\n#define U\n#if (WITH_TLS)\n#include <p/tls.h>\n#endif\n"
+                b"#include <p/plain.h>\n#endif\n")
+    tls = b"#ifndef T\n#define T\ntypedef struct { int x; } p_tls_t;\n#endif\n"
+    plain = (b"typedef struct p_plain_s { int y; } p_plain_t;\n"
+             b"#ifdef WITH_EXTRA\ntypedef int p_extra_t;\n#endif\n")
+    files = [("/p/u.h", umbrella), ("/p/tls.h", tls), ("/p/plain.h", plain)]
+    assert switches.for_type(files, "p_tls_t") == ["WITH_TLS"]
+    assert switches.for_type(files, "p_extra_t") == ["WITH_EXTRA"]
+    assert switches.for_type(files, "p_plain_t") is None  # declared whatever the switches
+    assert switches.for_type(files, "p_missing_t") is None
+    assert switches.openssl_owned("SSL_QUIC_METHOD")
+    assert switches.openssl_owned("ssl_encryption_level_t")
+    assert not switches.openssl_owned("ngx_http_ssl_srv_conf_t")
+
+
 def test_which_project_folders_are_guessed(tmp_path):
     from sslint.frontend import projectdirs
 

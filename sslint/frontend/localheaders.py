@@ -50,10 +50,18 @@ def _dirs(args: list[str]) -> tuple[list[str], list[str]]:
 
 def local_header_texts(path: str, source: bytes, args: list[str],
                        angle: bool = False) -> list[bytes]:
+    """The texts of the headers `source` reaches through its #include lines (3
+    levels, 4 MiB at most), whatever #if they are under."""
+    return [text for _, text in local_headers(path, source, args, angle)]
+
+
+def local_headers(path: str, source: bytes, args: list[str],
+                  angle: bool = False) -> list[tuple[str, bytes]]:
+    """local_header_texts with each header's path."""
     quote, normal = _dirs(args)
     pattern = _ANY_INCLUDE if angle else _INCLUDE
     seen: set[str] = set()
-    out: list[bytes] = []
+    out: list[tuple[str, bytes]] = []
     budget = MAX_BYTES
     # A build's headers include the same names from the same folders: each path is
     # made once, each folder listed once (then only the headers found are stat'ed).
@@ -93,7 +101,7 @@ def local_header_texts(path: str, source: bytes, args: list[str],
                 if len(data) > budget:
                     return out
                 budget -= len(data)
-                out.append(data)
+                out.append((cand, data))
                 todo.append((os.path.dirname(cand), data, depth + 1,
                              (cand, st.st_mtime_ns, st.st_size)))
                 break

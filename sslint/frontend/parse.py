@@ -18,7 +18,7 @@ from sslint.workers import watchdog
 from sslint.frontend import (clangx, diags, fallback, guards, pch_parse, projectdirs,
                               recover)
 from sslint.frontend.diags import Diagnostic
-from sslint.frontend.localheaders import include_dirs, local_header_texts
+from sslint.frontend.localheaders import include_dirs, local_header_texts, local_headers
 from sslint.frontend.lower import lower_function
 from sslint.frontend.toolchain import builtin_include_args
 
@@ -311,17 +311,17 @@ def _recovered(path: str, tu: ci.TranslationUnit | None, errs: list[Diagnostic],
             tu = idx.parse(bpath, args=bargs, unsaved_files=unsaved, options=KEEP_GOING)
             errs = diags.errors(tu, path)
         return tu, errs, shim, []
-    headers: list[bytes] | None = None
+    headers: list[tuple[str, bytes]] | None = None
 
-    def header_texts() -> list[bytes]:  # the project's headers, read once if asked
+    def header_files() -> list[tuple[str, bytes]]:  # the project's headers, read once
         nonlocal headers
         if headers is None:
-            headers = local_header_texts(path, text_of(path) or b"", args or [], angle=True)
+            headers = local_headers(path, text_of(path) or b"", args or [], angle=True)
         return headers
 
     best, best_errs, names = recover.recover(errs, reparse, text_of, _protected(), path,
                                              must_reparse=tu is None,
-                                             header_texts=header_texts)
+                                             header_files=header_files)
     if best is None:
         assert tu is not None  # must_reparse gives a translation unit
         return tu, errs, shim, []

@@ -96,7 +96,9 @@ class Guesses:
     # Feature switches that bring a missing member into a struct of the project's
     # headers (frontend.switches): NAME or NAME=VALUE.
     switches: set[str] = field(default_factory=set)
-    header_texts: Callable[[], list[bytes]] | None = field(default=None, repr=False)
+    # The project's headers the file reaches, with their paths (frontend.localheaders).
+    header_files: Callable[[], list[tuple[str, bytes]]] | None = field(default=None,
+                                                                       repr=False)
     _texts: dict[str, rt.Text] = field(default_factory=dict, repr=False)
     _members_done: set[tuple[str, str, str, int]] = field(default_factory=set, repr=False)
     _switch_asked: set[tuple[str, str]] = field(default_factory=set, repr=False)
@@ -291,6 +293,8 @@ class Guesses:
             if near is not None and b";" not in text[off:near.start()]:
                 off, spelled = near.start(), True
         if msg.startswith("unknown type name"):
+            if self._type_switch(name, d.file, text):
+                return
             if spelled:
                 self._type_or_attr(name, text, off)
             else:
@@ -520,13 +524,30 @@ class Guesses:
     def _member_switch(self, tag: str, member: str) -> None:
         """A struct of the project's headers lacks `member`: the switch that brings
         it in, when the member is declared under one (frontend.switches)."""
-        if self.header_texts is None or len(self.switches) >= switches.MAX_SWITCHES \
+        if self.header_files is None or len(self.switches) >= switches.MAX_SWITCHES \
                 or (tag, member) in self._switch_asked:
             return
         self._switch_asked.add((tag, member))
-        got = switches.for_member(self.header_texts(), tag, member, frozenset(self.switches))
+        got = switches.for_member([t for _, t in self.header_files()], tag, member,
+                                  frozenset(self.switches))
         if got and len(self.switches | set(got)) <= switches.MAX_SWITCHES:
             self.switches.update(got)
+
+    def _type_switch(self, name: str, file: str | None, text: bytes) -> bool:
+        """A type the project's headers declare, in a header the file reaches only
+        under a switch (nginx's ngx_http.h includes ngx_http_ssl_module.h under
+        NGX_HTTP_SSL, which the module's own file does not test): that switch,
+        instead of a guessed type. Whether one was taken."""
+        if self.header_files is None or len(self.switches) >= switches.MAX_SWITCHES \
+                or ("", name) in self._switch_asked or switches.openssl_owned(name):
+            return False  # OpenSSL's own names: a switch for them is a compat layer
+        self._switch_asked.add(("", name))
+        got = switches.for_type([*self.header_files(), (file or "", text)], name,
+                                frozenset(self.switches))
+        if got and len(self.switches | set(got)) <= switches.MAX_SWITCHES:
+            self.switches.update(got)
+            return True
+        return False
 
     def _chain(self, tag: str, text: bytes, off: int) -> None:
         """Fields for the chain of members that starts at `off` (at a member name)."""
@@ -677,13 +698,13 @@ def _loop_macro(name: str, count: int, assigned: tuple[int, ...]) -> str:
 def recover(errs: list[Diagnostic], reparse: Callable[[bytes], tuple[object, list[Diagnostic]]],
             text_of: Callable[[str], bytes | None], protected: frozenset[str],
             main: str, must_reparse: bool = False,
-            header_texts: Callable[[], list[bytes]] | None = None
+            header_files: Callable[[], list[tuple[str, bytes]]] | None = None
             ) -> tuple[object | None, list[Diagnostic], list[str]]:
     """Parse again with guessed declarations while that removes errors from `main`.
     Returns (the best translation unit, or None when none beat the first parse; its
     errors; the names guessed for it). With `must_reparse` the first round's parse
     is kept whatever it learnt (the first parse lacked something else, the shim)."""
-    guesses = Guesses(header_texts=header_texts)
+    guesses = Guesses(header_files=header_files)
     best: tuple[object | None, list[Diagnostic], list[str]] = (None, errs, [])
     score = _score(errs, main)
     lines: list[tuple[int, int]] | None = None

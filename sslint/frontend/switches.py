@@ -12,6 +12,7 @@ gives none.
 """
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 
@@ -35,13 +36,55 @@ def for_member(texts: Iterable[bytes], tag: str, member: str,
         at = field.search(text, m.end(), end)
         if at is None:
             return None  # not a member in any branch: nothing a switch can do
-        defined = {d.group(1).decode("latin-1") for d in guards._DEFINE.finditer(text)}
-        return _bring(text, at.start(), defined, taken)
+        return _bring(text, at.start(), _defined(text), taken)
     return None
 
 
-def _bring(text: bytes, at: int, defined: set[str], taken: frozenset[str]) -> list[str] | None:
-    """Defines that enter every branch around offset `at`, or None."""
+def openssl_owned(name: str) -> bool:
+    """A name in one of OpenSSL's namespaces (`SSL_QUIC_METHOD`,
+    `ssl_encryption_level_t`): a project header declaring it under a switch is a
+    compatibility layer for other OpenSSL versions, not the project's own code."""
+    return bool(guards._OPENSSL_OWNED.match(name.upper()))
+
+
+def for_type(files: list[tuple[str, bytes]], name: str,
+              taken: frozenset[str] = frozenset()) -> list[str] | None:
+    """The defines that bring the declaration of type `name` into the parse: it is
+    declared (a typedef) in one of these (path, text) files, under a switch there,
+    or in a header another file includes under one. None when no switch can."""
+    decl = re.compile(rb"(?:\}\s*|\btypedef\b[^;{}]*[\s*])" + re.escape(name.encode())
+                      + rb"\s*;")
+    for path, text in files:
+        m = decl.search(text)
+        if m is None or not path:
+            continue
+        got = _bring(text, m.start(), _defined(text), taken, quiet=True)
+        if got != []:
+            return got  # under a switch of its own header, or one no switch enters
+        base = os.path.basename(path).encode()
+        for other, includer in files:
+            if other == path:
+                continue
+            for inc in _INCLUDE.finditer(includer):
+                if os.path.basename(inc.group(1)) == base:
+                    found = _bring(includer, inc.start(), _defined(includer), taken)
+                    if found:
+                        return found
+        return None
+    return None
+
+
+_INCLUDE = re.compile(rb'^[ \t]*#[ \t]*include[ \t]*[<"]([^>"\n]+)[>"]', re.M)
+
+
+def _defined(text: bytes) -> set[str]:
+    return {d.group(1).decode("latin-1") for d in guards._DEFINE.finditer(text)}
+
+
+def _bring(text: bytes, at: int, defined: set[str], taken: frozenset[str],
+           quiet: bool = False) -> list[str] | None:
+    """Defines that enter every branch around offset `at`, or None; with `quiet`,
+    [] when every branch around it holds already (nothing to define)."""
     defines: set[str] = set()
     keep_out: set[str] = set()
 
@@ -63,7 +106,9 @@ def _bring(text: bytes, at: int, defined: set[str], taken: frozenset[str]) -> li
                 return None
             defines |= got[0]
             keep_out |= got[1]
-    if not defines or guards._bare(defines) & keep_out:
+    if not defines:
+        return [] if quiet else None
+    if guards._bare(defines) & keep_out:
         return None
     return sorted(defines)
 
