@@ -264,6 +264,8 @@ class Runner:
         others planned with their own arguments (right when nothing is guessed for
         them: files with no project headers, whose PCH a previous run kept)."""
         _, parse, pch = _analysis()
+        if len(self.units) < pch.MIN_SHARE:
+            return  # too few files to share a PCH (`sslint check one_file.c`)
         fresh = [u for u in units if parse.may_guess(u.args) and u not in self.guessed]
         if not self.called and len(fresh) >= pch.MIN_SHARE:
             fresh = [u for u in self.units if parse.may_guess(u.args)]
