@@ -297,6 +297,16 @@ def test_configures_checks_for_system_headers(tmp_path):
                    "int g(void) { return 0; }\n")
     assert parse_mod.guessed_defines(str(src), src.read_bytes(), []) == ["HAVE_SYS_SOCKET_H"]
     assert parse_mod.guessed_defines(str(src), src.read_bytes(), ["-DX"]) == []
+    # A project's own prefix and a value test: nginx's ngx_posix_config.h (its
+    # STDERR_FILENO needs <unistd.h>, which only the missing configure output asks for).
+    assert guards.header_checks([
+        b"#if (NGX_HAVE_UNISTD_H)\n#include <unistd.h>\n#endif\n"
+        b"#if NGX_HAVE_SYS_PARAM_H\n#include <sys/param.h>\n#endif\n"
+        b"#if (NGX_HAVE_FOO_H)\n#include <bar.h>\n#endif\n"
+        b"#if (ngx_have_x_h)\n#include <x.h>\n#endif\n"]) == [
+        ("NGX_HAVE_UNISTD_H", "unistd.h"), ("NGX_HAVE_SYS_PARAM_H", "sys/param.h")]
+    assert guards.is_header_check("NGX_HAVE_UNISTD_H") and guards.is_header_check("HAVE_X_H")
+    assert not guards.is_header_check("NGX_HTTP_SSL")
 
 
 def test_a_switch_around_members_the_file_uses_is_guessed(job):

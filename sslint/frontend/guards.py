@@ -267,15 +267,19 @@ _CONFIG_BRANCH = re.compile(
 _INCLUDED = re.compile(rb'#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]')
 
 
+# `#ifdef HAVE_SYS_SOCKET_H`, `#if defined(HAVE_...)`, and a project's own prefix
+# with a value test, nginx's `#if (NGX_HAVE_UNISTD_H)`.
 _HEADER_CHECK = re.compile(
-    rb"^[ \t]*#[ \t]*(?:ifdef[ \t]+|if[ \t]+defined[ \t]*\(?[ \t]*)(HAVE_\w+_H)\b[^\n]*\n"
+    rb"^[ \t]*#[ \t]*(?:ifdef[ \t]+|if[ \t]+defined[ \t]*\(?[ \t]*|if[ \t]*\(?[ \t]*)"
+    rb"((?:[A-Z][A-Z0-9]*_)?HAVE_\w+_H)\b[^\n]*\n"
     rb"[ \t]*#[ \t]*include[ \t]*<([^>\n]+)>", re.M)
+_CHECK_NAME = re.compile(r"(?:[A-Z][A-Z0-9]*_)?HAVE_\w+_H")
 MAX_HEADER_CHECKS = 64
 
 
 def is_header_check(define: str) -> bool:
     """Whether a guessed define is one of configure's checks for a system header."""
-    return define.startswith("HAVE_") and define.endswith("_H")
+    return _CHECK_NAME.fullmatch(define) is not None
 
 
 def header_checks(texts: Iterable[bytes]) -> list[tuple[str, str]]:
@@ -297,7 +301,7 @@ def _header_checks_in(text: bytes) -> tuple[tuple[str, str], ...]:
     if b"HAVE_" in text:
         for m in _HEADER_CHECK.finditer(text):
             name, header = m.group(1).decode("latin-1"), m.group(2).decode("latin-1")
-            if name == "HAVE_" + re.sub(r"[^A-Za-z0-9]", "_", header).upper():
+            if name.endswith("HAVE_" + re.sub(r"[^A-Za-z0-9]", "_", header).upper()):
                 out.append((name, header))
     return tuple(out)
 
