@@ -299,3 +299,57 @@ def test_a_shorter_prefix_twice_as_popular_wins(tmp_path):
         units.append((str(p), tuple(clang_args(()))))
     assert [b.content for b in pch.plan_builds(units)] == [short]
     assert [b.content for b in pch.plan_builds(units[:5])] == [long_]
+
+
+def test_a_recovery_round_uses_the_pch_when_its_guesses_are_not_the_headers(
+        tmp_path, monkeypatch):
+    """PROJ_DONE comes from the missing generated header and no header names it:
+    the round that declares it is parsed against the PCH (its prelude after the
+    headers is then the same parse), with the same result as a plain one."""
+    from sslint.frontend import pch_parse
+
+    root = tmp_path / "proj"
+    (root / "include" / "proj").mkdir(parents=True)
+    (root / "src").mkdir()
+    (root / "LICENSE").write_text("a project root\n")
+    (root / "include" / "proj" / "core.h").write_bytes(
+        b"#ifndef CORE_H\n#define CORE_H\n#include <proj/auto_config.h>\n"
+        b"#include <openssl/ssl.h>\ntypedef struct proj_conn { SSL *ssl; } proj_conn_t;\n"
+        b"#endif\n")
+    files = []
+    for i in range(3):
+        p = root / "src" / f"m{i}.c"
+        p.write_bytes(b"#include <proj/core.h>\n\nint m%d(proj_conn_t *c)\n{\n"
+                      b"    SSL_free(c->ssl);\n    SSL_free(c->ssl);\n"
+                      b"    return PROJ_DONE;\n}\n" % i)
+        files.append(str(p))
+    from sslint.frontend.parse import read_guesses, with_guesses
+    firsts = [with_guesses([], read_guesses(f, [])) for f in files]
+    [b] = pch.plan_builds([(f, tuple(clang_args(a))) for f, a in zip(files, firsts, strict=True)])
+    (tmp_path / "pch").mkdir()
+    key, made, _ = pch.build(b, str(tmp_path / "pch"))
+    assert made is not None
+    used = []
+    real = pch_parse.with_prelude
+
+    def counted(*a, **k):
+        got = real(*a, **k)
+        used.append(got is not None)
+        return got
+
+    monkeypatch.setattr(pch_parse, "with_prelude", counted)
+    before = pch.active()
+    try:
+        pch.install(pch.Table())
+        plain = [run_unit(JOB, Unit(f, f, ())) for f in files]
+        assert used == []
+        pch.install(pch.Table(((key, made),)))
+        shared = [run_unit(JOB, Unit(f, f, ())) for f in files]
+    finally:
+        pch.install(before)
+    assert used and all(used), used
+    for x, y in zip(plain, shared, strict=True):
+        assert _key(x) == _key(y), x.path
+    assert all([f.rule_id for f in r.findings] == ["SSL101"] for r in plain)
+    assert all("PROJ_DONE" in n.message for r in plain for n in r.notifications
+               if n.code == "recovered-names")

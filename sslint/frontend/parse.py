@@ -272,7 +272,7 @@ def _parse(path: str, args: list[str], source: bytes | None) -> Parsed:
         del tu
         return _recovered(path, None, errs, True, index(), bargs + [b"-include", shim],
                           [(shim, fallback.header(wanted))], source, args)
-    return _recovered(path, tu, errs, False, index(), bargs, [], source, args)
+    return _recovered(path, tu, errs, False, index(), bargs, [], source, args, route)
 
 
 def _includes_openssl(tu: ci.TranslationUnit, pch_headers: tuple[str, ...]) -> bool:
@@ -283,17 +283,23 @@ def _includes_openssl(tu: ci.TranslationUnit, pch_headers: tuple[str, ...]) -> b
 
 def _recovered(path: str, tu: ci.TranslationUnit | None, errs: list[Diagnostic], shim: bool,
                idx: ci.Index, bargs: list[bytes], unsaved: list[tuple[bytes, bytes]],
-               source: bytes | None = None, args: list[str] | None = None) -> Parsed:
+               source: bytes | None = None, args: list[str] | None = None,
+               route: pch_parse.Route | None = None) -> Parsed:
     """The parse as it is when it has no errors, else the best of a few parses with
     the recovery prelude (same arguments and unsaved files, plus the prelude). With
     no `tu` (the errors are those of a parse without the shim) there is always at
-    least one such parse."""
+    least one such parse. With a `route` (`tu` was parsed against a PCH), a round is
+    parsed against it too when that is the same parse (frontend.pch_parse)."""
     if not errs and tu is not None:
         return tu, errs, shim, []
     prelude = os.fsencode(recover.PATH)
     bpath = os.fsencode(path)
 
     def reparse(header: bytes) -> tuple[ci.TranslationUnit, list[Diagnostic]]:
+        if route is not None:
+            got = pch_parse.with_prelude(route, path, bpath, bargs, prelude, header)
+            if got is not None:
+                return got
         t = idx.parse(bpath, args=bargs + [b"-include", prelude],
                       unsaved_files=unsaved + [(prelude, header)], options=KEEP_GOING)
         return t, diags.errors(t, path)
