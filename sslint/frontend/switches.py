@@ -8,7 +8,9 @@ named 'listener' in 'struct mosquitto'"; here the struct's definition is found i
 the headers' text and, when the member's declaration sits in a branch whose
 condition a positive switch can make true (frontend.guards' rules for names), that
 switch is the guess. An #else branch, a negated test or a name something defines
-gives none.
+gives none. The same for a type clang says is unknown (`for_type`): nginx's TLS
+modules take their config type from a header `ngx_http.h` includes only under
+NGX_HTTP_SSL.
 """
 from __future__ import annotations
 
