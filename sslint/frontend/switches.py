@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from sslint.frontend import guards
 
@@ -50,33 +51,50 @@ def openssl_owned(name: str) -> bool:
 
 
 def for_type(files: list[tuple[str, bytes]], name: str,
-              taken: frozenset[str] = frozenset()) -> list[str] | None:
+             taken: frozenset[str] = frozenset()) -> list[str] | None:
     """The defines that bring the declaration of type `name` into the parse: it is
     declared (a typedef) in one of these (path, text) files, under a switch there,
     or in a header another file includes under one. None when no switch can."""
-    decl = re.compile(rb"(?:\}\s*|\btypedef\b[^;{}]*[\s*])" + re.escape(name.encode())
-                      + rb"\s*;")
+    key = name.encode()
     for path, text in files:
-        m = decl.search(text)
-        if m is None or not path:
+        at = _typedefs(text).get(key)
+        if at is None or not path:
             continue
-        got = _bring(text, m.start(), _defined(text), taken, quiet=True)
+        got = _bring(text, at, _defined(text), taken, quiet=True)
         if got != []:
             return got  # under a switch of its own header, or one no switch enters
         base = os.path.basename(path).encode()
         for other, includer in files:
-            if other == path:
-                continue
-            for inc in _INCLUDE.finditer(includer):
-                if os.path.basename(inc.group(1)) == base:
-                    found = _bring(includer, inc.start(), _defined(includer), taken)
-                    if found:
-                        return found
+            for off in _includes(includer).get(base, ()) if other != path else ():
+                found = _bring(includer, off, _defined(includer), taken)
+                if found:
+                    return found
         return None
     return None
 
 
+# Read once per text: recovery asks for every unknown type name of a file (168
+# times over unbound's 19 OpenSSL files), each time over the same headers.
+_TYPEDEF = re.compile(rb"(?:\}\s*|\btypedef\b[^;{}]*[\s*])([A-Za-z_]\w*)\s*;")
 _INCLUDE = re.compile(rb'^[ \t]*#[ \t]*include[ \t]*[<"]([^>"\n]+)[>"]', re.M)
+
+
+@lru_cache(maxsize=512)
+def _typedefs(text: bytes) -> dict[bytes, int]:
+    """Each typedef name the text declares, and where its declaration starts."""
+    out: dict[bytes, int] = {}
+    for m in _TYPEDEF.finditer(text):
+        out.setdefault(m.group(1), m.start())
+    return out
+
+
+@lru_cache(maxsize=512)
+def _includes(text: bytes) -> dict[bytes, tuple[int, ...]]:
+    """Where the text includes each header, by the header's base name."""
+    out: dict[bytes, list[int]] = {}
+    for m in _INCLUDE.finditer(text):
+        out.setdefault(os.path.basename(m.group(1)), []).append(m.start())
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _defined(text: bytes) -> set[str]:
