@@ -247,16 +247,23 @@ def test_headerless_files_share_a_pch_whose_headers_have_errors(tmp_path):
 def test_headerless_cli_output_identical_with_and_without_pch(tmp_path):
     root = _headerless_tree(tmp_path)
     env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1", PYTHONHASHSEED="0")
+    env.pop("SSLINT_NO_CACHE", None)  # conftest's: this test reads the kept PCHs
     outs = []
     for flag in ("--pch", "--no-pch"):
         r = subprocess.run([sys.executable, "-m", "sslint", "check", "src", flag,
-                            "--no-find-build", "--no-cache", "--jobs", "2",
-                            "--format", "json"], cwd=root, env=env, capture_output=True,
-                           check=False, text=True, timeout=300)
+                            "--no-find-build", "--cache-dir", str(tmp_path / flag),
+                            "--jobs", "2", "--format", "json"], cwd=root, env=env,
+                           capture_output=True, check=False, text=True, timeout=300)
         assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
         outs.append((r.stdout, r.stderr))
     assert outs[0] == outs[1]
     assert len(json.loads(outs[0][0])["findings"]) >= 2
+    # The run planned its PCH with the folders guessed for the files (the workers
+    # guess before the plan): built with -I include/, it found proj/core.h and kept
+    # the error of the header core.h lacks.
+    kept = [p.read_text() for p in (tmp_path / "--pch").rglob("*.pch.errs")]
+    assert any("proj/auto_config.h" in k for k in kept), kept
+    assert not list((tmp_path / "--no-pch").rglob("*.pch"))
 
 
 def test_a_missing_header_the_directives_name_is_placed_in_each_file(tmp_path):

@@ -47,7 +47,7 @@ def _analysis():
 STACK_BYTES = 512 * 1024 * 1024
 RECURSION_LIMIT = 100_000
 PCH_BUILD_LIMIT = 60.0  # seconds for one precompiled header
-GUESS_LIMIT = 30.0      # seconds to guess one file's include folders and switches
+GUESS_LIMIT = 30.0      # seconds for one batch of guesses (past it, units guess themselves)
 GUESS_BATCH = 32        # files a worker guesses for in one task
 Guesses = tuple[list[str], list[str]]  # frontend.parse.guesses: folders, switches
 
@@ -187,7 +187,7 @@ def _guess(pool: Pool, units: list[Unit]) -> dict[Unit, Guesses | None]:
     # In batches: a worker is replaced after so many tasks, and a new one starts
     # with cold caches (and libclang's dearer first parse).
     batches = [units[i:i + GUESS_BATCH] for i in range(0, len(units), GUESS_BATCH)]
-    got = pool.run_tasks([("guess", [(u.path, u.args) for u in b], GUESS_LIMIT * len(b))
+    got = pool.run_tasks([("guess", [(u.path, u.args) for u in b], GUESS_LIMIT)
                           for b in batches],
                          on_error=lambda i, _msg, _code: [None] * len(batches[i]))
     return dict(zip(units, (g for gs in got for g in gs), strict=True))
