@@ -24,10 +24,9 @@ from functools import lru_cache
 import clang.cindex as ci
 
 from sslint.frontend import diags, pch, toolchain
-from sslint.frontend.recover_text import KEYWORDS
+from sslint.frontend.recover_text import IDENT, KEYWORDS
 
 KEEP_GOING = 0x200
-_WORD = re.compile(rb"[A-Za-z_]\w*")
 _DEFINE_NAME = re.compile(rb"#define\s+(\w+)")
 # The prelude's fixed part and how a header may define the same without a change.
 _FIXED = {b"NULL": re.compile(rb"\(\s*\(\s*void\s*\*\s*\)\s*0\s*\)"),
@@ -102,7 +101,7 @@ def prelude_names(header: bytes) -> frozenset[bytes]:
             if m:
                 words.add(m.group(1))
             continue
-        words.update(_WORD.findall(line))
+        words.update(IDENT.findall(line))
     return frozenset(w for w in words
                      if w.decode("latin-1") not in KEYWORDS and not w.startswith(b"__sslint"))
 
@@ -122,7 +121,7 @@ def _header_words(pch_file: str, headers: tuple[str, ...]) -> frozenset[bytes] |
                 text = fh.read()
         except OSError:
             return None
-        out.update(_WORD.findall(text))
+        out.update(IDENT.findall(text))
         if compiler and name.startswith(compiler):
             continue
         for m in _HEADER_DEFINE.finditer(text):

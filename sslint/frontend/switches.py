@@ -76,7 +76,6 @@ def for_type(files: list[tuple[str, bytes]], name: str,
 # Read once per text: recovery asks for every unknown type name of a file (168
 # times over unbound's 19 OpenSSL files), each time over the same headers.
 _TYPEDEF = re.compile(rb"(?:\}\s*|\btypedef\b[^;{}]*[\s*])([A-Za-z_]\w*)\s*;")
-_INCLUDE = re.compile(rb'^[ \t]*#[ \t]*include[ \t]*[<"]([^>"\n]+)[>"]', re.M)
 
 
 @lru_cache(maxsize=512)
@@ -92,8 +91,8 @@ def _typedefs(text: bytes) -> dict[bytes, int]:
 def _includes(text: bytes) -> dict[bytes, tuple[int, ...]]:
     """Where the text includes each header, by the header's base name."""
     out: dict[bytes, list[int]] = {}
-    for m in _INCLUDE.finditer(text):
-        out.setdefault(os.path.basename(m.group(1)), []).append(m.start())
+    for m in guards._INCLUDED.finditer(text):
+        out.setdefault(os.path.basename(m.group(2)), []).append(m.start())
     return {k: tuple(v) for k, v in out.items()}
 
 
