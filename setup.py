@@ -1,4 +1,5 @@
-"""Build hook: the engine (sslint/engine/) compiled to C with mypyc where possible.
+"""Build hook: the engine (sslint/engine/) compiled to C with mypyc where possible,
+and the front end's cursor reader (sslint/frontend/_cursors.c).
 
 `pip install .` compiles the engine's modules (mypy, pinned in pyproject.toml's
 build requirements, brings mypyc); the .py files are installed beside them and Python
@@ -13,7 +14,7 @@ import glob
 import os
 import sys
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 # budget.py stays Python: the command line reads its dataclass defaults off the class;
@@ -61,4 +62,12 @@ class OptionalBuildExt(build_ext):
                     os.remove(path)
 
 
-setup(ext_modules=compiled_engine(), cmdclass={"build_ext": OptionalBuildExt})
+def cursor_reader() -> list:
+    """sslint/frontend/_cursors.c: a cursor's children and extent in one call each
+    (sslint.frontend.clangx uses the Python bindings when it is absent)."""
+    if os.environ.get("SSLINT_PURE") == "1":
+        return []
+    return [Extension("sslint.frontend._cursors", ["sslint/frontend/_cursors.c"])]
+
+
+setup(ext_modules=compiled_engine() + cursor_reader(), cmdclass={"build_ext": OptionalBuildExt})

@@ -38,6 +38,8 @@ smoke=$(cd / && "$VENV/bin/sslint" rules)
 echo "$smoke" | grep -q '^SSL101' || { echo "installed sslint lists no rules" >&2; exit 1; }
 (cd / && "$VENV/bin/python" -c "from sslint.engine import state; assert state.COMPILED") \
     || { echo "the installed engine is not the compiled one" >&2; exit 1; }
+(cd / && "$VENV/bin/python" -c "from sslint.frontend import clangx; assert clangx.ACCELERATED") \
+    || { echo "the installed front end does not use its C cursor reader" >&2; exit 1; }
 
 # The tests import the checkout: all of them with the engine compiled in place, then the
 # quick ones on the engine's Python source (SSLINT_PURE=1; what installs without a C

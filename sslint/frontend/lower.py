@@ -9,6 +9,7 @@ does not exhaust Python's stack.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import clang.cindex as ci
 
@@ -30,7 +31,11 @@ NORETURN_NAMES = frozenset({
 # `BIO_get_ssl(b, &s)` becomes `BIO_ctrl(b, BIO_C_GET_SSL, 0, (char *)(&s))`.
 
 _IDENT = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
-_TRANSPARENT = {K.PAREN_EXPR, K.UNEXPOSED_EXPR, K.CSTYLE_CAST_EXPR}
+# The hot paths compare kind ids (Cursor._kind_id): `Cursor.kind` looks the kind up
+# from its id at every read.
+_TRANSPARENT = frozenset(k.value for k in (K.PAREN_EXPR, K.UNEXPOSED_EXPR, K.CSTYLE_CAST_EXPR))
+_IF, _LABEL = K.IF_STMT.value, K.LABEL_STMT.value
+_is_expr = clangx.is_expression
 
 
 class LoweringError(Exception):
@@ -39,7 +44,7 @@ class LoweringError(Exception):
 
 class Lowerer:
     def __init__(self, fn: ci.Cursor, path: str, known_calls: frozenset[str],
-                 source: bytes = b""):
+                 source: bytes = b"", callees: dict[int, _Callee] | None = None):
         self.fn = fn
         self.source = source
         self.path = path
@@ -55,7 +60,8 @@ class Lowerer:
         self.locals: dict[int, ir.Var] = {}
         self.globals: dict[int, ir.Var] = {}
         self.invalid = 0
-        self.defined: dict[int, bool] = {}  # callee cursor hash -> defined in this TU
+        # By the callee's cursor hash; one translation unit's functions may share it.
+        self.callees: dict[int, _Callee] = {} if callees is None else callees
 
     # ---- graph building -------------------------------------------------
     def new(self, kind: str, expr: ir.Expr | None = None, loc: Loc | None = None) -> int:
@@ -142,8 +148,8 @@ class Lowerer:
         # Unroll else-if chains and labels iteratively: both nest deeply in real code.
         pending: list[int] = []
         while True:
-            k = c.kind
-            if k == K.IF_STMT:
+            k = c._kind_id
+            if k == _IF:
                 kids = clangx.children(c)
                 if len(kids) < 2:
                     self.opaque_stmt(c)
@@ -153,7 +159,7 @@ class Lowerer:
                 self.stmt(kids[1])
                 after_then = self.tails
                 self.tails = f
-                if len(kids) > 2 and kids[2].kind == K.IF_STMT:
+                if len(kids) > 2 and kids[2]._kind_id == _IF:
                     pending += after_then
                     c = kids[2]
                     continue
@@ -161,7 +167,7 @@ class Lowerer:
                     self.stmt(kids[2])
                 self.tails = after_then + self.tails
                 break
-            if k == K.LABEL_STMT:
+            if k == _LABEL:
                 lid = self.label(c.spelling)
                 self.link(self.tails, lid)
                 self.tails = [lid]
@@ -175,15 +181,16 @@ class Lowerer:
         self.tails = pending + self.tails
 
     def simple_stmt(self, c: ci.Cursor) -> None:
-        k = c.kind
-        handler = _STMT.get(k)
+        handler = _STMT.get(c._kind_id)
         if handler is not None:
             handler(self, c)
-        elif k == K.CSTYLE_CAST_EXPR and c.type.kind == ci.TypeKind.VOID:
+            return
+        k = c.kind
+        if k == K.CSTYLE_CAST_EXPR and c.type.kind == ci.TypeKind.VOID:
             # `(void)f();`: the result is ignored on purpose.
             e = ir.Opaque((self.expr(c),))
             self.add_node("expr", e, self.loc(c))
-        elif k.is_expression():
+        elif _is_expr(c):
             e = self.expr(c)
             self.add_node("expr", e, self.loc(c))
             if _is_noreturn(e):
@@ -312,7 +319,7 @@ class Lowerer:
     def opaque_stmt(self, c: ci.Cursor) -> None:
         # asm, invalid statements, ...: evaluate nested expressions for their calls only.
         self.invalid += 1
-        kids = [self.expr(ch) for ch in clangx.children(c) if ch.kind.is_expression()]
+        kids = [self.expr(ch) for ch in clangx.children(c) if _is_expr(ch)]
         if kids:
             self.add_node("expr", ir.Opaque(tuple(kids), invalid=True), self.loc(c))
 
@@ -320,7 +327,7 @@ class Lowerer:
         v = self.declare(c, "local")
         init = None
         for ch in clangx.children(c):
-            if ch.kind.is_expression():
+            if _is_expr(ch):
                 init = ch
         if init is not None:
             if init.kind == K.INIT_LIST_EXPR:
@@ -400,7 +407,7 @@ class Lowerer:
     # ---- expressions ------------------------------------------------------
     def expr(self, c: ci.Cursor) -> ir.Expr:
         c = _strip(c)
-        handler = _EXPR.get(c.kind)
+        handler = _EXPR.get(c._kind_id)
         if handler is not None:
             return handler(self, c)
         if c.kind.name == "StmtExpr":
@@ -484,7 +491,7 @@ class Lowerer:
         return ir.Opaque(tuple(kids))
 
     def opaque(self, c: ci.Cursor) -> ir.Expr:
-        kids = tuple(self.expr(ch) for ch in clangx.children(c) if ch.kind.is_expression())
+        kids = tuple(self.expr(ch) for ch in clangx.children(c) if _is_expr(ch))
         invalid = c.kind == K.UNEXPOSED_EXPR and c.type.kind == ci.TypeKind.INVALID
         if invalid:
             self.invalid += 1
@@ -501,7 +508,7 @@ class Lowerer:
         for s in stmts[:-1]:
             self.stmt(s)
         last = stmts[-1]
-        if last.kind.is_expression():
+        if _is_expr(last):
             return self.expr(last)
         self.stmt(last)
         return ir.Opaque(())
@@ -519,20 +526,19 @@ class Lowerer:
                 spelled = m.group().decode("ascii")
                 if spelled != name and spelled in self.known:
                     name = spelled
+        noreturn = name in NORETURN_NAMES
+        defined_here = False
         const_args: tuple[bool, ...] = ()
         void_args: tuple[bool, ...] = ()
-        noreturn = name in NORETURN_NAMES
         proto_noreturn = False
-        defined_here = False
         if ref is not None and ref.kind == K.FUNCTION_DECL:
-            defined_here = self.defined.get(ref.hash)
-            if defined_here is None:  # once per callee: a libclang lookup
-                try:  # defined by the project (not an inline function of <openssl/…>)
-                    d = ref.get_definition()
-                    defined_here = d is not None and not d.location.is_in_system_header
-                except Exception:  # noqa: BLE001 - no definition to be had
-                    defined_here = False
-                self.defined[ref.hash] = defined_here
+            callee = self.callees.get(ref.hash)
+            if callee is None:  # once per callee: libclang lookups
+                callee = self.callees[ref.hash] = _callee(ref)
+            defined_here = callee.defined_here
+            if name not in self.known:
+                const_args, void_args, proto_noreturn = (
+                    callee.const_args, callee.void_args, callee.proto_noreturn)
         elif ref is not None and ref.kind in (K.VAR_DECL, K.PARM_DECL, K.FIELD_DECL):
             # A call through a function pointer declared noreturn (`extern fail_f *Fail
             # __attribute__((noreturn))`, an assertion hook).
@@ -540,21 +546,12 @@ class Lowerer:
                 noreturn = noreturn or "noreturn" in ref.type.spelling
             except Exception:  # noqa: BLE001 - unusual types: not noreturn
                 pass
-        if name not in self.known and ref is not None and ref.kind == K.FUNCTION_DECL:
-            try:
-                ftype = ref.type
-                if ftype.kind == ci.TypeKind.FUNCTIONPROTO:
-                    params = list(ftype.argument_types())
-                    const_args = tuple(_is_const_pointer(t) for t in params)
-                    void_args = tuple(_is_void_pointer(t) for t in params)
-                proto_noreturn = "noreturn" in ftype.spelling
-            except Exception:  # noqa: BLE001 - unusual types: treat as unknown
-                const_args = void_args = ()
         return ir.Call(name, args, loc, const_args, noreturn, handle_of_type(c.type),
                        defined_here, void_args, proto_noreturn)
 
 
-# One method per statement and expression kind (everything else: see simple_stmt/expr).
+# One method per statement and expression kind id (everything else: see
+# simple_stmt/expr).
 _STMT = {
     K.COMPOUND_STMT: Lowerer.compound_stmt, K.DECL_STMT: Lowerer.decl_stmt,
     K.WHILE_STMT: Lowerer.while_stmt, K.DO_STMT: Lowerer.do_stmt, K.FOR_STMT: Lowerer.for_stmt,
@@ -564,6 +561,7 @@ _STMT = {
     K.CONTINUE_STMT: Lowerer.continue_stmt, K.RETURN_STMT: Lowerer.return_stmt,
     K.NULL_STMT: Lowerer.null_stmt,
 }
+_STMT = {k.value: f for k, f in _STMT.items()}
 _EXPR = {
     K.DECL_REF_EXPR: Lowerer.ref, K.INTEGER_LITERAL: Lowerer.int_literal,
     K.CHARACTER_LITERAL: Lowerer.int_literal, K.CALL_EXPR: Lowerer.call,
@@ -572,6 +570,36 @@ _EXPR = {
     K.ARRAY_SUBSCRIPT_EXPR: Lowerer.subscript, K.CONDITIONAL_OPERATOR: Lowerer.conditional,
     K.GNU_NULL_EXPR: Lowerer.null_literal, K.CXX_NULL_PTR_LITERAL_EXPR: Lowerer.null_literal,
 }
+_EXPR = {k.value: f for k, f in _EXPR.items()}
+
+
+@dataclass(frozen=True)
+class _Callee:
+    """What a call needs of a function it calls, read once per callee."""
+
+    defined_here: bool  # by the project (not an inline function of <openssl/…>)
+    const_args: tuple[bool, ...] = ()
+    void_args: tuple[bool, ...] = ()
+    proto_noreturn: bool = False
+
+
+def _callee(ref: ci.Cursor) -> _Callee:
+    try:
+        d = ref.get_definition()
+        defined_here = d is not None and not d.location.is_in_system_header
+    except Exception:  # noqa: BLE001 - no definition to be had
+        defined_here = False
+    try:
+        ftype = ref.type
+        if ftype.kind == ci.TypeKind.FUNCTIONPROTO:
+            params = clangx.argument_types(ftype)
+            const_args = tuple(_is_const_pointer(t) for t in params)
+            void_args = tuple(_is_void_pointer(t) for t in params)
+        else:
+            const_args = void_args = ()
+        return _Callee(defined_here, const_args, void_args, "noreturn" in ftype.spelling)
+    except Exception:  # noqa: BLE001 - unusual types: treat as unknown
+        return _Callee(defined_here)
 
 
 def _global_key(c: ci.Cursor) -> str:
@@ -619,8 +647,8 @@ def _is_noreturn(e: ir.Expr) -> bool:
 
 
 def _strip(c: ci.Cursor) -> ci.Cursor:
-    while c.kind in _TRANSPARENT:
-        kids = [ch for ch in clangx.children(c) if ch.kind.is_expression()]
+    while c._kind_id in _TRANSPARENT:
+        kids = [ch for ch in clangx.children(c) if _is_expr(ch)]
         if len(kids) != 1:
             break
         c = kids[0]
@@ -665,5 +693,5 @@ def _for_parts(c: ci.Cursor):
 
 
 def lower_function(fn: ci.Cursor, path: str, known_calls: frozenset[str],
-                   source: bytes = b"") -> ir.Function:
-    return Lowerer(fn, path, known_calls, source).build()
+                   source: bytes = b"", callees: dict | None = None) -> ir.Function:
+    return Lowerer(fn, path, known_calls, source, callees).build()

@@ -51,10 +51,12 @@ class FunctionDef:
     source: bytes = field(repr=False)  # the text of the file it is defined in
     file: str = ""   # that file when it is not the main file (an #included .c file)
     static: bool = False  # internal linkage: no other file can call it
+    # What the lowering read of the functions called, shared by the file's definitions.
+    callees: dict = field(default_factory=dict, repr=False)
 
     def lower(self, path: str, known_calls: frozenset[str]) -> ir.Function:
         """Its IR and CFG; `path` names the file in the IR's locations."""
-        return lower_function(self._cursor, path, known_calls, self.source)
+        return lower_function(self._cursor, path, known_calls, self.source, self.callees)
 
 
 @dataclass(eq=False)
@@ -173,6 +175,7 @@ def _definitions(tu: ci.TranslationUnit, source: bytes) -> list[FunctionDef]:
     (each read once; one that cannot be read is left out)."""
     out = []
     texts: dict[str, bytes | None] = {}
+    callees: dict = {}
     for c in clangx.main_file_function_definitions(tu):
         loc, ext = c.location, c.extent
         file, text = "", source
@@ -185,7 +188,7 @@ def _definitions(tu: ci.TranslationUnit, source: bytes) -> list[FunctionDef]:
                 continue
         out.append(FunctionDef(c.spelling, loc.line, loc.column, ext.start.offset,
                                ext.end.offset, ext.end.line, c, text, file,
-                               c.linkage == ci.LinkageKind.INTERNAL))
+                               c.linkage == ci.LinkageKind.INTERNAL, callees))
     return out
 
 
