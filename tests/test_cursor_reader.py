@@ -1,6 +1,6 @@
 """sslint/frontend/_cursors.c (built by setup.py beside the compiled engine) reads a
-cursor's children and extent for the lowering: it must give exactly what the Python
-bindings give, on every cursor of real function bodies."""
+cursor's children and extent for the lowering, and a file's function definitions: it
+must give exactly what the Python bindings give, on every cursor of real code."""
 from __future__ import annotations
 
 import os
@@ -23,7 +23,7 @@ def test_the_reader_is_in_use_exactly_when_built():
     assert clangx.ACCELERATED == (os.environ["SSLINT_EXPECT_ENGINE"] == "compiled")
 
 
-@pytest.mark.skipif(_cursors is None, reason="sslint.frontend._cursors is not built")
+@pytest.mark.skipif(not clangx.ACCELERATED, reason="sslint.frontend._cursors is not in use")
 def test_children_and_spans_match_the_bindings():
     files = sorted((ROOT / "testdata" / "engine").glob("*.c"))[:12]
     assert files
@@ -41,6 +41,21 @@ def test_children_and_spans_match_the_bindings():
             seen += 1
             todo.extend(mine)
     assert seen > 1000
+
+
+@pytest.mark.skipif(not clangx.ACCELERATED, reason="sslint.frontend._cursors is not in use")
+def test_definitions_match_the_bindings():
+    """Among the thousands of header declarations, the same function definitions (a
+    unity build's included .c files among them)."""
+    files = sorted((ROOT / "testdata").glob("*/*.c"))
+    assert any("unity" in str(f) for f in files)
+    found = 0
+    for path in files:
+        tu = parse.parse_file(str(path), [])._tu
+        mine = _cursors.definitions(tu.cursor)
+        assert [c.hash for c in mine] == [c.hash for c in clangx._definitions(tu.cursor)], path
+        found += len(mine)
+    assert found > 100
 
 
 @pytest.mark.skipif(_cursors is None, reason="sslint.frontend._cursors is not built")

@@ -1,7 +1,8 @@
-/* The two cursor reads the lowering makes most, in C: a cursor's children and its
- * extent's lines and columns. Through the Python bindings the first costs a ctypes
- * callback per child (two Cursor objects built for it) and the second eight ctypes
- * calls; here each is one call. Optional: sslint/frontend/clangx.py falls back to the
+/* The cursor reads the front end makes most, in C: a cursor's children, its
+ * extent's lines and columns, and a translation unit's function definitions (among
+ * thousands of header declarations). Through the Python bindings the first and last
+ * cost a ctypes callback per child (two Cursor objects built for it) and the second
+ * eight ctypes calls; here each is one call. Optional: sslint/frontend/clangx.py falls back to the
  * bindings when this module is not built or init() refuses.
  *
  * libclang is not linked: init() takes the addresses of its functions from the
@@ -22,6 +23,9 @@ static Range (*cursor_extent)(Cursor);
 static Location (*range_start)(Range);
 static Location (*range_end)(Range);
 static void (*instantiation)(Location, void **, unsigned *, unsigned *, unsigned *);
+static unsigned (*is_definition)(Cursor);
+static Location (*cursor_location)(Cursor);
+static int (*in_system_header)(Location);
 static PyObject *cursor_type; /* clang.cindex.Cursor */
 static PyObject *tu_name;     /* "_tu" */
 
@@ -50,16 +54,17 @@ static int read_cursor(PyObject *obj, Cursor *out) {
 }
 
 static PyObject *init(PyObject *self, PyObject *args) {
-    unsigned long long f[5];
+    unsigned long long f[8];
     PyObject *type;
     Py_ssize_t cursor_size, range_size, location_size;
-    if (!PyArg_ParseTuple(args, "KKKKKOnnn", &f[0], &f[1], &f[2], &f[3], &f[4], &type,
+    if (!PyArg_ParseTuple(args, "KKKKKKKKOnnn", &f[0], &f[1], &f[2], &f[3], &f[4], &f[5],
+                          &f[6], &f[7], &type,
                           &cursor_size, &range_size, &location_size))
         return NULL;
     if (cursor_size != (Py_ssize_t)sizeof(Cursor) || range_size != (Py_ssize_t)sizeof(Range)
         || location_size != (Py_ssize_t)sizeof(Location))
         Py_RETURN_FALSE;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 8; i++)
         if (!f[i])
             Py_RETURN_FALSE;
     visit_children = (unsigned (*)(Cursor, Visitor, void *))(uintptr_t)f[0];
@@ -67,6 +72,9 @@ static PyObject *init(PyObject *self, PyObject *args) {
     range_start = (Location (*)(Range))(uintptr_t)f[2];
     range_end = (Location (*)(Range))(uintptr_t)f[3];
     instantiation = (void (*)(Location, void **, unsigned *, unsigned *, unsigned *))(uintptr_t)f[4];
+    is_definition = (unsigned (*)(Cursor))(uintptr_t)f[5];
+    cursor_location = (Location (*)(Cursor))(uintptr_t)f[6];
+    in_system_header = (int (*)(Location))(uintptr_t)f[7];
     Py_XINCREF(type);
     Py_XSETREF(cursor_type, type);
     if (!tu_name && !(tu_name = PyUnicode_InternFromString("_tu")))
@@ -74,11 +82,18 @@ static PyObject *init(PyObject *self, PyObject *args) {
     Py_RETURN_TRUE;
 }
 
-typedef struct { PyObject *list; PyObject *tu; int failed; } Collect;
+typedef struct { PyObject *list; PyObject *tu; int failed; int definitions; } Collect;
+
+#define FUNCTION_DECL 8 /* CXCursor_FunctionDecl */
 
 static int collect(Cursor child, Cursor parent, void *data) {
     Collect *c = (Collect *)data;
     (void)parent;
+    /* definitions(): the thousands of declarations of the headers are skipped here,
+     * without a Python object each. */
+    if (c->definitions && (child.kind != FUNCTION_DECL || !is_definition(child)
+                           || in_system_header(cursor_location(child))))
+        return 1;
     PyObject *obj = PyObject_CallNoArgs(cursor_type);
     if (obj) {
         Py_buffer view;
@@ -97,7 +112,7 @@ static int collect(Cursor child, Cursor parent, void *data) {
     return 0; /* CXChildVisit_Break */
 }
 
-static PyObject *children(PyObject *self, PyObject *obj) {
+static PyObject *visit(PyObject *obj, int definitions) {
     Cursor cur;
     if (read_cursor(obj, &cur) < 0)
         return NULL;
@@ -105,7 +120,7 @@ static PyObject *children(PyObject *self, PyObject *obj) {
         PyErr_SetString(PyExc_RuntimeError, "_cursors.init() was not called");
         return NULL;
     }
-    Collect c = {PyList_New(0), PyObject_GetAttr(obj, tu_name), 0};
+    Collect c = {PyList_New(0), PyObject_GetAttr(obj, tu_name), 0, definitions};
     if (!c.list || !c.tu) {
         Py_XDECREF(c.list);
         Py_XDECREF(c.tu);
@@ -119,6 +134,10 @@ static PyObject *children(PyObject *self, PyObject *obj) {
     }
     return c.list;
 }
+
+static PyObject *children(PyObject *self, PyObject *obj) { return visit(obj, 0); }
+
+static PyObject *definitions(PyObject *self, PyObject *obj) { return visit(obj, 1); }
 
 static PyObject *span(PyObject *self, PyObject *obj) {
     Cursor cur;
@@ -138,6 +157,8 @@ static PyObject *span(PyObject *self, PyObject *obj) {
 static PyMethodDef methods[] = {
     {"init", init, METH_VARARGS, "Take libclang's function addresses; False if unusable."},
     {"children", children, METH_O, "children(cursor): its children, as the bindings' own."},
+    {"definitions", definitions, METH_O,
+     "definitions(cursor): its children that define functions, outside system headers."},
     {"span", span, METH_O, "span(cursor): (line, col, end line, end col) of its extent."},
     {NULL, NULL, 0, NULL},
 };
