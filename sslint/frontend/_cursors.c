@@ -1,9 +1,10 @@
 /* The cursor reads the front end makes most, in C: a cursor's children, its
- * extent's lines and columns, and a translation unit's function definitions (among
- * thousands of header declarations). Through the Python bindings the first and last
- * cost a ctypes callback per child (two Cursor objects built for it) and the second
- * eight ctypes calls; here each is one call. Optional: sslint/frontend/clangx.py falls back to the
- * bindings when this module is not built or init() refuses.
+ * extent's lines and columns, its spelling, what it references, a call's arguments,
+ * its type's spelling, and a translation unit's function definitions (among
+ * thousands of header declarations). Through the Python bindings each costs several
+ * ctypes calls and objects (children: a ctypes callback per child, two Cursor
+ * objects built for it); here each is one call. Optional: sslint/frontend/clangx.py
+ * falls back to the bindings when this module is not built or init() refuses.
  *
  * libclang is not linked: init() takes the addresses of its functions from the
  * library clang.cindex loaded (ctypes), so both use the same one. The structs below
@@ -16,8 +17,11 @@
 typedef struct { int kind; int xdata; const void *data[3]; } Cursor;
 typedef struct { const void *ptr_data[2]; unsigned int_data; } Location;
 typedef struct { const void *ptr_data[2]; unsigned begin, end; } Range;
+typedef struct { int kind; void *data[2]; } Type;
+typedef struct { const void *data; unsigned private_flags; } String;
 typedef int (*Visitor)(Cursor, Cursor, void *);
 
+/* In the order of clangx._C_FUNCTIONS. */
 static unsigned (*visit_children)(Cursor, Visitor, void *);
 static Range (*cursor_extent)(Cursor);
 static Location (*range_start)(Range);
@@ -26,6 +30,17 @@ static void (*instantiation)(Location, void **, unsigned *, unsigned *, unsigned
 static unsigned (*is_definition)(Cursor);
 static Location (*cursor_location)(Cursor);
 static int (*in_system_header)(Location);
+static String (*cursor_spelling)(Cursor);
+static Cursor (*cursor_referenced)(Cursor);
+static int (*cursor_is_null)(Cursor);
+static int (*num_arguments)(Cursor);
+static Cursor (*argument)(Cursor, unsigned);
+static Type (*cursor_type_of)(Cursor);
+static String (*type_spelling_of)(Type);
+static const char *(*c_string)(String);
+static void (*dispose_string)(String);
+#define N_FUNCTIONS 17
+
 static PyObject *cursor_type; /* clang.cindex.Cursor */
 static PyObject *tu_name;     /* "_tu" */
 
@@ -54,32 +69,80 @@ static int read_cursor(PyObject *obj, Cursor *out) {
 }
 
 static PyObject *init(PyObject *self, PyObject *args) {
-    unsigned long long f[8];
-    PyObject *type;
-    Py_ssize_t cursor_size, range_size, location_size;
-    if (!PyArg_ParseTuple(args, "KKKKKKKKOnnn", &f[0], &f[1], &f[2], &f[3], &f[4], &f[5],
-                          &f[6], &f[7], &type,
-                          &cursor_size, &range_size, &location_size))
+    PyObject *addresses, *type;
+    Py_ssize_t cursor_size, range_size, location_size, type_size, string_size;
+    if (!PyArg_ParseTuple(args, "O!Onnnnn", &PyTuple_Type, &addresses, &type, &cursor_size,
+                          &range_size, &location_size, &type_size, &string_size))
         return NULL;
-    if (cursor_size != (Py_ssize_t)sizeof(Cursor) || range_size != (Py_ssize_t)sizeof(Range)
-        || location_size != (Py_ssize_t)sizeof(Location))
+    if (PyTuple_GET_SIZE(addresses) != N_FUNCTIONS
+        || cursor_size != (Py_ssize_t)sizeof(Cursor) || range_size != (Py_ssize_t)sizeof(Range)
+        || location_size != (Py_ssize_t)sizeof(Location) || type_size != (Py_ssize_t)sizeof(Type)
+        || string_size != (Py_ssize_t)sizeof(String))
         Py_RETURN_FALSE;
-    for (int i = 0; i < 8; i++)
+    void *f[N_FUNCTIONS];
+    for (Py_ssize_t i = 0; i < N_FUNCTIONS; i++) {
+        f[i] = PyLong_AsVoidPtr(PyTuple_GET_ITEM(addresses, i));
+        if (PyErr_Occurred())
+            return NULL;
         if (!f[i])
             Py_RETURN_FALSE;
-    visit_children = (unsigned (*)(Cursor, Visitor, void *))(uintptr_t)f[0];
-    cursor_extent = (Range (*)(Cursor))(uintptr_t)f[1];
-    range_start = (Location (*)(Range))(uintptr_t)f[2];
-    range_end = (Location (*)(Range))(uintptr_t)f[3];
-    instantiation = (void (*)(Location, void **, unsigned *, unsigned *, unsigned *))(uintptr_t)f[4];
-    is_definition = (unsigned (*)(Cursor))(uintptr_t)f[5];
-    cursor_location = (Location (*)(Cursor))(uintptr_t)f[6];
-    in_system_header = (int (*)(Location))(uintptr_t)f[7];
-    Py_XINCREF(type);
+    }
+    int i = 0;
+    visit_children = (unsigned (*)(Cursor, Visitor, void *))f[i++];
+    cursor_extent = (Range (*)(Cursor))f[i++];
+    range_start = (Location (*)(Range))f[i++];
+    range_end = (Location (*)(Range))f[i++];
+    instantiation = (void (*)(Location, void **, unsigned *, unsigned *, unsigned *))f[i++];
+    is_definition = (unsigned (*)(Cursor))f[i++];
+    cursor_location = (Location (*)(Cursor))f[i++];
+    in_system_header = (int (*)(Location))f[i++];
+    cursor_spelling = (String (*)(Cursor))f[i++];
+    cursor_referenced = (Cursor (*)(Cursor))f[i++];
+    cursor_is_null = (int (*)(Cursor))f[i++];
+    num_arguments = (int (*)(Cursor))f[i++];
+    argument = (Cursor (*)(Cursor, unsigned))f[i++];
+    cursor_type_of = (Type (*)(Cursor))f[i++];
+    type_spelling_of = (String (*)(Type))f[i++];
+    c_string = (const char *(*)(String))f[i++];
+    dispose_string = (void (*)(String))f[i++];
+    Py_INCREF(type);
     Py_XSETREF(cursor_type, type);
     if (!tu_name && !(tu_name = PyUnicode_InternFromString("_tu")))
         return NULL;
     Py_RETURN_TRUE;
+}
+
+/* A new bindings Cursor holding `c`, keeping `tu` alive as the bindings' do. */
+static PyObject *new_cursor(Cursor c, PyObject *tu) {
+    PyObject *obj = PyObject_CallNoArgs(cursor_type);
+    if (!obj)
+        return NULL;
+    Py_buffer view;
+    if (PyObject_GetBuffer(obj, &view, PyBUF_WRITABLE) < 0) {
+        Py_DECREF(obj);
+        return NULL;
+    }
+    memcpy(view.buf, &c, sizeof(Cursor));
+    PyBuffer_Release(&view);
+    if (PyObject_SetAttr(obj, tu_name, tu) < 0) {
+        Py_DECREF(obj);
+        return NULL;
+    }
+    return obj;
+}
+
+/* A libclang string as the bindings read it: UTF-8, None when it has no text. */
+static PyObject *take_string(String str) {
+    const char *text = c_string(str);
+    PyObject *out;
+    if (text) {
+        out = PyUnicode_DecodeUTF8(text, (Py_ssize_t)strlen(text), NULL);
+    } else {
+        Py_INCREF(Py_None);
+        out = Py_None;
+    }
+    dispose_string(str);
+    return out;
 }
 
 typedef struct { PyObject *list; PyObject *tu; int failed; int definitions; } Collect;
@@ -94,20 +157,12 @@ static int collect(Cursor child, Cursor parent, void *data) {
     if (c->definitions && (child.kind != FUNCTION_DECL || !is_definition(child)
                            || in_system_header(cursor_location(child))))
         return 1;
-    PyObject *obj = PyObject_CallNoArgs(cursor_type);
-    if (obj) {
-        Py_buffer view;
-        if (PyObject_GetBuffer(obj, &view, PyBUF_WRITABLE) == 0) {
-            memcpy(view.buf, &child, sizeof(Cursor));
-            PyBuffer_Release(&view);
-            /* The cursor keeps its translation unit alive, as the bindings' do. */
-            if (PyObject_SetAttr(obj, tu_name, c->tu) == 0 && PyList_Append(c->list, obj) == 0) {
-                Py_DECREF(obj);
-                return 1; /* CXChildVisit_Continue */
-            }
-        }
+    PyObject *obj = new_cursor(child, c->tu);
+    if (obj && PyList_Append(c->list, obj) == 0) {
         Py_DECREF(obj);
+        return 1; /* CXChildVisit_Continue */
     }
+    Py_XDECREF(obj);
     c->failed = 1;
     return 0; /* CXChildVisit_Break */
 }
@@ -154,11 +209,67 @@ static PyObject *span(PyObject *self, PyObject *obj) {
     return Py_BuildValue("(IIII)", l1, c1, l2, c2);
 }
 
+static PyObject *spelling(PyObject *self, PyObject *obj) {
+    Cursor cur;
+    if (read_cursor(obj, &cur) < 0)
+        return NULL;
+    return take_string(cursor_spelling(cur));
+}
+
+static PyObject *type_spelling(PyObject *self, PyObject *obj) {
+    Cursor cur;
+    if (read_cursor(obj, &cur) < 0)
+        return NULL;
+    return take_string(type_spelling_of(cursor_type_of(cur)));
+}
+
+/* A cursor the bindings would return for `c` (None for the null cursor). */
+static PyObject *wrap(Cursor c, PyObject *of) {
+    if (cursor_is_null(c))
+        Py_RETURN_NONE;
+    PyObject *tu = PyObject_GetAttr(of, tu_name);
+    if (!tu)
+        return NULL;
+    PyObject *out = new_cursor(c, tu);
+    Py_DECREF(tu);
+    return out;
+}
+
+static PyObject *referenced(PyObject *self, PyObject *obj) {
+    Cursor cur;
+    if (read_cursor(obj, &cur) < 0)
+        return NULL;
+    return wrap(cursor_referenced(cur), obj);
+}
+
+static PyObject *arguments(PyObject *self, PyObject *obj) {
+    Cursor cur;
+    if (read_cursor(obj, &cur) < 0)
+        return NULL;
+    int n = num_arguments(cur);
+    PyObject *list = PyList_New(n > 0 ? n : 0);
+    if (!list)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        PyObject *arg = wrap(argument(cur, (unsigned)i), obj);
+        if (!arg) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, i, arg);
+    }
+    return list;
+}
+
 static PyMethodDef methods[] = {
     {"init", init, METH_VARARGS, "Take libclang's function addresses; False if unusable."},
     {"children", children, METH_O, "children(cursor): its children, as the bindings' own."},
     {"definitions", definitions, METH_O,
      "definitions(cursor): its children that define functions, outside system headers."},
+    {"spelling", spelling, METH_O, "spelling(cursor): Cursor.spelling."},
+    {"type_spelling", type_spelling, METH_O, "type_spelling(cursor): Cursor.type.spelling."},
+    {"referenced", referenced, METH_O, "referenced(cursor): Cursor.referenced."},
+    {"arguments", arguments, METH_O, "arguments(cursor): list(Cursor.get_arguments())."},
     {"span", span, METH_O, "span(cursor): (line, col, end line, end col) of its extent."},
     {NULL, NULL, 0, NULL},
 };

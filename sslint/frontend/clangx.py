@@ -157,31 +157,65 @@ def _definitions(c: ci.Cursor) -> list[ci.Cursor]:
     return out
 
 
+def _spelling(c: ci.Cursor) -> str | None:
+    return c.spelling
+
+
+def _type_spelling(c: ci.Cursor) -> str:
+    return c.type.spelling
+
+
+def _referenced(c: ci.Cursor) -> ci.Cursor | None:
+    return c.referenced
+
+
+def _arguments(c: ci.Cursor) -> list[ci.Cursor | None]:
+    return list(c.get_arguments())
+
+
+# The libclang functions sslint.frontend._cursors calls, in the order it takes them.
+_C_FUNCTIONS = (
+    "clang_visitChildren", "clang_getCursorExtent", "clang_getRangeStart",
+    "clang_getRangeEnd", "clang_getInstantiationLocation", "clang_isCursorDefinition",
+    "clang_getCursorLocation", "clang_Location_isInSystemHeader", "clang_getCursorSpelling",
+    "clang_getCursorReferenced", "clang_Cursor_isNull", "clang_Cursor_getNumArguments",
+    "clang_Cursor_getArgument", "clang_getCursorType", "clang_getTypeSpelling",
+    "clang_getCString", "clang_disposeString")
+
+
 def _accelerated() -> bool:
     """sslint.frontend._cursors (C, built with the package when a compiler is at hand)
-    in place of span(), children() and definitions() above: the same results, a quarter less
-    lowering time on the generated corpus. SSLINT_PURE=1 keeps the Python ones."""
+    in place of the Python readers above: the same results, in one call each.
+    SSLINT_PURE=1 keeps the Python ones."""
     if os.environ.get("SSLINT_PURE") == "1":
         return False
     try:
         from sslint.frontend import _cursors  # type: ignore[attr-defined]
     except ImportError:
         return False
-    addr = [ctypes.cast(getattr(_lib, n), ctypes.c_void_p).value or 0 for n in (
-        "clang_visitChildren", "clang_getCursorExtent", "clang_getRangeStart",
-        "clang_getRangeEnd", "clang_getInstantiationLocation", "clang_isCursorDefinition",
-        "clang_getCursorLocation", "clang_Location_isInSystemHeader")]
-    if not _cursors.init(*addr, ci.Cursor, ctypes.sizeof(ci.Cursor),
-                         ctypes.sizeof(ci.SourceRange), ctypes.sizeof(ci.SourceLocation)):
+    try:
+        addr = tuple(ctypes.cast(getattr(_lib, n), ctypes.c_void_p).value or 0
+                     for n in _C_FUNCTIONS)
+    except AttributeError:  # an older libclang lacks one
         return False
-    global span, children, definitions
+    if not _cursors.init(addr, ci.Cursor, ctypes.sizeof(ci.Cursor),
+                         ctypes.sizeof(ci.SourceRange), ctypes.sizeof(ci.SourceLocation),
+                         ctypes.sizeof(ci.Type), ctypes.sizeof(ci._CXString)):
+        return False
+    global span, children, definitions, spelling, type_spelling, referenced, arguments
     span, children, definitions = _cursors.span, _cursors.children, _cursors.definitions
+    spelling, type_spelling = _cursors.spelling, _cursors.type_spelling
+    referenced, arguments = _cursors.referenced, _cursors.arguments
     return True
 
 
 span = _span
 children = _children
 definitions = _definitions
+spelling = _spelling
+type_spelling = _type_spelling
+referenced = _referenced
+arguments = _arguments
 ACCELERATED = _accelerated()
 
 # Kind ids (Cursor._kind_id) of expressions: CursorKind.is_expression() is a libclang

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import clang.cindex as ci
 
+from sslint.frontend import clangx
 from sslint.model.api import builtin_kinds
 
 _cache: dict[str, str] = {}
@@ -25,6 +26,15 @@ def handle_of_type(t: ci.Type) -> str:
     if len(_cache) < 10000:
         _cache[key] = result
     return result
+
+
+def handle_of_cursor(c: ci.Cursor) -> str:
+    """handle_of_type(c.type), the type read only when its spelling is new."""
+    try:
+        hit = _cache.get(clangx.type_spelling(c))
+    except Exception:  # noqa: BLE001 - invalid types from broken code: not a handle
+        return ""
+    return hit if hit is not None else handle_of_type(c.type)
 
 
 def _compute(t: ci.Type) -> str:

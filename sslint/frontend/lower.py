@@ -16,7 +16,7 @@ import clang.cindex as ci
 from sslint.core import ir
 from sslint.core.findings import Loc
 from sslint.frontend import clangx
-from sslint.frontend.handles import handle_of_type
+from sslint.frontend.handles import handle_of_cursor, handle_of_type
 from sslint.model.api import builtin_naming
 
 K = ci.CursorKind
@@ -124,7 +124,7 @@ class Lowerer:
         return v
 
     def ref(self, c: ci.Cursor) -> ir.Expr:
-        r = c.referenced
+        r = clangx.referenced(c)
         if r is None:
             self.invalid += 1
             return ir.Opaque((), invalid=True)
@@ -135,12 +135,12 @@ class Lowerer:
             if v is None:
                 t = r.type
                 h = handle_of_type(t)
-                v = ir.Var(_global_key(r), r.spelling, h, "global",
+                v = ir.Var(_global_key(r), clangx.spelling(r), h, "global",
                            t.kind == ci.TypeKind.POINTER or bool(h))
                 self.globals[r.hash] = v
             return v
         if r.kind == K.FUNCTION_DECL:
-            return ir.FuncRef(r.spelling)
+            return ir.FuncRef(clangx.spelling(r))
         return ir.Opaque(())  # something else harmless
 
     # ---- statements -------------------------------------------------------
@@ -427,10 +427,11 @@ class Lowerer:
             return ir.Opaque(())
         base = self.expr(kids[0])
         arrow = _strip(kids[0]).type.get_canonical().kind == ci.TypeKind.POINTER
-        field = c.referenced
+        field = clangx.referenced(c)
         parent = field.semantic_parent if field is not None else None
         record = parent.type.spelling if parent is not None else ""
-        return ir.Member(base, c.spelling, arrow, handle_of_type(c.type), self.loc(c), record)
+        return ir.Member(base, clangx.spelling(c), arrow, handle_of_cursor(c), self.loc(c),
+                         record)
 
     def binary(self, c: ci.Cursor) -> ir.Expr:
         kids = clangx.children(c)
@@ -514,9 +515,9 @@ class Lowerer:
         return ir.Opaque(())
 
     def call(self, c: ci.Cursor) -> ir.Expr:
-        name = c.spelling or ""
-        ref = c.referenced
-        args = tuple(self.expr(a) for a in c.get_arguments())
+        name = clangx.spelling(c) or ""
+        ref = clangx.referenced(c)
+        args = tuple(self.expr(a) for a in clangx.arguments(c))
         loc = self.loc(c)
         if name in builtin_naming().macro_targets and self.source:
             # Tokens of a macro expansion are not available; read the spelled name.
@@ -546,7 +547,7 @@ class Lowerer:
                 noreturn = noreturn or "noreturn" in ref.type.spelling
             except Exception:  # noqa: BLE001 - unusual types: not noreturn
                 pass
-        return ir.Call(name, args, loc, const_args, noreturn, handle_of_type(c.type),
+        return ir.Call(name, args, loc, const_args, noreturn, handle_of_cursor(c),
                        defined_here, void_args, proto_noreturn)
 
 
