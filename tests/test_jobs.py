@@ -43,3 +43,25 @@ def test_jobs_2_matches_jobs_1(fmt):
         assert json.loads(one.stdout)["runs"][0]["results"], "the testdata has findings"
     else:
         assert one.stdout == two.stdout and "[SSL101]" in one.stdout
+
+
+class _Recorder:
+    """A pool that runs nothing and records the tasks it is given."""
+
+    def __init__(self, size: int):
+        self.size, self.tasks = size, []
+
+    def run_tasks(self, tasks, on_error, *_):
+        self.tasks = tasks
+        return [[None] * len(payload) for _kind, payload, _limit in tasks]
+
+
+@pytest.mark.parametrize("files, workers, sizes", [
+    (40, 2, [20, 20]), (1, 2, [1]), (70, 2, [24, 24, 22]), (65, 3, [22, 22, 21])])
+def test_guesses_go_out_in_even_batches_one_per_worker_at_least(files, workers, sizes):
+    from sslint.workers import runner
+    units = [runner.Unit(f"f{i}.c", f"f{i}.c", ()) for i in range(files)]
+    pool = _Recorder(workers)
+    got = runner._guess(pool, units)
+    assert [len(payload) for _kind, payload, _limit in pool.tasks] == sizes
+    assert list(got) == units

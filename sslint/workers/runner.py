@@ -185,8 +185,11 @@ def _guess(pool: Pool, units: list[Unit]) -> dict[Unit, Guesses | None]:
     worked out by the workers: the PCHs are planned with the arguments the first
     parse will have, and the units' tasks take them instead of guessing again."""
     # In batches: a worker is replaced after so many tasks, and a new one starts
-    # with cold caches (and libclang's dearer first parse).
-    batches = [units[i:i + GUESS_BATCH] for i in range(0, len(units), GUESS_BATCH)]
+    # with cold caches (and libclang's dearer first parse). Batches of even sizes, one
+    # per worker at least: 40 files were a batch of 32 on one worker and 8 on the other.
+    count = max(pool.size, -(-len(units) // GUESS_BATCH))
+    size = -(-len(units) // count)
+    batches = [units[i:i + size] for i in range(0, len(units), size)]
     got = pool.run_tasks([("guess", [(u.path, u.args) for u in b], GUESS_LIMIT)
                           for b in batches],
                          on_error=lambda i, _msg, _code: [None] * len(batches[i]))
