@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,16 @@ def test_metadata(r):
         assert sections.get(s), f"{m.id}: missing '## {s}'"
     if m.events:
         assert re.search(r"\(3\)", sections["Why is this bad?"]), "cite the man page"
+
+
+@pytest.mark.parametrize("r", RULES, ids=[r.rule.id for r in RULES])
+def test_rules_read_no_path_that_their_events_lack(r):
+    """Events for the advisory rules carry no trail (the engine skips working it out:
+    Event.has_path): a rule subscribed only to such events must not report one."""
+    from sslint.core.events import EVENT_TYPES
+    if r.rule.events and not any(EVENT_TYPES[k].has_path for k in r.rule.events):
+        source = Path(sys.modules[r.check.__module__].__file__).read_text()
+        assert ".trail" not in source, r.rule.id
 
 
 @pytest.mark.parametrize("r", RULES, ids=[r.rule.id for r in RULES])

@@ -48,6 +48,10 @@ class Event:
     came from and the path from there to the site."""
 
     kind: ClassVar[str] = ""
+    # Whether the engine works out `trail` (the path to the site). Events for the
+    # advisory rules, which report at the call itself, carry none: thousands of them
+    # are built per file for a handful of findings.
+    has_path: ClassVar[bool] = True
     handle: str
     site: Loc
     function: str
@@ -124,6 +128,7 @@ class CallSeen(Event):
     """A call to a modelled function with a tracked handle (for advisory rules)."""
 
     kind: ClassVar[str] = "call"
+    has_path: ClassVar[bool] = False
     marks: frozenset[str] = frozenset()  # facts on the handle before the call
     tags: frozenset[str] = frozenset()   # the API table's tags of the function
 
@@ -133,6 +138,7 @@ class Release(Event):
     """A correct release (for advisory rules: what preceded it)."""
 
     kind: ClassVar[str] = "release"
+    has_path: ClassVar[bool] = False
     marks: frozenset[str] = frozenset()
     origin_api: str = ""
     last: bool = False  # the last reference: the object is destroyed

@@ -58,9 +58,10 @@ class EventLog:
         if key in self.events:
             return
         origin = Step(o.site, _origin_text(o))
+        trail: tuple[Step, ...] = ()
         if cls is Leak:  # reported at the allocation; the exit is on the path
             trail, loc = with_branches(o, st, fields["exit"]), o.site
-        else:
+        elif cls.has_path:
             trail = with_branches(o, st, Step(loc, _event_text(cls.kind, api)))
         spelled = self.spelled if isinstance(self.spelled, str) else self.spelled()
         var = o.var if cls is Leak else (spelled or o.var)
