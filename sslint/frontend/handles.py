@@ -10,7 +10,15 @@ import clang.cindex as ci
 from sslint.frontend import clangx
 from sslint.model.api import builtin_kinds
 
+# By a type's spelling, for one translation unit: the same name can be another type
+# in another file (`lws_tls_ctx *` is an SSL_CTX * where the TLS headers were found,
+# an unknown type where recovery declared it), so the cache is emptied per file.
 _cache: dict[str, str] = {}
+
+
+def forget() -> None:
+    """Empty the cache: a new translation unit begins."""
+    _cache.clear()
 
 
 def handle_of_type(t: ci.Type) -> str:

@@ -15,7 +15,7 @@ import clang.cindex as ci
 
 from sslint.core import ir
 from sslint.workers import watchdog
-from sslint.frontend import (clangx, diags, fallback, guards, pch_parse, projectdirs,
+from sslint.frontend import (clangx, diags, fallback, guards, handles, pch_parse, projectdirs,
                               recover)
 from sslint.frontend.diags import Diagnostic
 from sslint.frontend.localheaders import include_dirs, local_header_texts, local_headers
@@ -79,6 +79,7 @@ def parse_file(path: str, args: list[str],
     what guesses() gives for it, when the caller has it already."""
     with open(path, "rb") as fh:
         source = fh.read()
+    handles.forget()  # a type's name may mean another type in this file
     folders, defines = guessed or guesses(path, source, args)
     parse_args = with_guesses(args, (folders, defines))
     try:
