@@ -220,7 +220,14 @@ ACCELERATED = _accelerated()
 
 # Kind ids (Cursor._kind_id) of expressions: CursorKind.is_expression() is a libclang
 # call, and reading `Cursor.kind` builds the kind from its id each time.
-EXPRESSION_IDS = frozenset(k.value for k in ci.CursorKind.get_all_kinds() if k.is_expression())
+def _all_kinds() -> list[ci.CursorKind]:
+    try:
+        return list(ci.CursorKind.get_all_kinds())
+    except AttributeError:  # bindings whose kinds are an enum.Enum
+        return list(ci.CursorKind)
+
+
+EXPRESSION_IDS = frozenset(k.value for k in _all_kinds() if k.is_expression())
 
 
 def is_expression(c: ci.Cursor) -> bool:
