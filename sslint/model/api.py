@@ -554,8 +554,8 @@ class ApiModel:
         """A function summarised from this file's own code."""
         name = spec.name
         spec = self.table[name] = resolve(spec, self.kinds)
-        if name not in self.names:
-            self.names = self.names | {name}
+        if self._all_names is not None and name not in self._all_names:
+            self._all_names = None  # made again when read: a file adds many summaries
         # The name sets change by this entry at most (not the whole table again; most
         # summaries change none of them).
         for which, got in list(self._sets.items()):
@@ -564,6 +564,17 @@ class ApiModel:
                 self._words.pop(which, None)
                 if which == "registrar":
                     self._registrars = None
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every function the model has an entry for."""
+        if self._all_names is None:
+            self._all_names = frozenset(self.table)
+        return self._all_names
+
+    @names.setter
+    def names(self, value: frozenset[str]) -> None:
+        self._all_names: frozenset[str] | None = value
 
     def lookup(self, name: str) -> FnSpec | None:
         return self.table.get(name)
