@@ -93,3 +93,29 @@ def test_stops_are_the_bodies_calling_a_noreturn_function():
                   b"void check(int ok)\n{\n    if (!ok)\n        fatal(\"x\");\n}\n")
     assert stops([a], frozenset({"exit"})) == {"fatal"}
     assert stops([a], frozenset({"exit", "fatal"})) == {"fatal", "check"}
+
+
+def test_scans_are_kept_by_content_and_a_bad_entry_is_a_miss(tmp_path):
+    import os
+
+    from sslint.session import callgraph
+    from sslint.session.cache import Cache
+    from sslint.session.results import SCANS, ResultsCache
+
+    src = tmp_path / "a.c"
+    src.write_text("static int helper(int x) { return x; }\n\n"
+                   "int conn_close(struct conn *c) { SSL_free(c->ssl); return helper(1); }\n")
+    rc = ResultsCache(Cache(str(tmp_path / "cache")), "settings")
+    fresh = callgraph.scan(str(src))
+    assert fresh.defines == {"conn_close"} and "SSL_free" in fresh.calls
+    assert rc.scan(str(src)) == fresh
+    folder = tmp_path / "cache" / "v1" / SCANS
+    (entry,) = os.listdir(folder)
+    assert rc.scan(str(src)) == fresh  # read back
+    (folder / entry).write_bytes(b"{not json")
+    assert rc.scan(str(src)) == fresh  # a bad entry is a miss, and made again
+    assert callgraph.from_json((folder / entry).read_bytes()) == fresh
+    src.write_text("int conn_open(void) { return SSL_new(0) != 0; }\n")
+    again = rc.scan(str(src))
+    assert again.defines == {"conn_open"} and again == callgraph.scan(str(src))
+    assert rc.scan(str(tmp_path / "missing.c")) == Scan(frozenset(), frozenset())

@@ -8,6 +8,7 @@ of sslint.session.program, never a different result.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -76,6 +77,21 @@ def scan(path: str) -> Scan:
             return scan_text(fh.read())
     except OSError:
         return Scan(frozenset(), frozenset())
+
+
+def to_json(s: Scan) -> bytes:
+    return json.dumps({"defines": sorted(s.defines), "calls": sorted(s.calls),
+                       "bodies": [[n, sorted(c)] for n, c in s.bodies]}).encode()
+
+
+def from_json(data: bytes) -> Scan | None:
+    """The Scan to_json() wrote, or None for anything else."""
+    try:
+        d = json.loads(data)
+        return Scan(frozenset(d["defines"]), frozenset(d["calls"]),
+                    tuple((str(n), frozenset(c)) for n, c in d["bodies"]))
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 # A name defined by more units than this (mocks, test helpers) gives no edges: its

@@ -73,6 +73,11 @@ class Batches:
     def kept(self) -> dict[Unit, Snapshot]:
         return self.runner.kept
 
+    def scans(self, units: list[Unit]) -> list[callgraph.Scan]:
+        if self.cache is None:
+            return [callgraph.scan(u.path) for u in units]
+        return [self.cache.scan(u.path) for u in units]
+
     def run(self, jobs: list[Job], units: list[Unit], progress=None,
             ir: list[IrPlan] | None = None) -> list[FileResult]:
         if self.cache is None:
@@ -109,7 +114,8 @@ def analyse(runner: Batches | Runner, job: Job, units: list[Unit], progress=None
         return ProgramRun(runner.run([job] * len(units), units, progress))
     # Phase 1, callee-first: each wave of units gets the summaries of the waves
     # before it (the units whose functions it calls, as far as their text tells).
-    scans = [callgraph.scan(u.path) for u in units]
+    scans = runner.scans(units) if isinstance(runner, Batches) else \
+        [callgraph.scan(u.path) for u in units]
     results: list[FileResult | None] = [None] * len(units)
     consumed: list[dict[str, FnSpec]] = [{} for _ in units]
     run = ProgramRun([], dict(outside or {}), outside=len(outside or {}))
