@@ -71,6 +71,20 @@ def test_definitions_match_the_bindings():
     assert found > 100
 
 
+@pytest.mark.skipif(not clangx.ACCELERATED, reason="sslint.frontend._cursors is not in use")
+def test_inclusions_match_the_bindings():
+    files = sorted((ROOT / "testdata").glob("*/*.c"))[:20]
+    listed = 0
+    for path in files:
+        tu = parse.parse_file(str(path), [])._tu
+        mine = clangx.inclusions(tu)
+        assert mine == clangx._inclusions(tu), path
+        listed += len(mine)
+    assert listed > 100
+    with pytest.raises(ValueError):
+        _cursors.inclusions(0)
+
+
 @pytest.mark.skipif(_cursors is None, reason="sslint.frontend._cursors is not built")
 def test_anything_but_a_cursor_is_refused():
     for bad in (None, 1, b"x" * 32, bytearray(8)):

@@ -39,7 +39,10 @@ static Type (*cursor_type_of)(Cursor);
 static String (*type_spelling_of)(Type);
 static const char *(*c_string)(String);
 static void (*dispose_string)(String);
-#define N_FUNCTIONS 17
+typedef void (*InclusionVisitor)(void *, Location *, unsigned, void *);
+static void (*get_inclusions)(void *, InclusionVisitor, void *);
+static String (*file_name)(void *);
+#define N_FUNCTIONS 19
 
 static PyObject *cursor_type; /* clang.cindex.Cursor */
 static PyObject *tu_name;     /* "_tu" */
@@ -105,6 +108,8 @@ static PyObject *init(PyObject *self, PyObject *args) {
     type_spelling_of = (String (*)(Type))f[i++];
     c_string = (const char *(*)(String))f[i++];
     dispose_string = (void (*)(String))f[i++];
+    get_inclusions = (void (*)(void *, InclusionVisitor, void *))f[i++];
+    file_name = (String (*)(void *))f[i++];
     Py_INCREF(type);
     Py_XSETREF(cursor_type, type);
     if (!tu_name && !(tu_name = PyUnicode_InternFromString("_tu")))
@@ -261,6 +266,39 @@ static PyObject *arguments(PyObject *self, PyObject *obj) {
     return list;
 }
 
+typedef struct { PyObject *list; int failed; } Names;
+
+static void collect_inclusion(void *file, Location *stack, unsigned depth, void *data) {
+    Names *names = (Names *)data;
+    (void)stack;
+    if (depth == 0 || names->failed) /* the main file itself */
+        return;
+    PyObject *name = take_string(file_name(file));
+    if (!name || PyList_Append(names->list, name) < 0)
+        names->failed = 1;
+    Py_XDECREF(name);
+}
+
+/* The address of a translation unit (CXTranslationUnit) the caller keeps alive. */
+static PyObject *inclusions(PyObject *self, PyObject *arg) {
+    void *tu = PyLong_AsVoidPtr(arg);
+    if (PyErr_Occurred())
+        return NULL;
+    if (!tu || !get_inclusions) {
+        PyErr_SetString(PyExc_ValueError, "no translation unit (or init() was not called)");
+        return NULL;
+    }
+    Names names = {PyList_New(0), 0};
+    if (!names.list)
+        return NULL;
+    get_inclusions(tu, collect_inclusion, &names);
+    if (names.failed) {
+        Py_DECREF(names.list);
+        return NULL;
+    }
+    return names.list;
+}
+
 static PyMethodDef methods[] = {
     {"init", init, METH_VARARGS, "Take libclang's function addresses; False if unusable."},
     {"children", children, METH_O, "children(cursor): its children, as the bindings' own."},
@@ -270,6 +308,8 @@ static PyMethodDef methods[] = {
     {"type_spelling", type_spelling, METH_O, "type_spelling(cursor): Cursor.type.spelling."},
     {"referenced", referenced, METH_O, "referenced(cursor): Cursor.referenced."},
     {"arguments", arguments, METH_O, "arguments(cursor): list(Cursor.get_arguments())."},
+    {"inclusions", inclusions, METH_O,
+     "inclusions(tu address): the names of the files it included, as get_includes()."},
     {"span", span, METH_O, "span(cursor): (line, col, end line, end col) of its extent."},
     {NULL, NULL, 0, NULL},
 };

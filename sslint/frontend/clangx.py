@@ -173,6 +173,10 @@ def _arguments(c: ci.Cursor) -> list[ci.Cursor | None]:
     return list(c.get_arguments())
 
 
+def _inclusions(tu: ci.TranslationUnit) -> list[str]:
+    return [i.include.name for i in tu.get_includes() if i.include is not None]
+
+
 # The libclang functions sslint.frontend._cursors calls, in the order it takes them.
 _C_FUNCTIONS = (
     "clang_visitChildren", "clang_getCursorExtent", "clang_getRangeStart",
@@ -180,7 +184,7 @@ _C_FUNCTIONS = (
     "clang_getCursorLocation", "clang_Location_isInSystemHeader", "clang_getCursorSpelling",
     "clang_getCursorReferenced", "clang_Cursor_isNull", "clang_Cursor_getNumArguments",
     "clang_Cursor_getArgument", "clang_getCursorType", "clang_getTypeSpelling",
-    "clang_getCString", "clang_disposeString")
+    "clang_getCString", "clang_disposeString", "clang_getInclusions", "clang_getFileName")
 
 
 def _accelerated() -> bool:
@@ -203,9 +207,13 @@ def _accelerated() -> bool:
                          ctypes.sizeof(ci.Type), ctypes.sizeof(ci._CXString)):
         return False
     global span, children, definitions, spelling, type_spelling, referenced, arguments
+    global inclusions
     span, children, definitions = _cursors.span, _cursors.children, _cursors.definitions
     spelling, type_spelling = _cursors.spelling, _cursors.type_spelling
     referenced, arguments = _cursors.referenced, _cursors.arguments
+
+    def inclusions(tu: ci.TranslationUnit) -> list[str]:
+        return _cursors.inclusions(ctypes.cast(tu.obj, ctypes.c_void_p).value)
     return True
 
 
@@ -216,6 +224,7 @@ spelling = _spelling
 type_spelling = _type_spelling
 referenced = _referenced
 arguments = _arguments
+inclusions = _inclusions
 ACCELERATED = _accelerated()
 
 # Kind ids (Cursor._kind_id) of expressions: CursorKind.is_expression() is a libclang

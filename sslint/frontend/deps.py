@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import os
 
-from sslint.frontend import pch
+from sslint.frontend import clangx, pch
 from sslint.frontend.parse import ParsedFile, clang_args
 
 
 def included_files(tu) -> list[str]:
     """Every file the translation unit included, as libclang names them."""
-    return [os.path.normpath(os.fsdecode(i.include.name)) for i in tu.get_includes()
-            if i.include is not None]
+    return [os.path.normpath(os.fsdecode(name)) for name in clangx.inclusions(tu)]
 
 
 def dependencies(parsed: ParsedFile, path: str, args: list[str]) -> tuple[str, ...] | None:

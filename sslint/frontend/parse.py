@@ -280,7 +280,7 @@ def _parse(path: str, args: list[str], source: bytes | None) -> Parsed:
 
 
 def _includes_openssl(tu: ci.TranslationUnit, pch_headers: tuple[str, ...]) -> bool:
-    names = [os.fsdecode(i.include.name) for i in tu.get_includes() if i.include is not None]
+    names = [os.fsdecode(n) for n in clangx.inclusions(tu)]
     return any(os.path.basename(os.path.dirname(n)) == "openssl"
                for n in [*names, *pch_headers])
 

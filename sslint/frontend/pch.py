@@ -47,7 +47,7 @@ from dataclasses import dataclass
 
 import clang.cindex as ci
 
-from sslint.frontend import diags
+from sslint.frontend import clangx, diags
 
 MIN_SHARE = 3        # building costs about two parses; it pays off from the third user
 SCAN_BYTES = 256 * 1024
@@ -366,8 +366,7 @@ def write_deps(pch_path: str, tu: ci.TranslationUnit) -> None:
     """The headers a PCH was made from, with their size and mtime, in `<pch>.deps`:
     a unit parsed against the PCH does not list them itself (sslint.frontend.deps),
     and a PCH kept across runs is reused only while they are unchanged."""
-    names = sorted({os.path.normpath(os.fsdecode(i.include.name)) for i in tu.get_includes()
-                    if i.include is not None})
+    names = sorted({os.path.normpath(os.fsdecode(n)) for n in clangx.inclusions(tu)})
     lines = []
     for n in names:
         try:
