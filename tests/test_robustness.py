@@ -95,6 +95,27 @@ def test_non_utf8_file_name(tmp_path):
     assert any("expected expression" in n for n in notes(r))
 
 
+@pytest.mark.parametrize("pure", ["0", "1"])
+def test_headers_in_a_folder_whose_name_is_not_utf8(tmp_path, monkeypatch, pure):
+    """The files a unit includes are named as the system names them: reading them
+    through the bindings' File.name (strict UTF-8) ended every such unit in an
+    internal error. Four files: a shared PCH and its list of headers too; with the
+    C cursor reader and without."""
+    monkeypatch.setenv("SSLINT_PURE", pure)
+    folder = os.path.join(os.fsencode(tmp_path), b"inc\xe9")
+    os.mkdir(folder)
+    with open(os.path.join(folder, b"h.h"), "wb") as fh:
+        fh.write(b"int helper(void);\nunknown_t bad;\n")  # and an error in it
+    src = DOUBLE_FREE.replace("#include <openssl/ssl.h>\n",
+                              "#include <openssl/ssl.h>\n#include \"inc\xe9/h.h\"\n")
+    for name in ("a.c", "b.c", "c.c"):
+        (tmp_path / name).write_bytes(src.encode("latin-1"))
+    r = sslint("a.c", "b.c", "c.c", cwd=tmp_path)
+    no_internal_errors(r)
+    assert [x for x in results(r)] == [("SSL101", 7)] * 3
+    assert any("unknown type name" in n for n in notes(r))
+
+
 def test_crlf_line_endings_keep_lines(tmp_path):
     (tmp_path / "crlf.c").write_bytes(DOUBLE_FREE.replace("\n", "\r\n").encode())
     r = sslint("crlf.c", cwd=tmp_path)

@@ -273,7 +273,11 @@ static void collect_inclusion(void *file, Location *stack, unsigned depth, void 
     (void)stack;
     if (depth == 0 || names->failed) /* the main file itself */
         return;
-    PyObject *name = take_string(file_name(file));
+    /* As the system names it (os.fsdecode): a folder's name need not be UTF-8. */
+    String str = file_name(file);
+    const char *text = c_string(str);
+    PyObject *name = text ? PyUnicode_DecodeFSDefault(text) : Py_NewRef(Py_None);
+    dispose_string(str);
     if (!name || PyList_Append(names->list, name) < 0)
         names->failed = 1;
     Py_XDECREF(name);
@@ -309,7 +313,7 @@ static PyMethodDef methods[] = {
     {"referenced", referenced, METH_O, "referenced(cursor): Cursor.referenced."},
     {"arguments", arguments, METH_O, "arguments(cursor): list(Cursor.get_arguments())."},
     {"inclusions", inclusions, METH_O,
-     "inclusions(tu address): the names of the files it included, as get_includes()."},
+     "inclusions(tu address): the names of the files it included (os.fsdecode'd)."},
     {"span", span, METH_O, "span(cursor): (line, col, end line, end col) of its extent."},
     {NULL, NULL, 0, NULL},
 };

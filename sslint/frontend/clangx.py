@@ -11,6 +11,8 @@ from functools import cache
 
 import clang.cindex as ci
 
+from sslint.frontend import diags
+
 _lib = ci.conf.lib
 
 
@@ -174,7 +176,7 @@ def _arguments(c: ci.Cursor) -> list[ci.Cursor | None]:
 
 
 def _inclusions(tu: ci.TranslationUnit) -> list[str]:
-    return [i.include.name for i in tu.get_includes() if i.include is not None]
+    return [diags.file_name(i.include.obj) for i in tu.get_includes() if i.include is not None]
 
 
 # The libclang functions sslint.frontend._cursors calls, in the order it takes them.
@@ -258,6 +260,6 @@ def main_file_function_definitions(tu: ci.TranslationUnit) -> list[ci.Cursor]:
             out.append(c)
         else:
             f = c.location.file
-            if f is not None and f.name.endswith(".c"):
+            if f is not None and diags.file_name(f.obj).endswith(".c"):
                 out.append(c)
     return out

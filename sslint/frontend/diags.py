@@ -97,6 +97,12 @@ _raw_file_name.argtypes = [ctypes.c_void_p]
 _raw_file_name.restype = ci._CXString
 
 
+def file_name(cfile: object) -> str:
+    """A CXFile's name (a ci.File's `.obj`) as Python spells paths (os.fsdecode):
+    File.name raises on a folder whose name is not UTF-8."""
+    return os.fsdecode(_raw(_raw_file_name(cfile)))
+
+
 class Errors(list):
     """The file's errors, and apart (`toolchain`) those that are not the file's: an
     argument clang does not know (a GCC-only flag of the build, which clang ignores)

@@ -181,7 +181,7 @@ def _definitions(tu: ci.TranslationUnit, source: bytes) -> list[FunctionDef]:
         loc, ext = c.location, c.extent
         file, text = "", source
         if not clangx.in_main_file(c):
-            file = os.path.normpath(loc.file.name)
+            file = os.path.normpath(diags.file_name(loc.file.obj))
             if file not in texts:
                 texts[file] = _read(file)
             text = texts[file]
