@@ -1,7 +1,12 @@
-"""libclang C API calls that the Python bindings (18.x) do not wrap.
+"""libclang reads for the front end that the Python bindings (18.x) do not offer, or
+offer slowly.
 
 Operator kinds (clang_getCursorBinaryOperatorKind, LLVM 17+) spare us re-lexing
-tokens for every operator; evaluation gives integer literal values cheaply.
+tokens for every operator; evaluation gives integer literal values cheaply. The
+reads the lowering makes most (children, extents, spellings, references, call
+arguments, definitions, inclusions) go through sslint/frontend/_cursors.c when it
+was built (one call each), else through the Python readers here, with the same
+results.
 """
 from __future__ import annotations
 
@@ -229,8 +234,6 @@ arguments = _arguments
 inclusions = _inclusions
 ACCELERATED = _accelerated()
 
-# Kind ids (Cursor._kind_id) of expressions: CursorKind.is_expression() is a libclang
-# call, and reading `Cursor.kind` builds the kind from its id each time.
 def _all_kinds() -> list[ci.CursorKind]:
     try:
         return list(ci.CursorKind.get_all_kinds())
@@ -238,6 +241,8 @@ def _all_kinds() -> list[ci.CursorKind]:
         return list(ci.CursorKind)
 
 
+# Kind ids (Cursor._kind_id) of expressions: CursorKind.is_expression() is a libclang
+# call, and reading `Cursor.kind` builds the kind from its id each time.
 EXPRESSION_IDS = frozenset(k.value for k in _all_kinds() if k.is_expression())
 
 
