@@ -115,6 +115,10 @@ def test_scans_are_kept_by_content_and_a_bad_entry_is_a_miss(tmp_path):
     (folder / entry).write_bytes(b"{not json")
     assert rc.scan(str(src)) == fresh  # a bad entry is a miss, and made again
     assert callgraph.from_json((folder / entry).read_bytes()) == fresh
+    for planted in (b'{"defines": "conn_close", "calls": [], "bodies": []}',
+                    b'{"defines": [], "calls": [1], "bodies": []}',
+                    b'{"defines": [], "calls": [], "bodies": [[1, []]]}', b"[]", b"null"):
+        assert callgraph.from_json(planted) is None, planted
     src.write_text("int conn_open(void) { return SSL_new(0) != 0; }\n")
     again = rc.scan(str(src))
     assert again.defines == {"conn_open"} and again == callgraph.scan(str(src))

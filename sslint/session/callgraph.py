@@ -85,11 +85,18 @@ def to_json(s: Scan) -> bytes:
 
 
 def from_json(data: bytes) -> Scan | None:
-    """The Scan to_json() wrote, or None for anything else."""
+    """The Scan to_json() wrote, or None for anything else (a cache folder may have
+    been planted: only lists of names are taken)."""
+    def names(x: object) -> frozenset[str]:
+        if not isinstance(x, list) or not all(isinstance(n, str) for n in x):
+            raise TypeError("not a list of names")
+        return frozenset(x)
     try:
         d = json.loads(data)
-        return Scan(frozenset(d["defines"]), frozenset(d["calls"]),
-                    tuple((str(n), frozenset(c)) for n, c in d["bodies"]))
+        bodies = tuple((n, names(c)) for n, c in d["bodies"] if isinstance(n, str))
+        if len(bodies) != len(d["bodies"]):
+            return None
+        return Scan(names(d["defines"]), names(d["calls"]), bodies)
     except (ValueError, KeyError, TypeError):
         return None
 
