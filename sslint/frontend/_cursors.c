@@ -49,7 +49,8 @@ static PyObject *tu_name;     /* "_tu" */
 
 static int read_cursor(PyObject *obj, Cursor *out) {
     Py_buffer view;
-    /* Only the bindings' Cursor: any other 32 bytes would reach libclang as one. */
+    /* Only the bindings' Cursor: any other 32 bytes would reach libclang as one.
+     * init() sets the type last, so no function is called before it ran. */
     int is_cursor = cursor_type ? PyObject_IsInstance(obj, cursor_type) : 0;
     if (is_cursor < 0)
         return -1;
@@ -82,6 +83,8 @@ static PyObject *init(PyObject *self, PyObject *args) {
         || location_size != (Py_ssize_t)sizeof(Location) || type_size != (Py_ssize_t)sizeof(Type)
         || string_size != (Py_ssize_t)sizeof(String))
         Py_RETURN_FALSE;
+    if (!tu_name && !(tu_name = PyUnicode_InternFromString("_tu")))
+        return NULL;
     void *f[N_FUNCTIONS];
     for (Py_ssize_t i = 0; i < N_FUNCTIONS; i++) {
         f[i] = PyLong_AsVoidPtr(PyTuple_GET_ITEM(addresses, i));
@@ -112,8 +115,6 @@ static PyObject *init(PyObject *self, PyObject *args) {
     file_name = (String (*)(void *))f[i++];
     Py_INCREF(type);
     Py_XSETREF(cursor_type, type);
-    if (!tu_name && !(tu_name = PyUnicode_InternFromString("_tu")))
-        return NULL;
     Py_RETURN_TRUE;
 }
 
@@ -176,10 +177,6 @@ static PyObject *visit(PyObject *obj, int definitions) {
     Cursor cur;
     if (read_cursor(obj, &cur) < 0)
         return NULL;
-    if (!visit_children) {
-        PyErr_SetString(PyExc_RuntimeError, "_cursors.init() was not called");
-        return NULL;
-    }
     Collect c = {PyList_New(0), PyObject_GetAttr(obj, tu_name), 0, definitions};
     if (!c.list || !c.tu) {
         Py_XDECREF(c.list);
@@ -203,10 +200,6 @@ static PyObject *span(PyObject *self, PyObject *obj) {
     Cursor cur;
     if (read_cursor(obj, &cur) < 0)
         return NULL;
-    if (!cursor_extent) {
-        PyErr_SetString(PyExc_RuntimeError, "_cursors.init() was not called");
-        return NULL;
-    }
     Range r = cursor_extent(cur);
     unsigned l1 = 0, c1 = 0, l2 = 0, c2 = 0;
     instantiation(range_start(r), NULL, &l1, &c1, NULL);

@@ -15,7 +15,7 @@ from sslint.frontend.parse import ParsedFile, clang_args
 
 def included_files(tu) -> list[str]:
     """Every file the translation unit included, as libclang names them."""
-    return [os.path.normpath(os.fsdecode(name)) for name in clangx.inclusions(tu)]
+    return [os.path.normpath(name) for name in clangx.inclusions(tu)]
 
 
 def dependencies(parsed: ParsedFile, path: str, args: list[str]) -> tuple[str, ...] | None:

@@ -280,9 +280,8 @@ def _parse(path: str, args: list[str], source: bytes | None) -> Parsed:
 
 
 def _includes_openssl(tu: ci.TranslationUnit, pch_headers: tuple[str, ...]) -> bool:
-    names = [os.fsdecode(n) for n in clangx.inclusions(tu)]
     return any(os.path.basename(os.path.dirname(n)) == "openssl"
-               for n in [*names, *pch_headers])
+               for n in [*clangx.inclusions(tu), *pch_headers])
 
 
 def _recovered(path: str, tu: ci.TranslationUnit | None, errs: list[Diagnostic], shim: bool,

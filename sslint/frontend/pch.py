@@ -366,7 +366,7 @@ def write_deps(pch_path: str, tu: ci.TranslationUnit) -> None:
     """The headers a PCH was made from, with their size and mtime, in `<pch>.deps`:
     a unit parsed against the PCH does not list them itself (sslint.frontend.deps),
     and a PCH kept across runs is reused only while they are unchanged."""
-    names = sorted({os.path.normpath(os.fsdecode(n)) for n in clangx.inclusions(tu)})
+    names = sorted({os.path.normpath(n) for n in clangx.inclusions(tu)})
     lines = []
     for n in names:
         try:
