@@ -20,6 +20,8 @@ from setuptools.command.build_ext import build_ext
 # budget.py stays Python: the command line reads its dataclass defaults off the class;
 # __init__.py holds the SSLINT_PURE switch (run the .py files even when compiled).
 PURE_MODULES = {"__init__.py", "budget.py"}
+# Outside the engine: the IR it reads, and the lowering that builds it.
+EXTRA_MODULES = ["sslint/core/ir.py", "sslint/frontend/lower.py"]
 REQUIRE = os.environ.get("SSLINT_COMPILE") == "require"
 
 
@@ -38,7 +40,7 @@ def compiled_engine() -> list:
         _warn("mypyc is not installed")
         return []
     paths = sorted(p for p in glob.glob("sslint/engine/*.py")
-                   if os.path.basename(p) not in PURE_MODULES)
+                   if os.path.basename(p) not in PURE_MODULES) + EXTRA_MODULES
     try:
         # Imports outside the engine are read for their types, not checked.
         return mypycify(["--follow-imports=silent", "--ignore-missing-imports", *paths],

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import pickle
 import re
 import subprocess
 import sys
 
 import pytest
 
+import sslint
+from sslint.core import ir
 from sslint.core.events import Cause
 from sslint.core.findings import Loc, Step
 from sslint.engine import state
 from sslint.engine.state import ALLOC, MAYBE, NULL, PARAM, Obj, replace
+from sslint.frontend import lower
 
 from conftest import ROOT
 
@@ -25,6 +29,15 @@ def test_the_engine_under_test_is_the_one_built():
     want = os.environ["SSLINT_EXPECT_ENGINE"]
     assert want in ("compiled", "pure")
     assert state.COMPILED == (want == "compiled"), state.__file__
+    for module in (ir, lower):  # compiled with the engine (setup.py's EXTRA_MODULES)
+        assert module.__file__.endswith(".py") == (want == "pure"), module.__file__
+
+
+def test_setup_compiles_the_modules_the_pure_switch_knows():
+    text = (ROOT / "setup.py").read_text()
+    listed = re.search(r"EXTRA_MODULES = \[(.*?)\]", text).group(1)
+    extra = {m.strip(' "').removesuffix(".py").replace("/", ".") for m in listed.split(",")}
+    assert set(sslint.COMPILED) == {"sslint.engine."} | extra
 
 
 def test_replace_changes_exactly_the_named_field():
@@ -53,8 +66,33 @@ def test_the_compiled_replace_names_every_field_in_order():
 
 
 def test_pure_switch_loads_the_python_source():
-    code = "from sslint.engine import state, worklist; print(state.COMPILED, worklist.__file__)"
+    code = ("from sslint.engine import state, worklist; from sslint.core import ir; "
+            "from sslint.frontend import lower; "
+            "print(state.COMPILED, worklist.__file__, ir.__file__, lower.__file__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=dict(os.environ, SSLINT_PURE="1", PYTHONPATH=str(ROOT)),
                          check=True).stdout.split()
     assert out[0] == "False" and out[1].endswith("worklist.py"), out
+    assert out[2].endswith("ir.py") and out[3].endswith("lower.py"), out
+
+
+def test_every_ir_expression_survives_pickle():
+    """Snapshots of the IR go between worker processes; compiled frozen classes need
+    their own way back (Expr.__reduce__)."""
+    at = Loc("a.c", 1, 2, 1, 9)
+    v = ir.Var("x@1:2", "x", "SSL", "param", True, at)
+    exprs = [v, ir.Int(0), ir.FuncRef("cb"), ir.Opaque((v,), invalid=True),
+             ir.Call("SSL_free", (v, ir.Int(1)), at, (True, False), True, "SSL", True,
+                     (False, True), True),
+             ir.Member(v, "ssl", True, "SSL", at, "struct conn"), ir.Index(v, ir.Int(2)),
+             ir.Deref(v, at), ir.AddrOf(v), ir.Assign(v, ir.Int(0), at, "+="),
+             ir.CondExpr(v, None, ir.Int(1)), ir.Unary("!", v), ir.Binary("==", v, ir.Int(0))]
+    # (slots=True makes a second class in Python: the module's is the one in use)
+    assert {type(e) for e in exprs} == {c for c in ir.Expr.__subclasses__()
+                                        if getattr(ir, c.__name__) is c}
+    for e in exprs:
+        back = pickle.loads(pickle.dumps(e))
+        assert back == e and type(back) is type(e), e
+    assert list(ir.walk(ir.Binary("==", ir.Member(v, "f", True), ir.Int(3)))) == [
+        ir.Binary("==", ir.Member(v, "f", True), ir.Int(3)), ir.Int(3),
+        ir.Member(v, "f", True), v]

@@ -6,14 +6,25 @@ calls on the hot path).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import ClassVar
+from dataclasses import dataclass, field, fields
 
 from sslint.core.findings import Loc
 
 
 class Expr:
     __slots__ = ()
+
+    def __reduce__(self) -> tuple:
+        # Rebuilt by the constructor: compiled (mypyc) frozen classes refuse the
+        # attribute-by-attribute restore pickle does by default.
+        cls = type(self)
+        names = _FIELD_NAMES.get(cls)
+        if names is None:
+            names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+        return (cls, tuple(getattr(self, n) for n in names))
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +119,10 @@ class FuncRef(Expr):
     children; callback registrations are found by it."""
 
     name: str
-    children: ClassVar[tuple[Expr, ...]] = ()
+
+    @property
+    def children(self) -> tuple[Expr, ...]:
+        return ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,24 +134,20 @@ class Opaque(Expr):
     invalid: bool = False  # came from code clang could not parse
 
 
-_PARTS = ("base", "operand", "target", "value", "lhs", "rhs", "index", "cond", "then",
-          "other")
-
-
-_parts_of: dict[type, tuple[str, ...]] = {}
-_reversed_parts_of: dict[type, tuple[str, ...]] = {}
+# The sub-expressions of each class, in evaluation order (Call's are its args,
+# Opaque's its children). Spelled out: compiled classes have no dataclass fields
+# to read them from, and Int's `value` is a number, not a part.
+_PARTS_OF: dict[type, tuple[str, ...]] = {
+    Member: ("base",), Index: ("base", "index"), Deref: ("operand",),
+    AddrOf: ("operand",), Assign: ("target", "value"), CondExpr: ("cond", "then", "other"),
+    Unary: ("operand",), Binary: ("lhs", "rhs"),
+}
+_REVERSED_PARTS_OF = {cls: names[::-1] for cls, names in _PARTS_OF.items()}
 
 
 def parts(cls: type, reverse: bool = False) -> tuple[str, ...]:
-    """The names of _PARTS that a class has, in _PARTS order or reversed (getattr of
-    an absent one is slow)."""
-    table = _reversed_parts_of if reverse else _parts_of
-    got = table.get(cls)
-    if got is None:
-        fields = getattr(cls, "__dataclass_fields__", {})
-        got = tuple(n for n in _PARTS if n in fields)
-        got = table[cls] = got[::-1] if reverse else got
-    return got
+    """The names of the sub-expressions a class has, in evaluation order or reversed."""
+    return (_REVERSED_PARTS_OF if reverse else _PARTS_OF).get(cls, ())
 
 
 def walk(e: Expr | None):

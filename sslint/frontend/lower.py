@@ -135,12 +135,12 @@ class Lowerer:
             if v is None:
                 t = r.type
                 h = handle_of_type(t)
-                v = ir.Var(_global_key(r), clangx.spelling(r), h, "global",
+                v = ir.Var(_global_key(r), clangx.spelling(r) or "", h, "global",
                            t.kind == ci.TypeKind.POINTER or bool(h))
                 self.globals[r.hash] = v
             return v
         if r.kind == K.FUNCTION_DECL:
-            return ir.FuncRef(clangx.spelling(r))
+            return ir.FuncRef(clangx.spelling(r) or "")
         return ir.Opaque(())  # something else harmless
 
     # ---- statements -------------------------------------------------------
@@ -186,6 +186,7 @@ class Lowerer:
             handler(self, c)
             return
         k = c.kind
+        e: ir.Expr
         if k == K.CSTYLE_CAST_EXPR and c.type.kind == ci.TypeKind.VOID:
             # `(void)f();`: the result is ignored on purpose.
             e = ir.Opaque((self.expr(c),))
@@ -386,8 +387,8 @@ class Lowerer:
         if k == K.UNARY_OPERATOR and clangx.unary_operator(c) == "!":
             kids = clangx.children(c)
             if kids and _strip(kids[0]).kind in (K.BINARY_OPERATOR, K.CONDITIONAL_OPERATOR):
-                t, f = self.cond(kids[0])
-                return f, t
+                yes, no = self.cond(kids[0])
+                return no, yes
         if k == K.CONDITIONAL_OPERATOR:
             kids = clangx.children(c)
             if len(kids) == 3:
@@ -430,7 +431,7 @@ class Lowerer:
         field = clangx.referenced(c)
         parent = field.semantic_parent if field is not None else None
         record = parent.type.spelling if parent is not None else ""
-        return ir.Member(base, clangx.spelling(c), arrow, handle_of_cursor(c), self.loc(c),
+        return ir.Member(base, clangx.spelling(c) or "", arrow, handle_of_cursor(c), self.loc(c),
                          record)
 
     def binary(self, c: ci.Cursor) -> ir.Expr:
@@ -441,7 +442,7 @@ class Lowerer:
         if op == "=" or c.kind == K.COMPOUND_ASSIGNMENT_OPERATOR:
             return ir.Assign(self.expr(kids[0]), self.expr(kids[1]), self.loc(c), op or "=")
         # `a + b + c + ...` nests to the left: walk the spine without recursing.
-        spine = [(op, kids[1])]
+        spine: list[tuple[str, ci.Cursor]] = [(op, kids[1])]
         cur = _strip(kids[0])
         while cur.kind == K.BINARY_OPERATOR:
             sub = clangx.children(cur)
@@ -451,7 +452,8 @@ class Lowerer:
             spine.append((sub_op, sub[1]))
             cur = _strip(sub[0])
         left = self.expr(cur)
-        for sub_op, rhs in reversed(spine):
+        spine.reverse()  # (not reversed(): mypyc fails on it over tuples of cursors)
+        for sub_op, rhs in spine:
             left = ir.Binary(sub_op, left, self.expr(rhs))
         return left
 
@@ -468,7 +470,8 @@ class Lowerer:
         if not ops:
             return self.opaque(c)
         inner = self.expr(cur)
-        for op, node in reversed(ops):
+        ops.reverse()
+        for op, node in ops:
             if op == "&":
                 inner = ir.AddrOf(inner)
             elif op == "*":
