@@ -3,6 +3,7 @@
 one of them executes."""
 from __future__ import annotations
 
+import ast
 import dataclasses
 import os
 import pickle
@@ -55,14 +56,51 @@ def test_replace_changes_exactly_the_named_field():
         replace(o, nonsense=1)
 
 
-def test_the_compiled_replace_names_every_field_in_order():
-    """The compiled path calls Obj's constructor positionally: a new field must be
-    added there too, or it would silently take its default."""
+def test_replace_names_every_field_in_order():
+    """replace() calls Obj's constructor positionally: a new field must be added there
+    too, or it would silently take its default."""
     text = (ROOT / "sslint" / "engine" / "state.py").read_text()
-    body = text[text.index("    if COMPILED:"):text.index("    new = _new(Obj)")]
+    body = text[text.index("def replace("):text.index("# A value:")]
     named = re.findall(r'g\("(\w+)", o\.(\w+)\)', body)
     assert all(a == b for a, b in named)
     assert tuple(a for a, _ in named) == tuple(f.name for f in dataclasses.fields(Obj))
+
+
+def _written_inits(path):
+    """(class, fields as (name, default source), __init__'s parameters as (name,
+    default source)) for each dataclass of `path` that writes its own __init__."""
+    src = path.read_text()
+    for cls in ast.parse(src).body:
+        init = next((f for f in getattr(cls, "body", ()) if isinstance(f, ast.FunctionDef)
+                     and f.name == "__init__"), None)
+        if not isinstance(cls, ast.ClassDef) or init is None or not any(
+                "dataclass" in ast.unparse(d) for d in cls.decorator_list):
+            continue
+        fields = [(st.target.id, st.value) for st in cls.body if isinstance(st, ast.AnnAssign)]
+        args = init.args.args[1:]
+        defaults = [None] * (len(args) - len(init.args.defaults)) + init.args.defaults
+        yield cls.name, [(n, _default(src, d)) for n, d in fields], \
+            [(a.arg, _default(src, d)) for a, d in zip(args, defaults, strict=True)], init, src
+
+
+def _default(src, node):
+    if node is None:
+        return None
+    text = ast.get_source_segment(src, node)
+    return "None" if text.startswith("field(default_factory") else text  # made in __init__
+
+
+@pytest.mark.parametrize("module", ["sslint/core/ir.py", "sslint/engine/state.py"])
+def test_written_inits_match_the_fields(module):
+    """The IR's classes and Obj write their __init__ (compiled, @dataclass's stays
+    Python): each takes the fields in order with their defaults and sets every one."""
+    seen = 0
+    for name, fields, params, init, src in _written_inits(ROOT / module):
+        assert params == fields, name
+        body = ast.get_source_segment(src, init)
+        assert all(re.search(rf"self\.{n} = .*\b{n}\b", body) for n, _ in fields), name
+        seen += 1
+    assert seen >= (14 if module.endswith("ir.py") else 1)
 
 
 def test_pure_switch_loads_the_python_source():
@@ -77,8 +115,8 @@ def test_pure_switch_loads_the_python_source():
 
 
 def test_every_ir_expression_survives_pickle():
-    """Snapshots of the IR go between worker processes; compiled frozen classes need
-    their own way back (Expr.__reduce__)."""
+    """Snapshots of the IR go between worker processes; compiled classes with their
+    own __init__ need their own way back (__reduce__)."""
     at = Loc("a.c", 1, 2, 1, 9)
     v = ir.Var("x@1:2", "x", "SSL", "param", True, at)
     exprs = [v, ir.Int(0), ir.FuncRef("cb"), ir.Opaque((v,), invalid=True),
@@ -93,6 +131,10 @@ def test_every_ir_expression_survives_pickle():
     for e in exprs:
         back = pickle.loads(pickle.dumps(e))
         assert back == e and type(back) is type(e), e
+    node = ir.Node(3, "branch", v, at, [4, 5], {4: 1, 5: None})
+    obj = Obj("SSL", ALLOC, 1, 1, MAYBE, at, "SSL_new", trail=(Step(at, "made"),))
+    for value in (node, obj):
+        assert pickle.loads(pickle.dumps(value)) == value
     assert list(ir.walk(ir.Binary("==", ir.Member(v, "f", True), ir.Int(3)))) == [
         ir.Binary("==", ir.Member(v, "f", True), ir.Int(3)), ir.Int(3),
         ir.Member(v, "f", True), v]

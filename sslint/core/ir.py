@@ -11,12 +11,19 @@ from dataclasses import dataclass, field, fields
 from sslint.core.findings import Loc
 
 
+# The IR's values are immutable by convention, not frozen dataclasses: mypyc compiles
+# an __init__ written in the class (15x faster than the one @dataclass generates,
+# which stays Python, and a frozen one sets each field through object.__setattr__);
+# unsafe_hash keeps them hashable. tests/test_compiled.py checks each __init__ against
+# the fields.
+
+
 class Expr:
     __slots__ = ()
 
     def __reduce__(self) -> tuple:
-        # Rebuilt by the constructor: compiled (mypyc) frozen classes refuse the
-        # attribute-by-attribute restore pickle does by default.
+        # Rebuilt by the constructor (pickle's default restores attribute by
+        # attribute, which compiled classes need not allow).
         cls = type(self)
         names = _FIELD_NAMES.get(cls)
         if names is None:
@@ -27,7 +34,7 @@ class Expr:
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Var(Expr):
     key: str              # unique within the function: "name@line:col" of the declaration
     name: str
@@ -36,13 +43,29 @@ class Var(Expr):
     is_pointer: bool = False
     loc: Loc | None = None
 
+    def __init__(self, key: str,
+                 name: str,
+                 handle: str = "",
+                 scope: str = "local",
+                 is_pointer: bool = False,
+                 loc: Loc | None = None) -> None:
+        self.key = key
+        self.name = name
+        self.handle = handle
+        self.scope = scope
+        self.is_pointer = is_pointer
+        self.loc = loc
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True, unsafe_hash=True)
 class Int(Expr):
     value: int            # integer literal, enum constant; 0 doubles as NULL
 
+    def __init__(self, value: int) -> None:
+        self.value = value
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True, unsafe_hash=True)
 class Call(Expr):
     callee: str           # '' for calls through function pointers
     args: tuple[Expr, ...]
@@ -56,8 +79,27 @@ class Call(Expr):
     # (a summary decides then), so the IR does not depend on which summaries exist.
     proto_noreturn: bool = False
 
+    def __init__(self, callee: str,
+                 args: tuple[Expr, ...],
+                 loc: Loc,
+                 const_args: tuple[bool, ...] = (),
+                 noreturn: bool = False,
+                 result_handle: str = "",
+                 defined_here: bool = False,
+                 void_args: tuple[bool, ...] = (),
+                 proto_noreturn: bool = False) -> None:
+        self.callee = callee
+        self.args = args
+        self.loc = loc
+        self.const_args = const_args
+        self.noreturn = noreturn
+        self.result_handle = result_handle
+        self.defined_here = defined_here
+        self.void_args = void_args
+        self.proto_noreturn = proto_noreturn
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True, unsafe_hash=True)
 class Member(Expr):
     base: Expr
     field: str
@@ -66,53 +108,97 @@ class Member(Expr):
     loc: Loc | None = None
     record: str = ""  # the struct type the field belongs to ("struct conn"), if known
 
+    def __init__(self, base: Expr,
+                 field: str,
+                 arrow: bool,
+                 handle: str = "",
+                 loc: Loc | None = None,
+                 record: str = "") -> None:
+        self.base = base
+        self.field = field
+        self.arrow = arrow
+        self.handle = handle
+        self.loc = loc
+        self.record = record
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True, unsafe_hash=True)
 class Index(Expr):
     base: Expr
     index: Expr
 
+    def __init__(self, base: Expr, index: Expr) -> None:
+        self.base = base
+        self.index = index
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True, unsafe_hash=True)
 class Deref(Expr):
     operand: Expr
     loc: Loc | None = None
 
+    def __init__(self, operand: Expr, loc: Loc | None = None) -> None:
+        self.operand = operand
+        self.loc = loc
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True, unsafe_hash=True)
 class AddrOf(Expr):
     operand: Expr
 
+    def __init__(self, operand: Expr) -> None:
+        self.operand = operand
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True, unsafe_hash=True)
 class Assign(Expr):
     target: Expr
     value: Expr
     loc: Loc
     op: str = "="         # '=' or a compound operator such as '+='
 
+    def __init__(self, target: Expr, value: Expr, loc: Loc, op: str = "=") -> None:
+        self.target = target
+        self.value = value
+        self.loc = loc
+        self.op = op
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True, unsafe_hash=True)
 class CondExpr(Expr):
     cond: Expr
     then: Expr | None     # None for GNU `a ?: b`
     other: Expr
 
+    def __init__(self, cond: Expr, then: Expr | None, other: Expr) -> None:
+        self.cond = cond
+        self.then = then
+        self.other = other
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True, unsafe_hash=True)
 class Unary(Expr):
     op: str               # '!', '-', '~', '++', '--', ...
     operand: Expr
 
+    def __init__(self, op: str, operand: Expr) -> None:
+        self.op = op
+        self.operand = operand
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True, unsafe_hash=True)
 class Binary(Expr):
     op: str               # '==', '!=', '<', '&&', '||', ',', '+', ...
     lhs: Expr
     rhs: Expr
 
+    def __init__(self, op: str, lhs: Expr, rhs: Expr) -> None:
+        self.op = op
+        self.lhs = lhs
+        self.rhs = rhs
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True, unsafe_hash=True)
 class FuncRef(Expr):
     """A function designator: `cb` in `SSL_CTX_sess_set_new_cb(ctx, cb)` (also behind
     `&` or a cast). To the engine it is an unknown value, like an Opaque without
@@ -120,18 +206,25 @@ class FuncRef(Expr):
 
     name: str
 
+    def __init__(self, name: str) -> None:
+        self.name = name
+
     @property
     def children(self) -> tuple[Expr, ...]:
         return ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Opaque(Expr):
     """Anything the engine need not understand; children are still evaluated
     (for their calls and assignments) in order."""
 
     children: tuple[Expr, ...] = ()
     invalid: bool = False  # came from code clang could not parse
+
+    def __init__(self, children: tuple[Expr, ...] = (), invalid: bool = False) -> None:
+        self.children = children
+        self.invalid = invalid
 
 
 # The sub-expressions of each class, in evaluation order (Call's are its args,
@@ -188,6 +281,19 @@ class Node:
     # 'switch' nodes: successor id -> the case constant leading there, or None for
     # `default:` (and for leaving the switch when there is no default).
     cases: dict[int, int | None] = field(default_factory=dict)
+
+    def __init__(self, id: int, kind: str, expr: Expr | None = None, loc: Loc | None = None,
+                 succ: list[int] | None = None,
+                 cases: dict[int, int | None] | None = None) -> None:
+        self.id = id
+        self.kind = kind
+        self.expr = expr
+        self.loc = loc
+        self.succ = [] if succ is None else succ
+        self.cases = {} if cases is None else cases
+
+    def __reduce__(self) -> tuple:
+        return (Node, (self.id, self.kind, self.expr, self.loc, self.succ, self.cases))
 
 
 @dataclass

@@ -35,6 +35,13 @@ _IDENT = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 # from its id at every read.
 _TRANSPARENT = frozenset(k.value for k in (K.PAREN_EXPR, K.UNEXPOSED_EXPR, K.CSTYLE_CAST_EXPR))
 _IF, _LABEL = K.IF_STMT.value, K.LABEL_STMT.value
+_BINARY, _UNARY, _CONDITIONAL = (K.BINARY_OPERATOR.value, K.UNARY_OPERATOR.value,
+                                 K.CONDITIONAL_OPERATOR.value)
+_COMPOUND_ASSIGN, _CAST, _UNEXPOSED = (K.COMPOUND_ASSIGNMENT_OPERATOR.value,
+                                       K.CSTYLE_CAST_EXPR.value, K.UNEXPOSED_EXPR.value)
+_VAR, _PARM, _FIELD, _FUNCTION, _ENUM_CONSTANT, _STMT_EXPR = (
+    K.VAR_DECL.value, K.PARM_DECL.value, K.FIELD_DECL.value, K.FUNCTION_DECL.value,
+    K.ENUM_CONSTANT_DECL.value, K.StmtExpr.value)
 _is_expr = clangx.is_expression
 
 
@@ -128,9 +135,10 @@ class Lowerer:
         if r is None:
             self.invalid += 1
             return ir.Opaque((), invalid=True)
-        if r.kind == K.ENUM_CONSTANT_DECL:
+        rk = r._kind_id
+        if rk == _ENUM_CONSTANT:
             return ir.Int(r.enum_value)
-        if r.kind in (K.VAR_DECL, K.PARM_DECL):
+        if rk == _VAR or rk == _PARM:
             v = self.locals.get(r.hash) or self.globals.get(r.hash)
             if v is None:
                 t = r.type
@@ -139,7 +147,7 @@ class Lowerer:
                            t.kind == ci.TypeKind.POINTER or bool(h))
                 self.globals[r.hash] = v
             return v
-        if r.kind == K.FUNCTION_DECL:
+        if rk == _FUNCTION:
             return ir.FuncRef(clangx.spelling(r) or "")
         return ir.Opaque(())  # something else harmless
 
@@ -185,9 +193,8 @@ class Lowerer:
         if handler is not None:
             handler(self, c)
             return
-        k = c.kind
         e: ir.Expr
-        if k == K.CSTYLE_CAST_EXPR and c.type.kind == ci.TypeKind.VOID:
+        if c._kind_id == _CAST and c.type.kind == ci.TypeKind.VOID:
             # `(void)f();`: the result is ignored on purpose.
             e = ir.Opaque((self.expr(c),))
             self.add_node("expr", e, self.loc(c))
@@ -220,7 +227,7 @@ class Lowerer:
 
     def decl_stmt(self, c: ci.Cursor) -> None:
         for ch in clangx.children(c):
-            if ch.kind == K.VAR_DECL:
+            if ch._kind_id == _VAR:
                 self.var_decl(ch)
 
     def while_stmt(self, c: ci.Cursor) -> None:
@@ -367,8 +374,8 @@ class Lowerer:
     # ---- conditions (short-circuit) ----------------------------------------
     def cond(self, c: ci.Cursor) -> tuple[list[int], list[int]]:
         c = _strip(c)
-        k = c.kind
-        if k == K.BINARY_OPERATOR:
+        k = c._kind_id
+        if k == _BINARY:
             op = clangx.binary_operator(c)
             if op in ("&&", "||"):
                 lhs, rhs = clangx.children(c)
@@ -384,12 +391,12 @@ class Lowerer:
                 lhs, rhs = clangx.children(c)
                 self.add_node("expr", self.expr(lhs), self.loc(lhs))
                 return self.cond(rhs)
-        if k == K.UNARY_OPERATOR and clangx.unary_operator(c) == "!":
+        if k == _UNARY and clangx.unary_operator(c) == "!":
             kids = clangx.children(c)
-            if kids and _strip(kids[0]).kind in (K.BINARY_OPERATOR, K.CONDITIONAL_OPERATOR):
+            if kids and _strip(kids[0])._kind_id in (_BINARY, _CONDITIONAL):
                 yes, no = self.cond(kids[0])
                 return no, yes
-        if k == K.CONDITIONAL_OPERATOR:
+        if k == _CONDITIONAL:
             kids = clangx.children(c)
             if len(kids) == 3:
                 t0, f0 = self.cond(kids[0])
@@ -411,7 +418,7 @@ class Lowerer:
         handler = _EXPR.get(c._kind_id)
         if handler is not None:
             return handler(self, c)
-        if c.kind.name == "StmtExpr":
+        if c._kind_id == _STMT_EXPR:
             return self.stmt_expr(c)
         return self.opaque(c)
 
@@ -439,12 +446,12 @@ class Lowerer:
         if len(kids) != 2:
             return self.opaque(c)
         op = clangx.binary_operator(c)
-        if op == "=" or c.kind == K.COMPOUND_ASSIGNMENT_OPERATOR:
+        if op == "=" or c._kind_id == _COMPOUND_ASSIGN:
             return ir.Assign(self.expr(kids[0]), self.expr(kids[1]), self.loc(c), op or "=")
         # `a + b + c + ...` nests to the left: walk the spine without recursing.
         spine: list[tuple[str, ci.Cursor]] = [(op, kids[1])]
         cur = _strip(kids[0])
-        while cur.kind == K.BINARY_OPERATOR:
+        while cur._kind_id == _BINARY:
             sub = clangx.children(cur)
             sub_op = clangx.binary_operator(cur) if len(sub) == 2 else "="
             if sub_op == "=":
@@ -461,7 +468,7 @@ class Lowerer:
         # `- - - x` and `!!x` chains: collect the operators without recursing.
         ops: list[tuple[str, ci.Cursor]] = []
         cur = c
-        while cur.kind == K.UNARY_OPERATOR:
+        while cur._kind_id == _UNARY:
             sub = clangx.children(cur)
             if not sub:
                 break
@@ -496,7 +503,7 @@ class Lowerer:
 
     def opaque(self, c: ci.Cursor) -> ir.Expr:
         kids = tuple(self.expr(ch) for ch in clangx.children(c) if _is_expr(ch))
-        invalid = c.kind == K.UNEXPOSED_EXPR and c.type.kind == ci.TypeKind.INVALID
+        invalid = c._kind_id == _UNEXPOSED and c.type.kind == ci.TypeKind.INVALID
         if invalid:
             self.invalid += 1
         return ir.Opaque(kids, invalid=invalid)
@@ -535,7 +542,7 @@ class Lowerer:
         const_args: tuple[bool, ...] = ()
         void_args: tuple[bool, ...] = ()
         proto_noreturn = False
-        if ref is not None and ref.kind == K.FUNCTION_DECL:
+        if ref is not None and ref._kind_id == _FUNCTION:
             callee = self.callees.get(ref.hash)
             if callee is None:  # once per callee: libclang lookups
                 callee = self.callees[ref.hash] = _callee(ref)
@@ -543,7 +550,7 @@ class Lowerer:
             if name not in self.known:
                 const_args, void_args, proto_noreturn = (
                     callee.const_args, callee.void_args, callee.proto_noreturn)
-        elif ref is not None and ref.kind in (K.VAR_DECL, K.PARM_DECL, K.FIELD_DECL):
+        elif ref is not None and ref._kind_id in (_VAR, _PARM, _FIELD):
             # A call through a function pointer declared noreturn (`extern fail_f *Fail
             # __attribute__((noreturn))`, an assertion hook).
             try:
