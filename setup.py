@@ -20,8 +20,8 @@ from setuptools.command.build_ext import build_ext
 # budget.py stays Python: the command line reads its dataclass defaults off the class;
 # __init__.py holds the SSLINT_PURE switch (run the .py files even when compiled).
 PURE_MODULES = {"__init__.py", "budget.py"}
-# Outside the engine: the IR it reads, and the lowering that builds it.
-EXTRA_MODULES = ["sslint/core/ir.py", "sslint/frontend/lower.py"]
+# Outside the engine: the IR it reads, the lowering that builds it, and locations.
+EXTRA_MODULES = ["sslint/core/ir.py", "sslint/core/loc.py", "sslint/frontend/lower.py"]
 REQUIRE = os.environ.get("SSLINT_COMPILE") == "require"
 
 

@@ -4,11 +4,11 @@ import sys
 
 __version__ = "0.1.0"
 
-# Modules setup.py compiles with mypyc where it can: the engine, the IR it reads and
-# the lowering that builds it. SSLINT_PURE=1 in the environment makes a compiled
-# install run their Python source instead (to compare, or to rule the compiler out
-# when something looks wrong).
-COMPILED = ("sslint.engine.", "sslint.core.ir", "sslint.frontend.lower")
+# Modules setup.py compiles with mypyc where it can: the engine, the IR it reads, the
+# lowering that builds it and source locations. SSLINT_PURE=1 in the environment makes
+# a compiled install run their Python source instead (to compare, or to rule the
+# compiler out when something looks wrong).
+COMPILED = ("sslint.engine.", "sslint.core.ir", "sslint.core.loc", "sslint.frontend.lower")
 
 if os.environ.get("SSLINT_PURE") == "1":
     import importlib.util

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 import sslint
-from sslint.core import ir
+from sslint.core import ir, loc
 from sslint.core.events import Cause
 from sslint.core.findings import Loc, Step
 from sslint.engine import state
@@ -30,7 +30,7 @@ def test_the_engine_under_test_is_the_one_built():
     want = os.environ["SSLINT_EXPECT_ENGINE"]
     assert want in ("compiled", "pure")
     assert state.COMPILED == (want == "compiled"), state.__file__
-    for module in (ir, lower):  # compiled with the engine (setup.py's EXTRA_MODULES)
+    for module in (ir, loc, lower):  # compiled with the engine (setup.py's EXTRA_MODULES)
         assert module.__file__.endswith(".py") == (want == "pure"), module.__file__
 
 
@@ -90,17 +90,19 @@ def _default(src, node):
     return "None" if text.startswith("field(default_factory") else text  # made in __init__
 
 
-@pytest.mark.parametrize("module", ["sslint/core/ir.py", "sslint/engine/state.py"])
+@pytest.mark.parametrize("module", ["sslint/core/ir.py", "sslint/core/loc.py",
+                                    "sslint/engine/state.py", "sslint/engine/calls.py"])
 def test_written_inits_match_the_fields(module):
-    """The IR's classes and Obj write their __init__ (compiled, @dataclass's stays
-    Python): each takes the fields in order with their defaults and sets every one."""
+    """Classes the lowering and the engine make most write their __init__ (compiled;
+    @dataclass's stays Python): each takes the fields in order, with their defaults,
+    and sets every one."""
     seen = 0
     for name, fields, params, init, src in _written_inits(ROOT / module):
         assert params == fields, name
         body = ast.get_source_segment(src, init)
         assert all(re.search(rf"self\.{n} = .*\b{n}\b", body) for n, _ in fields), name
         seen += 1
-    assert seen >= (14 if module.endswith("ir.py") else 1)
+    assert seen >= {"ir.py": 14, "loc.py": 2}.get(module.rsplit("/", 1)[1], 1)
 
 
 def test_pure_switch_loads_the_python_source():
@@ -133,7 +135,7 @@ def test_every_ir_expression_survives_pickle():
         assert back == e and type(back) is type(e), e
     node = ir.Node(3, "branch", v, at, [4, 5], {4: 1, 5: None})
     obj = Obj("SSL", ALLOC, 1, 1, MAYBE, at, "SSL_new", trail=(Step(at, "made"),))
-    for value in (node, obj):
+    for value in (node, obj, at, Step(at, "freed")):
         assert pickle.loads(pickle.dumps(value)) == value
     assert list(ir.walk(ir.Binary("==", ir.Member(v, "f", True), ir.Int(3)))) == [
         ir.Binary("==", ir.Member(v, "f", True), ir.Int(3)), ir.Int(3),

@@ -9,20 +9,7 @@ import os
 
 from dataclasses import dataclass, field
 
-
-@dataclass(frozen=True, order=True)
-class Loc:
-    """A source range. Lines and columns are 1-based; columns count bytes (as libclang
-    does) and end_col is exclusive. The output layer converts to characters."""
-
-    file: str
-    line: int
-    col: int
-    end_line: int = 0
-    end_col: int = 0
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}"
+from sslint.core.loc import Loc, Step  # defined there to be compiled; imported from here
 
 
 def line_of(loc: Loc, site: Loc) -> str:
@@ -32,14 +19,6 @@ def line_of(loc: Loc, site: Loc) -> str:
         return f"line {loc.line}"
     # The file's name only: the related location gives its whole path.
     return f"{os.path.basename(loc.file)}:{loc.line}"
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step on the path that leads to a finding (SARIF threadFlow location)."""
-
-    loc: Loc
-    message: str
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,15 @@ class _Call:
     detached: str | None = None  # what an unpop verb took out of its argument's chain
     dead: bool = False  # the call does not return on this path (use! of a NULL)
 
+    def __init__(self, call: ir.Call, spec: FnSpec, vals: list, added: str | None = None,
+                 detached: str | None = None, dead: bool = False) -> None:
+        self.call = call  # (written out: compiled, unlike the one @dataclass makes)
+        self.spec = spec
+        self.vals = vals
+        self.added = added
+        self.detached = detached
+        self.dead = dead
+
     @property
     def api(self) -> str:
         return self.spec.name
