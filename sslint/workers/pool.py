@@ -15,7 +15,6 @@ analysed in worker processes that the parent supervises:
 """
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import signal
 import threading
@@ -23,12 +22,14 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from sslint.workers import watchdog
 from sslint.frontend.sources import printable_path
 from sslint.core.findings import FileResult, Loc, Notification
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 POLL_SECONDS = 0.1
 UNITS_PER_WORKER = 200  # then a fresh process: memory stays flat over big runs
@@ -37,6 +38,8 @@ PARENT_SLACK = 10.0     # seconds past a worker's own limits before the parent k
 
 def _context() -> Any:
     # fork: workers start in milliseconds with everything already imported.
+    import multiprocessing as mp  # here: a run the results cache serves starts no worker
+
     methods = mp.get_all_start_methods()
     return mp.get_context("fork" if "fork" in methods else "spawn")
 
@@ -185,6 +188,8 @@ class Pool:
         """Run (kind, payload, limit) tasks, handed out in `order` (default: as given);
         returns their results in input order. A task whose worker dies, or outlives
         `limit` seconds plus slack, gets on_error(index, message, code) as its result."""
+        from multiprocessing.connection import wait as mp_wait
+
         results: list[Any] = [None] * len(tasks)
         todo = deque(range(len(tasks)) if order is None else order)
         finished = 0
@@ -205,7 +210,7 @@ class Pool:
                 except (OSError, ValueError):
                     pass  # it died; noticed below
             busy = [w for w in self.workers if w.task is not None]
-            wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], POLL_SECONDS)
+            mp_wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], POLL_SECONDS)
             for w in busy:
                 i = w.task
                 got = _receive(w)
