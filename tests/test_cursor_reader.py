@@ -1,6 +1,7 @@
 """sslint/frontend/_cursors.c (built by setup.py beside the compiled engine) reads a
-cursor's children and extent for the lowering, and a file's function definitions: it
-must give exactly what the Python bindings give, on every cursor of real code."""
+cursor's children, extent, hash, type kind... for the lowering, and a file's function
+definitions: it must give exactly what the Python bindings give, on every cursor of
+real code."""
 from __future__ import annotations
 
 import os
@@ -35,6 +36,7 @@ def test_every_read_matches_the_bindings():
     files = sorted((ROOT / "testdata" / "engine").glob("*.c"))[:12]
     assert files
     seen = 0
+    kinds = set()  # canonical type kinds seen
     for path in files:
         parsed = parse.parse_file(str(path), [])
         todo = [fn._cursor for fn in parsed.functions]
@@ -48,12 +50,17 @@ def test_every_read_matches_the_bindings():
             assert _cursors.spelling(c) == clangx._spelling(c), path
             assert _cursors.type_spelling(c) == clangx._type_spelling(c), path
             assert _same(_cursors.referenced(c), clangx._referenced(c)), path
+            assert _cursors.cursor_hash(c) == clangx._cursor_hash(c), path
+            for canonical in (False, True):
+                assert _cursors.type_kind(c, canonical) == clangx._type_kind(c, canonical), path
+            kinds.add(_cursors.type_kind(c, True))
             mine_args, their_args = _cursors.arguments(c), clangx._arguments(c)
             assert len(mine_args) == len(their_args), path
             assert all(_same(a, b) for a, b in zip(mine_args, their_args, strict=True)), path
             seen += 1
             todo.extend(mine)
     assert seen > 1000
+    assert len(kinds) >= 5  # pointers, integers, void, functions... not one kind for all
 
 
 @pytest.mark.skipif(not clangx.ACCELERATED, reason="sslint.frontend._cursors is not in use")

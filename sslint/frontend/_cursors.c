@@ -1,9 +1,9 @@
 /* The cursor reads the front end makes most, in C: a cursor's children, its
  * extent's lines and columns, its spelling, what it references, a call's arguments,
- * its type's spelling, and a translation unit's function definitions (among
- * thousands of header declarations). Through the Python bindings each costs several
- * ctypes calls and objects (children: a ctypes callback per child, two Cursor
- * objects built for it); here each is one call. Optional: sslint/frontend/clangx.py
+ * its hash, its type's spelling and kind, and a translation unit's function
+ * definitions (among thousands of header declarations). Through the Python
+ * bindings each costs several ctypes calls and objects (children: a ctypes
+ * callback per child, two Cursor objects built for it); here each is one call. Optional: sslint/frontend/clangx.py
  * falls back to the bindings when this module is not built or init() refuses.
  *
  * libclang is not linked: init() takes the addresses of its functions from the
@@ -42,7 +42,9 @@ static void (*dispose_string)(String);
 typedef void (*InclusionVisitor)(void *, Location *, unsigned, void *);
 static void (*get_inclusions)(void *, InclusionVisitor, void *);
 static String (*file_name)(void *);
-#define N_FUNCTIONS 19
+static unsigned (*hash_cursor)(Cursor);
+static Type (*canonical_type)(Type);
+#define N_FUNCTIONS 21
 
 static PyObject *cursor_type; /* clang.cindex.Cursor */
 static PyObject *tu_name;     /* "_tu" */
@@ -113,6 +115,8 @@ static PyObject *init(PyObject *self, PyObject *args) {
     dispose_string = (void (*)(String))f[i++];
     get_inclusions = (void (*)(void *, InclusionVisitor, void *))f[i++];
     file_name = (String (*)(void *))f[i++];
+    hash_cursor = (unsigned (*)(Cursor))f[i++];
+    canonical_type = (Type (*)(Type))f[i++];
     Py_INCREF(type);
     Py_XSETREF(cursor_type, type);
     Py_RETURN_TRUE;
@@ -221,6 +225,29 @@ static PyObject *type_spelling(PyObject *self, PyObject *obj) {
     return take_string(type_spelling_of(cursor_type_of(cur)));
 }
 
+static PyObject *cursor_hash(PyObject *self, PyObject *obj) {
+    Cursor cur;
+    if (read_cursor(obj, &cur) < 0)
+        return NULL;
+    return PyLong_FromUnsignedLong(hash_cursor(cur));
+}
+
+/* The kind of the cursor's type, or of its canonical type: an int, the bindings'
+ * TypeKind value (the lowering compares it, and building a Type is three calls). */
+static PyObject *type_kind(PyObject *self, PyObject *args) {
+    PyObject *obj;
+    int canonical;
+    if (!PyArg_ParseTuple(args, "Op", &obj, &canonical))
+        return NULL;
+    Cursor cur;
+    if (read_cursor(obj, &cur) < 0)
+        return NULL;
+    Type t = cursor_type_of(cur);
+    if (canonical)
+        t = canonical_type(t);
+    return PyLong_FromLong(t.kind);
+}
+
 /* A cursor the bindings would return for `c` (None for the null cursor). */
 static PyObject *wrap(Cursor c, PyObject *of) {
     if (cursor_is_null(c))
@@ -304,6 +331,9 @@ static PyMethodDef methods[] = {
     {"spelling", spelling, METH_O, "spelling(cursor): Cursor.spelling."},
     {"type_spelling", type_spelling, METH_O, "type_spelling(cursor): Cursor.type.spelling."},
     {"referenced", referenced, METH_O, "referenced(cursor): Cursor.referenced."},
+    {"cursor_hash", cursor_hash, METH_O, "cursor_hash(cursor): Cursor.hash."},
+    {"type_kind", type_kind, METH_VARARGS,
+     "type_kind(cursor, canonical): the TypeKind value of its type (or canonical type)."},
     {"arguments", arguments, METH_O, "arguments(cursor): list(Cursor.get_arguments())."},
     {"inclusions", inclusions, METH_O,
      "inclusions(tu address): the names of the files it included (os.fsdecode'd)."},

@@ -4,9 +4,9 @@ offer slowly.
 Operator kinds (clang_getCursorBinaryOperatorKind, LLVM 17+) spare us re-lexing
 tokens for every operator; evaluation gives integer literal values cheaply. The
 reads the lowering makes most (children, extents, spellings, references, call
-arguments, definitions, inclusions) go through sslint/frontend/_cursors.c when it
-was built (one call each), else through the Python readers here, with the same
-results.
+arguments, hashes, type kinds, definitions, inclusions) go through
+sslint/frontend/_cursors.c when it was built (one call each), else through the
+Python readers here, with the same results.
 """
 from __future__ import annotations
 
@@ -176,6 +176,16 @@ def _referenced(c: ci.Cursor) -> ci.Cursor | None:
     return c.referenced
 
 
+def _cursor_hash(c: ci.Cursor) -> int:
+    return c.hash
+
+
+def _type_kind(c: ci.Cursor, canonical: bool) -> int:
+    """The TypeKind value of c's type (canonical: of its canonical type)."""
+    t = c.type
+    return (t.get_canonical() if canonical else t).kind.value
+
+
 def _arguments(c: ci.Cursor) -> list[ci.Cursor | None]:
     return list(c.get_arguments())
 
@@ -191,7 +201,8 @@ _C_FUNCTIONS = (
     "clang_getCursorLocation", "clang_Location_isInSystemHeader", "clang_getCursorSpelling",
     "clang_getCursorReferenced", "clang_Cursor_isNull", "clang_Cursor_getNumArguments",
     "clang_Cursor_getArgument", "clang_getCursorType", "clang_getTypeSpelling",
-    "clang_getCString", "clang_disposeString", "clang_getInclusions", "clang_getFileName")
+    "clang_getCString", "clang_disposeString", "clang_getInclusions", "clang_getFileName",
+    "clang_hashCursor", "clang_getCanonicalType")
 
 
 def _accelerated() -> bool:
@@ -214,10 +225,11 @@ def _accelerated() -> bool:
                          ctypes.sizeof(ci.Type), ctypes.sizeof(ci._CXString)):
         return False
     global span, children, definitions, spelling, type_spelling, referenced, arguments
-    global inclusions
+    global inclusions, cursor_hash, type_kind
     span, children, definitions = _cursors.span, _cursors.children, _cursors.definitions
     spelling, type_spelling = _cursors.spelling, _cursors.type_spelling
     referenced, arguments = _cursors.referenced, _cursors.arguments
+    cursor_hash, type_kind = _cursors.cursor_hash, _cursors.type_kind
 
     def inclusions(tu: ci.TranslationUnit) -> list[str]:
         return _cursors.inclusions(ctypes.cast(tu.obj, ctypes.c_void_p).value)
@@ -230,6 +242,8 @@ definitions = _definitions
 spelling = _spelling
 type_spelling = _type_spelling
 referenced = _referenced
+cursor_hash = _cursor_hash
+type_kind = _type_kind
 arguments = _arguments
 inclusions = _inclusions
 ACCELERATED = _accelerated()

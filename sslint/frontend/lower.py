@@ -16,7 +16,7 @@ import clang.cindex as ci
 from sslint.core import ir
 from sslint.core.findings import Loc
 from sslint.frontend import clangx
-from sslint.frontend.handles import handle_of_cursor, handle_of_type
+from sslint.frontend.handles import handle_of_cursor
 from sslint.model.api import builtin_naming
 
 K = ci.CursorKind
@@ -42,6 +42,8 @@ _COMPOUND_ASSIGN, _CAST, _UNEXPOSED = (K.COMPOUND_ASSIGNMENT_OPERATOR.value,
 _VAR, _PARM, _FIELD, _FUNCTION, _ENUM_CONSTANT, _STMT_EXPR = (
     K.VAR_DECL.value, K.PARM_DECL.value, K.FIELD_DECL.value, K.FUNCTION_DECL.value,
     K.ENUM_CONSTANT_DECL.value, K.StmtExpr.value)
+_POINTER, _VOID, _INVALID = (ci.TypeKind.POINTER.value, ci.TypeKind.VOID.value,
+                             ci.TypeKind.INVALID.value)
 _is_expr = clangx.is_expression
 
 
@@ -120,14 +122,14 @@ class Lowerer:
         return Loc(self.path, *clangx.span(c))
 
     def declare(self, c: ci.Cursor, scope: str) -> ir.Var:
-        t = c.type
-        h = handle_of_type(t)
+        h = handle_of_cursor(c)
         if scope == "local" and c.storage_class in (ci.StorageClass.STATIC, ci.StorageClass.EXTERN):
             scope = "global"
-        key = (_global_key(c) if scope == "global" else f"{c.spelling}#{c.hash}")
-        v = ir.Var(key, c.spelling, h, scope,
-                   t.kind == ci.TypeKind.POINTER or bool(h), None)
-        self.locals[c.hash] = v
+        name = clangx.spelling(c) or ""
+        ident = clangx.cursor_hash(c)
+        key = (_global_key(c) if scope == "global" else f"{name}#{ident}")
+        v = ir.Var(key, name, h, scope, clangx.type_kind(c, False) == _POINTER or bool(h), None)
+        self.locals[ident] = v
         return v
 
     def ref(self, c: ci.Cursor) -> ir.Expr:
@@ -139,13 +141,13 @@ class Lowerer:
         if rk == _ENUM_CONSTANT:
             return ir.Int(r.enum_value)
         if rk == _VAR or rk == _PARM:
-            v = self.locals.get(r.hash) or self.globals.get(r.hash)
+            ident = clangx.cursor_hash(r)
+            v = self.locals.get(ident) or self.globals.get(ident)
             if v is None:
-                t = r.type
-                h = handle_of_type(t)
+                h = handle_of_cursor(r)
                 v = ir.Var(_global_key(r), clangx.spelling(r) or "", h, "global",
-                           t.kind == ci.TypeKind.POINTER or bool(h))
-                self.globals[r.hash] = v
+                           clangx.type_kind(r, False) == _POINTER or bool(h))
+                self.globals[ident] = v
             return v
         if rk == _FUNCTION:
             return ir.FuncRef(clangx.spelling(r) or "")
@@ -194,7 +196,7 @@ class Lowerer:
             handler(self, c)
             return
         e: ir.Expr
-        if c._kind_id == _CAST and c.type.kind == ci.TypeKind.VOID:
+        if c._kind_id == _CAST and clangx.type_kind(c, False) == _VOID:
             # `(void)f();`: the result is ignored on purpose.
             e = ir.Opaque((self.expr(c),))
             self.add_node("expr", e, self.loc(c))
@@ -434,7 +436,7 @@ class Lowerer:
         if not kids:
             return ir.Opaque(())
         base = self.expr(kids[0])
-        arrow = _strip(kids[0]).type.get_canonical().kind == ci.TypeKind.POINTER
+        arrow = clangx.type_kind(_strip(kids[0]), True) == _POINTER
         field = clangx.referenced(c)
         parent = field.semantic_parent if field is not None else None
         record = parent.type.spelling if parent is not None else ""
@@ -503,7 +505,7 @@ class Lowerer:
 
     def opaque(self, c: ci.Cursor) -> ir.Expr:
         kids = tuple(self.expr(ch) for ch in clangx.children(c) if _is_expr(ch))
-        invalid = c._kind_id == _UNEXPOSED and c.type.kind == ci.TypeKind.INVALID
+        invalid = c._kind_id == _UNEXPOSED and clangx.type_kind(c, False) == _INVALID
         if invalid:
             self.invalid += 1
         return ir.Opaque(kids, invalid=invalid)
@@ -543,9 +545,10 @@ class Lowerer:
         void_args: tuple[bool, ...] = ()
         proto_noreturn = False
         if ref is not None and ref._kind_id == _FUNCTION:
-            callee = self.callees.get(ref.hash)
+            ident = clangx.cursor_hash(ref)
+            callee = self.callees.get(ident)
             if callee is None:  # once per callee: libclang lookups
-                callee = self.callees[ref.hash] = _callee(ref)
+                callee = self.callees[ident] = _callee(ref)
             defined_here = callee.defined_here
             if name not in self.known:
                 const_args, void_args, proto_noreturn = (
@@ -620,7 +623,7 @@ def _global_key(c: ci.Cursor) -> str:
         static = c.storage_class == ci.StorageClass.STATIC
     except Exception:  # noqa: BLE001 - unusual declarations: not static
         static = False
-    return f"g:{'s:' if static else ''}{c.spelling}#{c.hash}"
+    return f"g:{'s:' if static else ''}{clangx.spelling(c) or ''}#{clangx.cursor_hash(c)}"
 
 
 def _is_const_pointer(t: ci.Type) -> bool:
