@@ -58,14 +58,9 @@ def _designated(e: ir.Expr) -> str | None:
 
 
 def _calls(fn: ir.Function) -> Iterator[ir.Call]:
-    """Every call anywhere in the function's expressions."""
-    stack: list = [n.expr for n in reversed(fn.nodes)]
-    while stack:
-        e = stack.pop()
-        if isinstance(e, ir.Call):
-            yield e
-            stack.extend(reversed(e.args))
-        elif isinstance(e, ir.Opaque):
-            stack.extend(reversed(e.children))
-        elif isinstance(e, ir.Expr):
-            stack.extend(getattr(e, name) for name in ir.parts(type(e), reverse=True))
+    """Every call anywhere in the function's expressions (from the walk the engine
+    makes of each node anyway: ir.node_exprs keeps it)."""
+    for exprs in ir.node_exprs(fn):
+        for e in exprs:
+            if isinstance(e, ir.Call):
+                yield e

@@ -561,7 +561,9 @@ class ApiModel:
         for which, got in list(self._sets.items()):
             if (name in got) != _NAME_SETS[which](spec):
                 self._sets[which] = got ^ {name}
-                self._words.pop(which, None)
+                words = self._words.get(which)
+                if words is not None:  # (encoding the whole set again cost more)
+                    self._words[which] = words ^ {name.encode()}
                 if which == "registrar":
                     self._registrars = None
 
