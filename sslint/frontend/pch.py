@@ -442,6 +442,8 @@ class Table:
     def __init__(self, entries: tuple[tuple[str, str], ...] = ()):
         self.entries = entries
         self._by_key = dict(entries)
+        # The last plan made: a unit asks twice (to parse, then for its dependencies).
+        self._last: tuple[tuple[str, tuple[str, ...], bytes], Plan | None] | None = None
 
     def __bool__(self) -> bool:
         return bool(self._by_key)
@@ -455,6 +457,14 @@ class Table:
                 source = fh.read()
         except OSError:
             return None
+        asked = (path, tuple(args), source)
+        if self._last is not None and self._last[0] == asked:
+            return self._last[1]
+        got = self._plan(path, args, source)
+        self._last = (asked, got)
+        return got
+
+    def _plan(self, path: str, args: list[str], source: bytes) -> Plan | None:
         pre = scan(source)
         for k in reversed(pre.cuts):
             key = _key(tuple(args), _folder(path, pre, k), pre.directives[:k])
