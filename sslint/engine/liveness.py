@@ -16,16 +16,19 @@ def live_variables(fn: ir.Function) -> list[frozenset[str]]:
     assigned again: a local that a node sets with `=` (and does not otherwise read) is
     dead before it, so what it held on the way there no longer splits states. Locals
     whose address is taken may be read through a pointer: never killed."""
-    walked = ir.node_exprs(fn)
     taken = address_taken(fn)
-
-    def kills(n: ir.Node) -> set[str]:
+    var_lists = ir.node_vars(fn)
+    killed: list[set[str]] = []  # per node, worked out once for uses and kills
+    for n in fn.nodes:
         targets = [t for t in _certain_assignments(n.expr)
                    if t.scope == "local" and t.key not in taken]
-        return _only_written(walked[n.id], targets) if targets else set()
+        killed.append(_only_written(var_lists[n.id], targets) if targets else set())
+
+    def kills(n: ir.Node) -> set[str]:
+        return killed[n.id]
 
     def uses(n: ir.Node) -> set[str]:
-        return {x.key for x in walked[n.id] if isinstance(x, ir.Var)} - kills(n)
+        return {x.key for x in var_lists[n.id]} - killed[n.id]
     return _liveness(fn, uses, kills)
 
 
@@ -54,12 +57,12 @@ def _certain_assignments(e: ir.Expr | None) -> list[ir.Var]:
     return out
 
 
-def _only_written(exprs: tuple[ir.Expr, ...], targets: list[ir.Var]) -> set[str]:
-    """The targets that the node mentions only as assignment targets."""
+def _only_written(names: tuple[ir.Var, ...], targets: list[ir.Var]) -> set[str]:
+    """The targets that the node mentions (`names`: its variables) only as
+    assignment targets."""
     mentions: dict[str, int] = {}
-    for x in exprs:
-        if isinstance(x, ir.Var):
-            mentions[x.key] = mentions.get(x.key, 0) + 1
+    for x in names:
+        mentions[x.key] = mentions.get(x.key, 0) + 1
     written: dict[str, int] = {}
     for t in targets:
         written[t.key] = written.get(t.key, 0) + 1
