@@ -141,6 +141,24 @@ def test_a_warm_run_analyses_nothing_and_reports_the_same(tmp_path, monkeypatch)
     assert FORMATTERS["json"](warm, False) == FORMATTERS["json"](cold, False)
 
 
+def test_a_warm_run_writes_nothing(tmp_path, monkeypatch):
+    """Nothing changed, nothing to store: the summaries index, the results and the
+    scans stay as the cold run wrote them (a hook's run costs no disk writes)."""
+    src = _project(tmp_path)
+    _run(src, tmp_path / "cache", monkeypatch)
+
+    def files():
+        return {p: (p.stat().st_mtime_ns, p.stat().st_size)
+                for p in (tmp_path / "cache").rglob("*") if p.is_file()}
+    before = files()
+    assert any("summaries" in str(p) for p in before)
+    for p in before:  # a rewrite, even of the same bytes, would change the time
+        os.utime(p, ns=(int(OLD * 1e9), int(OLD * 1e9)))
+    before = files()
+    _run(src, tmp_path / "cache", monkeypatch)
+    assert files() == before
+
+
 def test_a_header_change_invalidates_every_file_that_includes_it(tmp_path, monkeypatch):
     src = _project(tmp_path)
     cold, _ = _run(src, tmp_path / "cache", monkeypatch)

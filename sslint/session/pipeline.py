@@ -248,19 +248,18 @@ def guessed_include_notes(results: list[FileResult]) -> list[Notification]:
 def quiet_define_notes(results: list[FileResult]) -> list[Notification]:
     """One note for the switches guessed for files that call no OpenSSL lifecycle
     function (their functions may still serve others' summaries)."""
+    quiet = [r for r in results if r.quiet_defines]
+    if not quiet:
+        return []
     from sslint.frontend.guards import is_header_check  # its patterns: not at start-up
     counts: dict[str, int] = {}
     files = checks = 0
-    for r in results:
-        if not r.quiet_defines:
-            continue
+    for r in quiet:
         files += 1
         switches = [d for d in r.quiet_defines if not is_header_check(d)]
         checks += len(switches) < len(r.quiet_defines)
         for d in switches:
             counts[d] = counts.get(d, 0) + 1
-    if not files:
-        return []
     ranked = sorted(counts, key=lambda d: (-counts[d], d))
     said = ", ".join(f"-D{d} ({counts[d]})" for d in ranked[:FOLDERS_LISTED])
     if len(ranked) > FOLDERS_LISTED:

@@ -49,14 +49,21 @@ class SummaryIndex:
         return {n: s for n, s in seen.items() if s is not None}
 
     def update(self, paths: list[str], results: list[FileResult]) -> None:
-        """Record what this run learnt about its files, and store the entry."""
+        """Record what this run learnt about its files, and store the entry (unless
+        it learnt nothing new: a warm run would write the same bytes again)."""
+        changed = False
         for path, r in zip(paths, results, strict=True):
             stamp = _stamp(path)
             if not r.analyzed or stamp is None:
                 continue
-            self.files[os.path.abspath(path)] = (
-                stamp, tuple(_places(s, os.path.abspath) for s in r.summaries if not s.static))
-        self.cache.put_pickle(NAMESPACE, self.key, self.files)
+            key = os.path.abspath(path)
+            entry = (stamp, tuple(_places(s, os.path.abspath) for s in r.summaries
+                                  if not s.static))
+            if self.files.get(key) != entry:
+                self.files[key] = entry
+                changed = True
+        if changed:
+            self.cache.put_pickle(NAMESPACE, self.key, self.files)
 
 
 def _places(spec: FnSpec, convert) -> FnSpec:
