@@ -3,8 +3,9 @@
  * its hash, its type's spelling and kind, and a translation unit's function
  * definitions (among thousands of header declarations). Through the Python
  * bindings each costs several ctypes calls and objects (children: a ctypes
- * callback per child, two Cursor objects built for it); here each is one call. Optional: sslint/frontend/clangx.py
- * falls back to the bindings when this module is not built or init() refuses.
+ * callback per child, two Cursor objects built for it); here each is one call.
+ * Optional: sslint/frontend/clangx.py falls back to the bindings when this module
+ * is not built or init() refuses.
  *
  * libclang is not linked: init() takes the addresses of its functions from the
  * library clang.cindex loaded (ctypes), so both use the same one. The structs below

@@ -110,6 +110,7 @@ def write_atomic(path: str, text: str) -> None:
             pass
         raise
 
+
 def _sarif(report: Report, colour: bool) -> str:
     # Imported when asked for: sarif-om and attrs are a sixth of a warm run's time.
     from sslint.output.sarif import format_sarif

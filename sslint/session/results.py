@@ -265,14 +265,15 @@ def load_builtin_model(cache: Cache) -> None:
 
 def model_digest() -> str:
     """What the built model depends on: sslint's version, the model package (its
-    tables and the classes pickled) and the Loc and Step classes. A fraction of code_digest()'s
-    cost, which a run without the results cache does not otherwise pay."""
+    tables and the classes pickled) and the Loc and Step classes. A fraction of
+    code_digest()'s cost, which a run without the results cache does not otherwise pay."""
+    from sslint.core import findings
     from sslint.model import api
 
     h = hashlib.sha256(__version__.encode() + b"\0")
     _tree_digest(h, os.path.dirname(os.path.abspath(api.__file__)))
-    core = os.path.join(os.path.dirname(os.path.abspath(api.__file__)), "..", "core")
-    for name in ("findings.py", "loc.py"):  # the source: loc may load compiled
+    core = os.path.dirname(os.path.abspath(findings.__file__))
+    for name in ("findings.py", "loc.py"):  # the sources: loc.py may run compiled
         with open(os.path.join(core, name), "rb") as fh:
             h.update(hashlib.sha256(fh.read()).digest())
     return h.hexdigest()
